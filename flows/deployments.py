@@ -1,0 +1,38 @@
+"""Deployments for scheduled runs: `python -m flows.deployments` serves them from this process.
+
+The e-paper is published overnight (Beijing time); 07:30 leaves margin for late pages. Each
+deployment allows one run at a time: two runs on one DuckDB file would only wait on each other.
+"""
+
+from __future__ import annotations
+
+from prefect import serve
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+from flows.epaper import daily_epaper
+from flows.ingest import ingest_urls
+
+ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
+
+
+def build_deployments() -> list[RunnerDeployment]:
+    return [
+        daily_epaper.to_deployment(
+            name="daily-epaper",
+            schedule=Cron("30 7 * * *", timezone="Asia/Shanghai"),
+            concurrency_limit=ONE_AT_A_TIME,
+            tags=["peoples-daily", "epaper"],
+        ),
+        ingest_urls.to_deployment(
+            name="ingest-urls",
+            concurrency_limit=ONE_AT_A_TIME,
+            parameters={"urls": []},
+            tags=["peoples-daily", "portal"],
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    serve(*build_deployments())

@@ -1,0 +1,47 @@
+"""daily_epaper: one issue of the 人民日报 e-paper into the warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow, get_run_logger
+
+from etl.config import Settings
+from etl.discover import DEFAULT_EPAPER_BASE, article_refs, epaper_layout_refs
+from etl.models import PageKind
+from flows.common import RunSummary, crawl_session
+from flows.tasks import BATCH_SIZE, batches, discover_layouts, fetch_and_process, load_batch, retry_refs, today_in_beijing
+
+
+@flow(name="daily_epaper", log_prints=False, retries=0)
+def daily_epaper(
+    date: str | None = None,
+    db: str | None = None,
+    base_url: str = DEFAULT_EPAPER_BASE,
+    delay: float = 2.0,
+    refresh: bool = False,
+    retry_failed: bool = True,
+    lock_wait: float = 60.0,
+    batch_size: int = BATCH_SIZE,
+) -> RunSummary:
+    """Crawl the e-paper of `date` (YYYY-MM-DD; default today in Beijing) from `base_url`.
+
+    Every 版面 is probed until a 404; 广告 pages and 本版责编 credit entries are skipped; article
+    pages are fetched, parsed, cleaned and extracted in batches, one warehouse transaction per batch.
+    Open failures of earlier runs are retried with this run's pages.
+    """
+    logger = get_run_logger()
+    day = dt.date.fromisoformat(date) if date else today_in_beijing()
+    settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
+    params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}
+    with crawl_session("daily_epaper", settings, params, extra_hosts=[base_url]) as (crawl, summary):
+        layouts, layout_batch = discover_layouts(crawl, epaper_layout_refs(day, base_url))
+        refs = article_refs(layouts, day)
+        if retry_failed:
+            refs += retry_refs(crawl, [PageKind.EPAPER_ARTICLE], exclude={r.url for r in refs})
+        logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
+        summary.record(layout_batch, load_batch(crawl, layout_batch))
+        for refs_batch in batches(refs, batch_size):
+            batch = fetch_and_process(crawl, refs_batch)
+            summary.record(batch, load_batch(crawl, batch))
+    return summary

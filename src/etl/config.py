@@ -1,0 +1,68 @@
+"""Run settings, from CLI flags and environment variables, with the defaults in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from etl.discover import PEOPLES_DAILY_HOSTS, host_of
+from etl.fetch import FetchConfig
+
+DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("ETL_DB") or DEFAULT_DB)
+
+
+def default_archive_dir(db_path: Path) -> Path:
+    """Raw pages live next to the warehouse unless $ETL_ARCHIVE says otherwise."""
+    env = os.environ.get("ETL_ARCHIVE")
+    return Path(env) if env else db_path.parent / "raw"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: str
+    archive_dir: str
+    delay: float = 2.0
+    refresh: bool = False
+    lock_wait: float = 60.0
+    user_agent: str | None = None
+    respect_robots: bool = True
+
+    @classmethod
+    def from_args(
+        cls,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        delay: float = 2.0,
+        refresh: bool = False,
+        lock_wait: float = 60.0,
+    ) -> Settings:
+        db_path = Path(db) if db else default_db_path()
+        return cls(
+            db_path=str(db_path),
+            archive_dir=str(default_archive_dir(db_path)),
+            delay=delay,
+            refresh=refresh,
+            lock_wait=lock_wait,
+            user_agent=os.environ.get("ETL_USER_AGENT") or None,
+        )
+
+    def fetch_config(self, extra_urls_or_hosts: Sequence[str] = ()) -> FetchConfig:
+        """People's Daily hosts, plus hosts named explicitly for this run (a --base-url mirror, an
+        ingest URL): nothing else is ever fetched, redirects included."""
+        hosts = list(PEOPLES_DAILY_HOSTS)
+        for item in extra_urls_or_hosts:
+            host = host_of(item) if "://" in item else item.lower()
+            if host and host not in hosts:
+                hosts.append(host)
+        config = replace(
+            FetchConfig(), delay=self.delay, allowed_hosts=tuple(hosts), respect_robots=self.respect_robots
+        )
+        if self.user_agent:
+            config = replace(config, user_agent=self.user_agent)
+        return config

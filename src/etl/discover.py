@@ -1,0 +1,134 @@
+"""Discovery: which URLs to fetch for a day of the e-paper, and what an arbitrary URL is.
+
+Pure functions. The e-paper has no index we can trust for past days, so 版面 URLs are built from the
+date (NN = 01, 02, ... until a 404) and article links come from each parsed 版面 page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+from etl.models import LayoutPage, PageKind, PageRef
+
+DEFAULT_EPAPER_BASE = "http://paper.people.com.cn"
+
+# The URL scheme changed on this day (/rmrb/html/…nbs.htm -> /rmrb/pc/layout/…node_NN.html).
+NEW_EPAPER_SCHEME_SINCE = dt.date(2024, 12, 1)
+
+# A 版面 number is two digits; no issue has come close to 99 pages, so this only stops a runaway probe.
+MAX_EPAPER_PAGES = 60
+
+_AD_PAGE = re.compile(r"广告")
+# Layout pages list the page editors' credit line with the same DOM as an article.
+_CREDIT_ENTRY = re.compile(r"^\s*(?:本版责编|责任编辑|责编|本版编辑|版式设计)\s*[：:]")
+
+_EPAPER_NEW_LAYOUT = re.compile(r"/rmrb(?:hwb)?/(?:pc|pad)/layout/(\d{6})/(\d{2})/node_(\d{2})\.html$")
+_EPAPER_NEW_CONTENT = re.compile(r"/rmrb(?:hwb)?/(?:pc|pad)/content/(\d{6})/(\d{2})/content_\d+\.html$")
+_EPAPER_OLD_LAYOUT = re.compile(r"/rmrb/html/(\d{4})-(\d{2})/(\d{2})/nbs\.D110000renmrb_(\d{2})\.htm$")
+_EPAPER_OLD_CONTENT = re.compile(r"/rmrb/html/\d{4}-\d{2}/\d{2}/nw\.D110000renmrb_(\d{8})_\d+-(\d{2})\.htm$")
+_PORTAL_ARTICLE = re.compile(r"/n[123]?/(\d{4})/(\d{2})(\d{2})/c\d+-\d+(?:-\d+)?\.html$")
+
+PEOPLES_DAILY_HOSTS = ("people.com.cn", "people.cn")
+
+
+def epaper_layout_url(day: dt.date, page_no: int, base_url: str = DEFAULT_EPAPER_BASE) -> str:
+    """URL of 版面 `page_no` of the issue of `day`, in the scheme the site used on that day."""
+    base = base_url.rstrip("/")
+    if day >= NEW_EPAPER_SCHEME_SINCE:
+        return f"{base}/rmrb/pc/layout/{day:%Y%m}/{day:%d}/node_{page_no:02d}.html"
+    return f"{base}/rmrb/html/{day:%Y-%m}/{day:%d}/nbs.D110000renmrb_{page_no:02d}.htm"
+
+
+def epaper_layout_refs(day: dt.date, base_url: str = DEFAULT_EPAPER_BASE) -> list[PageRef]:
+    """Every 版面 URL worth probing for `day`, in order; the caller stops at the first 404."""
+    return [
+        PageRef(epaper_layout_url(day, n, base_url), PageKind.EPAPER_LAYOUT, issue_date=day, page_no=n)
+        for n in range(1, MAX_EPAPER_PAGES + 1)
+    ]
+
+
+def is_ad_page(layout: LayoutPage) -> bool:
+    return bool(layout.page_name and _AD_PAGE.search(layout.page_name))
+
+
+def is_credit_entry(title: str) -> bool:
+    return bool(_CREDIT_ENTRY.search(title))
+
+
+def article_refs(layouts: Iterable[LayoutPage], day: dt.date | None = None) -> list[PageRef]:
+    """Article pages to fetch from a day's parsed 版面 pages: no 广告 pages, no 责编 credit lines,
+    each URL once (a story that jumps pages is linked from both)."""
+    seen: set[str] = set()
+    refs: list[PageRef] = []
+    for layout in layouts:
+        if is_ad_page(layout):
+            continue
+        for entry in layout.entries:
+            if is_credit_entry(entry.title) or entry.url in seen:
+                continue
+            seen.add(entry.url)
+            refs.append(
+                PageRef(
+                    entry.url,
+                    PageKind.EPAPER_ARTICLE,
+                    issue_date=layout.issue_date or day,
+                    page_no=layout.page_no,
+                    page_name=layout.page_name,
+                    title_hint=entry.title,
+                )
+            )
+    return refs
+
+
+def classify_url(url: str) -> PageKind | None:
+    """What kind of page a URL is, judged from its path only (hosts vary: mirrors, saved copies)."""
+    path = urlsplit(url).path
+    if _EPAPER_NEW_LAYOUT.search(path) or _EPAPER_OLD_LAYOUT.search(path):
+        return PageKind.EPAPER_LAYOUT
+    if _EPAPER_NEW_CONTENT.search(path) or _EPAPER_OLD_CONTENT.search(path):
+        return PageKind.EPAPER_ARTICLE
+    if _PORTAL_ARTICLE.search(path):
+        return PageKind.PORTAL_ARTICLE
+    return None
+
+
+def date_from_url(url: str) -> dt.date | None:
+    """The issue or publication date a People's Daily URL carries in its path."""
+    path = urlsplit(url).path
+    try:
+        if m := _EPAPER_NEW_LAYOUT.search(path) or _EPAPER_NEW_CONTENT.search(path):
+            ym, d = m.group(1), m.group(2)
+            return dt.date(int(ym[:4]), int(ym[4:]), int(d))
+        if m := _EPAPER_OLD_LAYOUT.search(path):
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := _EPAPER_OLD_CONTENT.search(path):
+            return dt.datetime.strptime(m.group(1), "%Y%m%d").date()
+        if m := _PORTAL_ARTICLE.search(path):
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:  # a path that looks right but names no real day
+        return None
+    return None
+
+
+def ref_for_url(url: str) -> PageRef:
+    """A PageRef for an explicitly named URL (`etl ingest`); unknown shapes are tried as portal pages."""
+    kind = classify_url(url) or PageKind.PORTAL_ARTICLE
+    return PageRef(url, kind, issue_date=date_from_url(url))
+
+
+def canonical_article_url(url: str) -> str:
+    """First-page URL of a paginated portal article (…c1004-40556677-2.html -> …c1004-40556677.html)."""
+    parts = urlsplit(url)
+    path = re.sub(r"(/c\d+-\d+)-\d+\.html$", r"\1.html", parts.path)
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def is_peoples_daily_host(host: str) -> bool:
+    return any(host == h or host.endswith("." + h) for h in PEOPLES_DAILY_HOSTS)

@@ -1,0 +1,535 @@
+"""Score the indicator extractor against the hand-labelled gold set in tests/gold/.
+
+    python -m etl.extract.evaluate [GOLD_DIR] [--verbose] [--min-f1 0.9] [--min-metric-acc 0.85] ...
+
+A predicted row matches a gold row when the values agree (relative tolerance 1e-6), the units are
+the same string and the spans overlap; matching is one-to-one. Precision, recall and F1 count
+matches on (value, unit); among the matched rows the report gives the share whose metric, qualifier
+and period are right. Units are compared exactly: 标箱 and 标准箱 are different strings, because the
+extractor keeps the article's own word (see tests/gold/README.md).
+
+The command is a report and exits 0, unless a --min-* threshold is given and not reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import math
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from etl.models import Indicator
+
+logger = logging.getLogger(__name__)
+
+QUALIFIERS = frozenset({"exact", "approx", "gt", "lt"})
+PERIOD_LABEL = re.compile(
+    r"\d{4}(?:-(?:H[12]|Q[1-4]|Q1-Q[2-4]|(?:0[1-9]|1[0-2])|M(?:0[1-9]|1[0-2])-M(?:0[1-9]|1[0-2])))?"
+)
+VALUE_REL_TOL = 1e-6
+# Quotes and spaces carry no meaning in a metric phrase: “水环”全长 and 水环全长 are the same metric.
+_METRIC_NOISE = re.compile(r"[\s\u3000“”‘’\"'「」『』]")
+_SENTENCE_END = "。！？；!?;\n"
+_DEFAULT_GOLD_DIR = Path(__file__).resolve().parents[3] / "tests" / "gold"
+
+
+class GoldFormatError(ValueError):
+    """A gold file that does not follow tests/gold/README.md."""
+
+
+class Extractor(Protocol):
+    def __call__(
+        self, text: str, published: dt.date | None, *, region_hint: str | None = None
+    ) -> Sequence[Indicator]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GoldIndicator:
+    raw: str
+    start: int
+    value: float
+    unit: str
+    qualifier: str
+    metric: str
+    metric_accept: tuple[str, ...] = ()
+    period: str | None = None
+    region: str | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.raw)
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArticle:
+    id: str
+    published: dt.date | None
+    region_hint: str | None
+    title: str
+    text: str
+    indicators: tuple[GoldIndicator, ...]
+    negatives: tuple[str, ...] = ()
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    gold: GoldIndicator
+    predicted: Indicator
+
+    @property
+    def metric_ok(self) -> bool:
+        accepted = {normalise_metric(m) for m in (self.gold.metric, *self.gold.metric_accept)}
+        return normalise_metric(self.predicted.metric) in accepted
+
+    @property
+    def qualifier_ok(self) -> bool:
+        return str(self.predicted.qualifier) == self.gold.qualifier
+
+    @property
+    def period_ok(self) -> bool:
+        return self.predicted.period == self.gold.period
+
+
+@dataclass(frozen=True, slots=True)
+class Spurious:
+    predicted: Indicator
+    negative: str | None  # the gold `negatives` entry the row overlaps, if any
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    article: GoldArticle
+    matches: tuple[Match, ...]
+    misses: tuple[GoldIndicator, ...]
+    spurious: tuple[Spurious, ...]
+    error: str | None = None  # the extractor raised on this article
+
+    @property
+    def tp(self) -> int:
+        return len(self.matches)
+
+    @property
+    def fp(self) -> int:
+        return len(self.spurious)
+
+    @property
+    def fn(self) -> int:
+        return len(self.misses)
+
+    @property
+    def precision(self) -> float:
+        return _precision(self.tp, self.fp)
+
+    @property
+    def recall(self) -> float:
+        return _recall(self.tp, self.fn)
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+    @property
+    def metric_acc(self) -> float | None:
+        return _share(sum(m.metric_ok for m in self.matches), self.tp)
+
+    @property
+    def qualifier_acc(self) -> float | None:
+        return _share(sum(m.qualifier_ok for m in self.matches), self.tp)
+
+    @property
+    def period_acc(self) -> float | None:
+        return _share(sum(m.period_ok for m in self.matches), self.tp)
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    articles: tuple[ArticleResult, ...]
+
+    @property
+    def tp(self) -> int:
+        return sum(a.tp for a in self.articles)
+
+    @property
+    def fp(self) -> int:
+        return sum(a.fp for a in self.articles)
+
+    @property
+    def fn(self) -> int:
+        return sum(a.fn for a in self.articles)
+
+    @property
+    def precision(self) -> float:
+        return _precision(self.tp, self.fp)
+
+    @property
+    def recall(self) -> float:
+        return _recall(self.tp, self.fn)
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+    @property
+    def metric_acc(self) -> float:
+        return self._overall_share(lambda m: m.metric_ok)
+
+    @property
+    def qualifier_acc(self) -> float:
+        return self._overall_share(lambda m: m.qualifier_ok)
+
+    @property
+    def period_acc(self) -> float:
+        return self._overall_share(lambda m: m.period_ok)
+
+    def _overall_share(self, is_right: Callable[[Match], bool]) -> float:
+        # With no match at all there is nothing right: 0.0, so a threshold on it fails.
+        return _share(sum(is_right(m) for a in self.articles for m in a.matches), self.tp) or 0.0
+
+
+def _precision(tp: int, fp: int) -> float:
+    return tp / (tp + fp) if tp + fp else 1.0  # nothing predicted: nothing predicted wrongly
+
+
+def _recall(tp: int, fn: int) -> float:
+    return tp / (tp + fn) if tp + fn else 1.0  # nothing to find: nothing missed
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def _share(right: int, total: int) -> float | None:
+    return right / total if total else None
+
+
+def normalise_metric(metric: str) -> str:
+    return _METRIC_NOISE.sub("", metric)
+
+
+# ---------------------------------------------------------------------------------------- loading
+
+
+def _require(doc: dict[str, object], key: str, kind: type | tuple[type, ...], where: str) -> object:
+    if key not in doc:
+        raise GoldFormatError(f"{where}: missing {key!r}")
+    value = doc[key]
+    if not isinstance(value, kind):
+        raise GoldFormatError(f"{where}: {key!r} has type {type(value).__name__}")
+    return value
+
+
+def _optional_str(doc: dict[str, object], key: str, where: str) -> str | None:
+    value = doc.get(key)
+    if value is not None and not isinstance(value, str):
+        raise GoldFormatError(f"{where}: {key!r} must be a string or null")
+    return value
+
+
+def _parse_indicator(row: object, text: str, where: str) -> GoldIndicator:
+    if not isinstance(row, dict):
+        raise GoldFormatError(f"{where}: indicator is not an object")
+    raw = str(_require(row, "raw", str, where))
+    start = _require(row, "start", int, where)
+    value = _require(row, "value", (int, float), where)
+    assert isinstance(start, int) and isinstance(value, (int, float))  # narrowed by _require
+    if text[start : start + len(raw)] != raw:
+        raise GoldFormatError(f"{where}: text[{start}:{start + len(raw)}] is not {raw!r}")
+    unit = str(_require(row, "unit", str, where))
+    qualifier = str(_require(row, "qualifier", str, where))
+    metric = str(_require(row, "metric", str, where))
+    if not unit or not metric:
+        raise GoldFormatError(f"{where}: empty unit or metric for {raw!r}")
+    if qualifier not in QUALIFIERS:
+        raise GoldFormatError(f"{where}: qualifier {qualifier!r} for {raw!r}")
+    period = _optional_str(row, "period", where)
+    if period is not None and not PERIOD_LABEL.fullmatch(period):
+        raise GoldFormatError(f"{where}: period label {period!r} for {raw!r}")
+    accept = row.get("metric_accept", [])
+    if not isinstance(accept, list) or not all(isinstance(a, str) for a in accept):
+        raise GoldFormatError(f"{where}: metric_accept must be a list of strings")
+    return GoldIndicator(
+        raw=raw,
+        start=start,
+        value=float(value),
+        unit=unit,
+        qualifier=qualifier,
+        metric=metric,
+        metric_accept=tuple(accept),
+        period=period,
+        region=_optional_str(row, "region", where),
+    )
+
+
+def parse_gold_document(doc: object, where: str = "gold") -> GoldArticle:
+    """Turn one decoded gold JSON document into a GoldArticle; raise GoldFormatError when it is malformed."""
+    if not isinstance(doc, dict):
+        raise GoldFormatError(f"{where}: top level is not an object")
+    text = str(_require(doc, "text", str, where))
+    published_text = _optional_str(doc, "published", where)
+    try:
+        published = dt.date.fromisoformat(published_text) if published_text else None
+    except ValueError as exc:
+        raise GoldFormatError(f"{where}: published {published_text!r} is not an ISO date") from exc
+    rows = _require(doc, "indicators", list, where)
+    negatives = doc.get("negatives", [])
+    if not isinstance(negatives, list) or not all(isinstance(n, str) for n in negatives):
+        raise GoldFormatError(f"{where}: negatives must be a list of strings")
+    assert isinstance(rows, list)
+    return GoldArticle(
+        id=str(_require(doc, "id", str, where)),
+        published=published,
+        region_hint=_optional_str(doc, "region_hint", where),
+        title=str(_require(doc, "title", str, where)),
+        text=text,
+        indicators=tuple(_parse_indicator(row, text, f"{where} #{i}") for i, row in enumerate(rows)),
+        negatives=tuple(negatives),
+        origin=str(doc.get("origin", "")),
+    )
+
+
+def load_gold_article(path: Path) -> GoldArticle:
+    return parse_gold_document(json.loads(path.read_text(encoding="utf-8")), where=path.name)
+
+
+def load_gold_dir(gold_dir: Path) -> list[GoldArticle]:
+    paths = sorted(gold_dir.glob("*.json"))
+    if not paths:
+        raise GoldFormatError(f"no gold files in {gold_dir}")
+    return [load_gold_article(p) for p in paths]
+
+
+# --------------------------------------------------------------------------------------- matching
+
+
+def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    return max(0, min(a_end, b_end) - max(a_start, b_start))
+
+
+def _compatible(gold: GoldIndicator, predicted: Indicator) -> bool:
+    return (
+        predicted.unit == gold.unit
+        and math.isclose(predicted.value, gold.value, rel_tol=VALUE_REL_TOL, abs_tol=1e-12)
+        and _overlap(gold.start, gold.end, predicted.char_start, predicted.char_end) > 0
+    )
+
+
+def _maximum_matching(candidates: list[list[int]], n_predicted: int) -> dict[int, int]:
+    """Kuhn's augmenting paths: as many one-to-one pairs as the candidate lists allow.
+
+    A greedy pass can strand a gold row whose only partner was taken by a neighbour that had another
+    choice; augmenting paths cannot. Candidate lists come best-overlap first, so ties go to the
+    tighter span. Returns {predicted index: gold index}.
+    """
+    owner: dict[int, int] = {}
+
+    def augment(gold_index: int, seen: set[int]) -> bool:
+        for p in candidates[gold_index]:
+            if p in seen:
+                continue
+            seen.add(p)
+            if p not in owner or augment(owner[p], seen):
+                owner[p] = gold_index
+                return True
+        return False
+
+    for gold_index in range(len(candidates)):
+        augment(gold_index, set())
+    assert all(0 <= p < n_predicted for p in owner)
+    return owner
+
+
+def _negative_hit(article: GoldArticle, predicted: Indicator) -> str | None:
+    for negative in article.negatives:
+        for found in re.finditer(re.escape(negative), article.text):
+            if _overlap(found.start(), found.end(), predicted.char_start, predicted.char_end):
+                return negative
+    return None
+
+
+def match_article(article: GoldArticle, predicted: Sequence[Indicator]) -> ArticleResult:
+    """Pair predicted rows with the gold rows of one article (one-to-one)."""
+    candidates = []
+    for gold in article.indicators:
+        partners = [i for i, p in enumerate(predicted) if _compatible(gold, p)]
+        partners.sort(
+            key=lambda i: -_overlap(gold.start, gold.end, predicted[i].char_start, predicted[i].char_end)
+        )
+        candidates.append(partners)
+    owner = _maximum_matching(candidates, len(predicted))
+    matched_gold = {g: p for p, g in owner.items()}
+    matches = tuple(
+        Match(gold=g, predicted=predicted[matched_gold[i]])
+        for i, g in enumerate(article.indicators)
+        if i in matched_gold
+    )
+    misses = tuple(g for i, g in enumerate(article.indicators) if i not in matched_gold)
+    spurious = tuple(
+        Spurious(predicted=p, negative=_negative_hit(article, p))
+        for i, p in enumerate(predicted)
+        if i not in owner
+    )
+    return ArticleResult(article=article, matches=matches, misses=misses, spurious=spurious)
+
+
+def _default_extractor() -> Extractor:
+    # Imported late: this module lives inside etl.extract and must load even while the package's
+    # __init__ is being imported or rewritten.
+    from etl.extract import extract_indicators
+
+    return extract_indicators
+
+
+def evaluate_article(article: GoldArticle, extract: Extractor) -> ArticleResult:
+    try:
+        predicted = list(extract(article.text, article.published, region_hint=article.region_hint))
+    except Exception as exc:  # a report must cover every article, so one crash is recorded, not raised
+        # The table shows the error; the traceback is for whoever runs --verbose.
+        logger.warning(
+            "extractor failed on %s: %s", article.id, exc, exc_info=logger.isEnabledFor(logging.DEBUG)
+        )
+        result = match_article(article, [])
+        return ArticleResult(
+            article=article,
+            matches=(),
+            misses=result.misses,
+            spurious=(),
+            error=f"{type(exc).__name__}: {exc}",
+        )
+    return match_article(article, predicted)
+
+
+def evaluate(gold_dir: Path, extract: Extractor | None = None) -> EvalReport:
+    """Run the extractor (by default etl.extract.extract_indicators) over every gold file and score it."""
+    extractor = extract if extract is not None else _default_extractor()
+    return EvalReport(articles=tuple(evaluate_article(a, extractor) for a in load_gold_dir(gold_dir)))
+
+
+# ---------------------------------------------------------------------------------------- report
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` holding [start, end): what a reviewer needs to judge a miss."""
+    left = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
+    rights = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left:right].strip()
+
+
+def _pct(value: float | None) -> str:
+    return "    -" if value is None else f"{value:5.1%}"
+
+
+def _table(report: EvalReport) -> list[str]:
+    counts = f"{'article':<44} {'gold':>4} {'pred':>4} {'TP':>4} {'FP':>4} {'FN':>4}"
+    header = counts + "   P      R      F1     metric qual.  period"
+    lines = [header, "-" * len(header)]
+    for a in report.articles:
+        gold, predicted = len(a.article.indicators), a.tp + a.fp
+        lines.append(
+            f"{a.article.id[:44]:<44} {gold:>4} {predicted:>4} {a.tp:>4} {a.fp:>4} {a.fn:>4}"
+            f"  {_pct(a.precision)}  {_pct(a.recall)}  {_pct(a.f1)}"
+            f"  {_pct(a.metric_acc)}  {_pct(a.qualifier_acc)}  {_pct(a.period_acc)}"
+            + (f"  ERROR {a.error}" if a.error else "")
+        )
+    lines.append("-" * len(header))
+    lines.append(
+        f"{'overall':<44} {report.tp + report.fn:>4} {report.tp + report.fp:>4} {report.tp:>4} {report.fp:>4}"
+        f" {report.fn:>4}  {_pct(report.precision)}  {_pct(report.recall)}  {_pct(report.f1)}"
+        f"  {_pct(report.metric_acc)}  {_pct(report.qualifier_acc)}  {_pct(report.period_acc)}"
+    )
+    return lines
+
+
+def _describe_gold(g: GoldIndicator) -> str:
+    return f"{g.raw!r} = {g.value:g} {g.unit} [{g.qualifier}] {g.metric} ({g.period or '-'})"
+
+
+def _describe_predicted(p: Indicator) -> str:
+    return f"{p.raw!r} = {p.value:g} {p.unit} [{p.qualifier}] {p.metric} ({p.period or '-'})"
+
+
+def _errors(report: EvalReport, verbose: bool) -> list[str]:
+    lines: list[str] = []
+    for a in report.articles:
+        text = a.article.text
+        for g in a.misses:
+            lines.append(f"MISS      {a.article.id} @{g.start}: {_describe_gold(g)}")
+            lines.append(f"          | {sentence_around(text, g.start, g.end)}")
+        for s in a.spurious:
+            where = f"{a.article.id} @{s.predicted.char_start}"
+            mark = f" (negative {s.negative!r})" if s.negative else ""
+            lines.append(f"SPURIOUS  {where}{mark}: {_describe_predicted(s.predicted)}")
+            lines.append(f"          | {s.predicted.sentence}")
+        if verbose:
+            lines.extend(_attribute_errors(a))
+    return lines
+
+
+def _attribute_errors(a: ArticleResult) -> list[str]:
+    lines = []
+    for m in a.matches:
+        wrong = [
+            name
+            for name, ok in (("metric", m.metric_ok), ("qualifier", m.qualifier_ok), ("period", m.period_ok))
+            if not ok
+        ]
+        if wrong:
+            lines.append(f"WRONG {'/'.join(wrong):<16} {a.article.id} @{m.gold.start}")
+            lines.append(f"          gold {_describe_gold(m.gold)}")
+            lines.append(f"          pred {_describe_predicted(m.predicted)}")
+    return lines
+
+
+def format_report(report: EvalReport, verbose: bool = False) -> str:
+    """The per-article table, the overall line, then misses and spurious rows (and, verbose, wrong fields)."""
+    lines = _table(report)
+    errors = _errors(report, verbose)
+    if errors:
+        lines += ["", *errors]
+    return "\n".join(lines) + "\n"
+
+
+def _thresholds_failed(report: EvalReport, args: argparse.Namespace) -> list[str]:
+    checks = (
+        ("F1", report.f1, args.min_f1),
+        ("metric accuracy", report.metric_acc, args.min_metric_acc),
+        ("qualifier accuracy", report.qualifier_acc, args.min_qualifier_acc),
+        ("period accuracy", report.period_acc, args.min_period_acc),
+    )
+    return [f"{name} {got:.3f} < {want:.3f}" for name, got, want in checks if want is not None and got < want]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl.extract.evaluate", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("gold_dir", nargs="?", type=Path, default=_DEFAULT_GOLD_DIR)
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="also list matched rows with a wrong field"
+    )
+    parser.add_argument("--min-f1", type=float, default=None)
+    parser.add_argument("--min-metric-acc", type=float, default=None)
+    parser.add_argument("--min-qualifier-acc", type=float, default=None)
+    parser.add_argument("--min-period-acc", type=float, default=None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.verbose:
+        logger.setLevel(logging.DEBUG)
+    report = evaluate(args.gold_dir)
+    sys.stdout.write(format_report(report, verbose=args.verbose))
+    failed = _thresholds_failed(report, args)
+    for reason in failed:
+        sys.stderr.write(f"below threshold: {reason}\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Time references (2024年, 今年上半年, 前三季度, 9月份, 1至10月, “十四五”期间) resolved against the
+publication date into a label and a date range.
+
+A reference sets the period for the figures after it in its paragraph until another reference
+replaces it; 目前 / 如今 reset it. References that are comparison bases (比前三季度, 较上年),
+starting points (自2024年3月, 成立于2023年) or day dates (10月27日电, 12月15日起) never set it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from etl.extract.numbers import chinese_to_int
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class TimeReference:
+    start: int  # span in the text it was found in
+    end: int
+    period: Period | None  # None resets the paragraph's period (目前, 如今)
+    sets_period: bool  # False for comparison bases, starting points and day dates
+
+
+_CN = "一二两三四五六七八九十"
+_MONTH = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[{_CN[:-1]}])"
+_YEAR = r"(?:(?P<year>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|上年|前年|明年|当年|本年))"
+_SUB = (
+    r"(?:(?P<half>上半年|下半年)"
+    r"|前(?P<qrange>[一二两三1-3])个?季度"
+    r"|第?(?P<quarter>[一二三四1-4])季度"
+    rf"|前(?P<first_months>1[0-2]|[1-9]|十[一二]?|[{_CN[:-1]}])个月"
+    rf"|(?P<month_from>{_MONTH})(?:至|—|－|-|–|~|～|到)(?P<month_to>{_MONTH})月份?"
+    rf"|(?P<month>{_MONTH})月份?(?P<day>[0-9]{{1,2}}日|[{_CN}]{{1,3}}日)?(?P<month_end>底|末)?"
+    r"|(?P<whole>全年)(?!目标|任务|计划)"
+    r"|年?(?P<year_end>末|底))"
+)
+_PLAN = rf"[“\"]?(?P<plan>十?[{_CN}])五[”\"]?(?:期间|时期|以来)"
+_RESET = r"(?P<reset>目前|如今|当前|眼下|现阶段|近年来|下一步)"
+# The year is optional and so is the part after it; zero-length matches are skipped by the caller.
+TIME_PATTERN = re.compile(rf"(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_PLAN}|{_RESET}")
+
+# What before a reference makes it a comparison base or a starting point, not the figure's period
+_NOT_PERIOD_BEFORE = re.compile(r"(?:比|较|与|同|相比|自|从|于|截止到?于)$")
+_NOT_PERIOD_AFTER = re.compile(r"^(?:出生|起|开始|成立|建成|同期相比|前)")
+_CONTEXT_BREAK = "。！？\n"
+
+
+def _cn_or_int(text: str) -> int:
+    return int(text) if text.isdigit() else chinese_to_int(text)
+
+
+def _month_range(year: int, first: int, last: int) -> Period:
+    end = dt.date(year, last, calendar.monthrange(year, last)[1])
+    label = f"{year}-{first:02d}" if first == last else f"{year}-M{first:02d}-M{last:02d}"
+    return Period(label, dt.date(year, first, 1), end)
+
+
+def _year_period(year: int) -> Period:
+    return Period(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def _sub_period(m: re.Match[str], year: int) -> Period:
+    if m.group("half"):
+        half = 1 if m.group("half") == "上半年" else 2
+        months = _month_range(year, 1 if half == 1 else 7, 6 if half == 1 else 12)
+        return Period(f"{year}-H{half}", months.start, months.end)
+    if m.group("qrange"):
+        last_q = _cn_or_int(m.group("qrange"))
+        months = _month_range(year, 1, last_q * 3)
+        return Period(f"{year}-Q1-Q{last_q}", months.start, months.end)
+    if m.group("quarter"):
+        q = _cn_or_int(m.group("quarter"))
+        months = _month_range(year, q * 3 - 2, q * 3)
+        return Period(f"{year}-Q{q}", months.start, months.end)
+    if m.group("first_months"):
+        return _month_range(year, 1, _cn_or_int(m.group("first_months")))
+    if m.group("month_from"):
+        return _month_range(year, _cn_or_int(m.group("month_from")), _cn_or_int(m.group("month_to")))
+    if m.group("month"):
+        month = _cn_or_int(m.group("month"))
+        return _month_range(year, month, month)
+    return _year_period(year)  # 全年, 年末, 年底
+
+
+def _plan_period(numeral: str) -> Period:
+    # The five-year plans ran 1953-1962 for the first two, then from 1966 on five-year steps
+    n = chinese_to_int(numeral)
+    first = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
+    return Period(f"{first}-{first + 4}", dt.date(first, 1, 1), dt.date(first + 4, 12, 31))
+
+
+def _valid_month(m: re.Match[str]) -> bool:
+    for name in ("month", "month_from", "month_to", "first_months"):
+        if m.group(name) and not 1 <= _cn_or_int(m.group(name)) <= 12:
+            return False
+    return True
+
+
+def _bare_end_of_nothing(m: re.Match[str]) -> bool:
+    """A lone 末 / 底 (底色, 末端) is only a reference after a year or as 年末 / 年底."""
+    has_year = bool(m.group("year") or m.group("rel"))
+    return bool(m.group("year_end")) and not has_year and not m.group().startswith("年")
+
+
+class PeriodResolver:
+    """Resolves references in document order; keeps the year that bare references (12月份) use."""
+
+    def __init__(self, published: dt.date | None) -> None:
+        self.published = published
+        self.context_year: int | None = None
+
+    def _year_of(self, m: re.Match[str]) -> int | None:
+        if m.group("year"):
+            return _cn_or_int(m.group("year"))
+        rel = m.group("rel")
+        if rel in ("当年", None):
+            return self.context_year or (self.published.year if self.published else None)
+        if self.published is None:
+            return None
+        offsets = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+        return self.published.year + offsets[rel]
+
+    def resolve(self, m: re.Match[str]) -> Period | None:
+        if m.group("plan"):
+            return _plan_period(m.group("plan"))
+        has_year = bool(m.group("year") or m.group("rel"))
+        year = self._year_of(m) if has_year else (self.context_year or
+                                                  (self.published.year if self.published else None))
+        if year is None:
+            return None
+        has_sub = any(m.group(g) for g in ("half", "qrange", "quarter", "first_months", "month_from",
+                                           "month", "whole", "year_end"))
+        period = _sub_period(m, year) if has_sub else _year_period(year)
+        if not has_year and self.published is not None and period.start > self.published:
+            period = _sub_period(m, year - 1)  # "12月份" in a January article is last December
+        return period
+
+    def remember(self, period: Period) -> None:
+        """A reference that set a period fixes the year later bare references (12月份) fall in."""
+        self.context_year = period.end.year
+
+
+def find_time_references(text: str, resolver: PeriodResolver) -> list[TimeReference]:
+    """Every time reference in `text`, in order, resolved with `resolver` (which remembers years)."""
+    references: list[TimeReference] = []
+    for m in TIME_PATTERN.finditer(text):
+        if m.start() == m.end():
+            continue
+        if m.group("reset"):
+            references.append(TimeReference(m.start(), m.end(), None, sets_period=True))
+            continue
+        if not _valid_month(m) or _bare_end_of_nothing(m):
+            continue
+        period = resolver.resolve(m)
+        before = text[max(0, m.start() - 4):m.start()]
+        after = text[m.end():m.end() + 4]
+        sets_period = (
+            period is not None
+            and not m.group("day")
+            and _NOT_PERIOD_BEFORE.search(before) is None
+            and _NOT_PERIOD_AFTER.search(after) is None
+            and not after.startswith("电")
+        )
+        if sets_period and period is not None and not m.group("plan"):
+            resolver.remember(period)
+        references.append(TimeReference(m.start(), m.end(), period, sets_period))
+    return references
+
+
+def period_at(references: list[TimeReference], position: int, paragraph_start: int) -> Period | None:
+    """The period in force at `position`: the last setting reference since the paragraph began."""
+    current: Period | None = None
+    for ref in references:
+        if ref.end > position:
+            break
+        if ref.start < paragraph_start or not ref.sets_period:
+            continue
+        current = ref.period
+    return current

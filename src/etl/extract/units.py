@@ -1,0 +1,98 @@
+"""Unit lexicon of People's Daily copy: surface form -> base unit and kind.
+
+The base unit is the unit as written without magnitude or classifier (个月 -> 月, 个百分点 ->
+百分点, 套(间) -> 套, 成 -> %). Kinds drive a few grammar decisions: durations used as
+attributes ("7天健康监测") are not figures, count units take the noun after them as the metric.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class UnitKind(StrEnum):
+    MONEY = "money"
+    PEOPLE = "people"
+    COUNT = "count"
+    FREIGHT = "freight"
+    WEIGHT = "weight"
+    AREA = "area"
+    VOLUME = "volume"
+    DISTANCE = "distance"
+    DURATION = "duration"
+    VEHICLE = "vehicle"
+    ENERGY = "energy"
+    RATIO = "ratio"
+    AGE = "age"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpec:
+    surface: str
+    base: str
+    kind: UnitKind
+    chinese_only: bool = False  # 成 after Arabic digits is rare and mostly a verb ("5成为")
+    scale: float = 1.0  # 成 = 10 %
+
+
+def _specs(kind: UnitKind, *surfaces: str) -> list[UnitSpec]:
+    return [UnitSpec(s, s, kind) for s in surfaces]
+
+
+UNIT_SPECS: tuple[UnitSpec, ...] = (
+    *_specs(UnitKind.MONEY, "元", "美元", "欧元", "日元", "英镑", "港元", "卢布"),
+    UnitSpec("人民币", "元", UnitKind.MONEY),
+    UnitSpec("港币", "港元", UnitKind.MONEY),
+    *_specs(UnitKind.PEOPLE, "人", "人次", "名", "位", "户"),
+    *_specs(UnitKind.COUNT, "家", "个", "件", "张", "套", "台", "项", "所", "座", "场", "场次", "批",
+            "种", "条", "款", "部", "本", "册", "篇", "首", "只", "头", "株", "棵", "处", "栋", "幢",
+            "间", "例", "宗", "份", "枚", "颗", "盏", "笔", "次", "支", "块", "层", "帧", "门"),
+    *_specs(UnitKind.FREIGHT, "标箱", "标准箱", "TEU"),
+    *_specs(UnitKind.WEIGHT, "吨", "千克", "公斤", "克", "斤"),
+    *_specs(UnitKind.AREA, "平方米", "平方公里", "平方千米", "亩", "公顷"),
+    *_specs(UnitKind.VOLUME, "立方米", "升"),
+    *_specs(UnitKind.DISTANCE, "公里", "千米", "米", "厘米", "毫米"),
+    *_specs(UnitKind.DURATION, "年", "天", "小时", "分钟", "秒", "周", "月"),
+    UnitSpec("个月", "月", UnitKind.DURATION),
+    UnitSpec("个小时", "小时", UnitKind.DURATION),
+    UnitSpec("个工作日", "工作日", UnitKind.DURATION),
+    UnitSpec("个季度", "季度", UnitKind.DURATION),
+    *_specs(UnitKind.VEHICLE, "辆", "架", "艘", "列", "车次", "辆次", "航班", "架次", "列次", "班次",
+            "艘次", "趟"),
+    *_specs(UnitKind.ENERGY, "千瓦", "千瓦时", "兆瓦", "吉瓦", "瓦", "度"),
+    UnitSpec("%", "%", UnitKind.RATIO),
+    UnitSpec("％", "%", UnitKind.RATIO),
+    UnitSpec("‰", "‰", UnitKind.RATIO),
+    UnitSpec("百分点", "百分点", UnitKind.RATIO),
+    UnitSpec("个百分点", "百分点", UnitKind.RATIO),
+    UnitSpec("倍", "倍", UnitKind.RATIO),
+    UnitSpec("成", "%", UnitKind.RATIO, chinese_only=True, scale=10.0),
+    UnitSpec("岁", "岁", UnitKind.AGE),
+)
+
+UNITS_BY_SURFACE: dict[str, UnitSpec] = {spec.surface: spec for spec in UNIT_SPECS}
+
+# Bare 月 is a calendar month ("3月"), not a duration; only 个月 counts. It stays in the lexicon
+# so the surface resolves, but the alternation leaves it out.
+_NOT_ALONE = {"月"}
+
+# Longest first, so 平方公里 wins over 公里 and 人次 over 人.
+UNIT_ALTERNATION = "|".join(
+    re.escape(s) for s in sorted((s for s in UNITS_BY_SURFACE if s not in _NOT_ALONE), key=len, reverse=True)
+)
+# 套(间): rental housing counted in flats or rooms; the parenthesis belongs to the unit
+UNIT_FOLD = r"[(（]间[)）]"
+
+# A unit followed by one of these is part of a word, not a measure: 四人间, 70周年, 3年级, 元旦.
+WORD_CONTINUATIONS: tuple[str, ...] = (
+    "人间", "周年", "年级", "年代", "年度", "年间", "元素", "元旦", "元宵", "台湾", "台阶", "种子",
+    "米饭", "米线", "度假", "次元", "位于", "名单", "所有", "批准", "户外", "天然", "天气", "场景",
+    "条件", "家庭", "家长", "项目", "座谈", "件事", "部门", "部分", "门槛", "层面", "层次", "首都",
+    "首次", "首批", "头部", "块钱", "支持", "支撑", "笔者", "本届", "本地", "列车", "门户", "度过",
+)
+
+
+def unit_spec(surface: str) -> UnitSpec:
+    return UNITS_BY_SURFACE[surface]

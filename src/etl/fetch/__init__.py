@@ -1,0 +1,13 @@
+"""Fetch stage: the only part of the ETL that touches the network.
+
+Polite (robots.txt, per-host delay, one request at a time per host), bounded (timeouts, retries,
+size and redirect limits) and honest about failures: ``Fetcher.fetch`` returns a ``FetchResult``
+instead of raising. Raw bytes are kept in a content-addressed ``RawArchive`` for re-parsing.
+"""
+
+from etl.fetch.archive import RawArchive
+from etl.fetch.config import DEFAULT_USER_AGENT, FetchConfig
+from etl.fetch.decoding import decode_html
+from etl.fetch.fetcher import Fetcher
+
+__all__ = ["DEFAULT_USER_AGENT", "FetchConfig", "Fetcher", "RawArchive", "decode_html"]

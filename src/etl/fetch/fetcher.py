@@ -1,0 +1,545 @@
+"""The only code in the ETL that talks to the network.
+
+Every request goes through one per-host gate: robots.txt first (read once per origin and cached),
+then a wait until the host's politeness delay has passed, then a single request whose body is
+streamed with a size cap. Redirects are followed by hand so every hop is checked against the host
+allow-list and robots.txt and waits its turn like any other request.
+
+A fetch never raises for network, HTTP or content problems; it returns a ``FetchResult`` whose
+``status`` and one-line ``error`` say what happened. Note that a body identical to the one recorded
+in ``Validators.sha256`` is still reported as ``OK``: the caller compares ``FetchResult.sha256`` with
+what it stored and decides whether re-loading is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3.exceptions
+from protego import Protego
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+
+from etl.fetch.archive import RawArchive
+from etl.fetch.body import ACCEPT_ENCODING, CHUNK_SIZE, BadEncoding, BodyTooLarge, read_limited
+from etl.fetch.config import FetchConfig
+from etl.fetch.decoding import decode_html
+from etl.fetch.politeness import (
+    HostGate,
+    RobotsPolicy,
+    host_allowed,
+    host_of,
+    origin_of,
+    polite_delay,
+    robots_url,
+)
+from etl.fetch.retry import backoff_delay, is_retryable_status, parse_retry_after
+from etl.models import FetchResult, FetchStatus, Validators
+
+logger = logging.getLogger("etl.fetch")
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+NOT_FOUND_STATUSES = frozenset({404, 410})
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+# Google's limit; anything in a robots.txt beyond it is noise.
+MAX_ROBOTS_BYTES = 512 * 1024
+# A robots.txt that was read is trusted this long before it is read again.
+ROBOTS_TTL_SECONDS = 24 * 3600.0
+MAX_ERROR_CHARS = 300
+
+Sleep = Callable[[float], None]
+Clock = Callable[[], float]
+
+
+@dataclass
+class _Exchange:
+    """What one request to one URL produced, before it becomes a ``FetchResult``."""
+
+    url: str
+    http_status: int | None = None
+    headers: CaseInsensitiveDict[str] = field(default_factory=CaseInsensitiveDict)
+    body: bytes | None = None
+    error: str | None = None
+    status: FetchStatus | None = None  # a final verdict (OK, NOT_FOUND, ...); None while undecided
+    retryable: bool = False
+    retry_after: float | None = None
+    location: str | None = None  # absolute redirect target
+    sent: bool = True  # False when robots.txt stopped the request before it was made
+
+
+def _one_line(message: object) -> str:
+    text = " ".join(str(message).split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+class Fetcher:
+    """Polite, bounded HTTP GETs over one ``requests.Session``; safe to share between threads."""
+
+    def __init__(
+        self,
+        config: FetchConfig = FetchConfig(),  # noqa: B008 - frozen, so a shared default is safe
+        archive: RawArchive | None = None,
+        *,
+        sleep: Sleep = time.sleep,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.config = config
+        self.archive = archive
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = random.Random()
+        self._session = self._new_session()
+        self._gates: dict[str, HostGate] = {}
+        self._robots: dict[str, RobotsPolicy] = {}
+        self._state_lock = threading.Lock()
+
+    def _new_session(self) -> requests.Session:
+        session = requests.Session()
+        # Behaviour must not change with the caller's environment (HTTP_PROXY, ~/.netrc); a proxy,
+        # if one is ever needed, should be an explicit setting.
+        session.trust_env = False
+        session.headers.update(
+            {"User-Agent": self.config.user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
+        )
+        adapter = HTTPAdapter(pool_connections=16, pool_maxsize=max(4, self.config.workers), max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
+
+    # -- public API -------------------------------------------------------------------------------
+
+    def fetch(self, url: str, validators: Validators | None = None, *, refresh: bool = False) -> FetchResult:
+        """GET ``url`` politely; ``validators`` make it conditional unless ``refresh`` is set.
+
+        304 gives ``NOT_MODIFIED`` (with ``sha256`` copied from the validators). A 200 whose body hashes
+        to ``validators.sha256`` is still ``OK``: comparing hashes and skipping the re-load is the
+        caller's decision.
+        """
+        send_validators = None if refresh else validators
+        result = self._fetch(url, send_validators)
+        log = logger.info if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED) else logger.warning
+        log(
+            "GET %s -> %s (http %s, %d attempt(s))%s",
+            url,
+            result.status.value,
+            result.http_status,
+            result.attempts,
+            f": {result.error}" if result.error else "",
+        )
+        return result
+
+    def fetch_many(
+        self,
+        urls: Sequence[str],
+        validators: Mapping[str, Validators] | None = None,
+        *,
+        refresh: bool = False,
+    ) -> list[FetchResult]:
+        """Fetch ``urls`` (results in the same order): hosts in parallel, one request at a time per host.
+
+        Each host's URLs run in order on one worker, so a slow host never holds up the others and
+        no worker sits blocked on another's host lock. A URL listed twice is fetched once.
+        """
+        validators = validators or {}
+        by_host: dict[str, list[str]] = {}
+        for url in dict.fromkeys(urls):
+            by_host.setdefault(host_of(url), []).append(url)
+        if not by_host:
+            return []
+
+        def fetch_host(host_urls: list[str]) -> list[FetchResult]:
+            return [self.fetch(url, validators.get(url), refresh=refresh) for url in host_urls]
+
+        results: dict[str, FetchResult] = {}
+        workers = min(self.config.workers, len(by_host))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="etl-fetch") as pool:
+            futures = [pool.submit(fetch_host, host_urls) for host_urls in by_host.values()]
+            for future in futures:
+                for result in future.result():
+                    results[result.url] = result
+        return [results[url] for url in urls]
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- one URL: redirect hops, each with retries --------------------------------------------------
+
+    def _fetch(self, url: str, validators: Validators | None) -> FetchResult:
+        headers = self._conditional_headers(validators)
+        attempts = 0
+        current = url
+        seen = {url}
+        for _hop in range(self.config.max_redirects + 1):
+            refusal = self._refusal_before_request(current)
+            if refusal is not None:
+                status, error = refusal
+                return self._result(url, current, status=status, attempts=attempts, error=error)
+            exchange, used = self._exchange_with_retries(current, headers)
+            attempts += used
+            if exchange.location is None:
+                return self._finish(url, exchange, validators, attempts)
+            if exchange.location in seen:
+                return self._result(
+                    url,
+                    current,
+                    FetchStatus.FAILED,
+                    exchange.http_status,
+                    attempts,
+                    f"redirect loop at {exchange.location}",
+                )
+            logger.debug("%s redirects (%s) to %s", current, exchange.http_status, exchange.location)
+            seen.add(exchange.location)
+            current = exchange.location
+        return self._result(
+            url,
+            current,
+            FetchStatus.FAILED,
+            None,
+            attempts,
+            f"too many redirects (more than {self.config.max_redirects})",
+        )
+
+    def _conditional_headers(self, validators: Validators | None) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if validators is not None and validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators is not None and validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        return headers
+
+    def _refusal_before_request(self, url: str) -> tuple[FetchStatus, str] | None:
+        """Reasons not to contact ``url`` at all, decided without any network traffic."""
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number or out of range
+        except ValueError as exc:
+            return FetchStatus.FAILED, _one_line(f"invalid URL: {exc}")
+        if parts.scheme not in ("http", "https"):
+            return FetchStatus.FAILED, f"unsupported URL scheme {parts.scheme!r}"
+        host = host_of(url)
+        if not host:
+            return FetchStatus.FAILED, "invalid URL: no host"
+        if not host_allowed(host, self.config.allowed_hosts):
+            return FetchStatus.DISALLOWED, f"host not allowed: {host}"
+        return None
+
+    def _exchange_with_retries(self, url: str, headers: Mapping[str, str]) -> tuple[_Exchange, int]:
+        """Request ``url`` until it gives a final answer or ``max_attempts`` run out.
+
+        Returns the last exchange and how many requests were actually sent for it.
+        """
+        exchange = _Exchange(url)
+        sent = 0
+        for attempt in range(1, self.config.max_attempts + 1):
+            exchange = self._exchange(url, headers)
+            sent += exchange.sent
+            if not exchange.retryable or attempt == self.config.max_attempts:
+                return exchange, sent
+            wait = self._retry_wait(attempt, exchange.retry_after)
+            logger.warning(
+                "GET %s attempt %d/%d failed (%s); retrying in %.1f s",
+                url,
+                attempt,
+                self.config.max_attempts,
+                exchange.error,
+                wait,
+            )
+            # The wait goes through the host gate, so it also holds back other URLs of this host
+            # (a 429 or 503 is about the server, not about one page).
+            gate = self._gate(host_of(url))
+            with gate.lock:
+                gate.hold_off(self._clock() + wait)
+        return exchange, sent
+
+    def _retry_wait(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.config.backoff_max)
+        return backoff_delay(
+            attempt, self.config.backoff_base, self.config.backoff_max, self.config.jitter, self._rng
+        )
+
+    # -- one request, under the host gate ---------------------------------------------------------
+
+    def _gate(self, host: str) -> HostGate:
+        with self._state_lock:
+            return self._gates.setdefault(host, HostGate())
+
+    def _exchange(self, url: str, headers: Mapping[str, str]) -> _Exchange:
+        gate = self._gate(host_of(url))
+        with gate.lock:
+            if self.config.respect_robots:
+                policy = self._robots_policy(url, gate)
+                refusal = policy.refusal(url, self.config.robots_agent)
+                if refusal is not None:
+                    # Unreadable robots.txt may be a passing outage: worth another attempt.
+                    retryable = policy.unreachable_reason is not None
+                    return _Exchange(
+                        url, status=FetchStatus.DISALLOWED, error=refusal, retryable=retryable, sent=False
+                    )
+            gate.wait_turn(self._clock, self._sleep)
+            try:
+                return self._send(url, headers)
+            finally:
+                gate.hold_off(self._clock() + self._polite_delay(url))
+
+    def _polite_delay(self, url: str) -> float:
+        """This request's gap to the next one on the same host: the config floor or robots' ask."""
+        base = self.config.delay
+        with self._state_lock:
+            policy = self._robots.get(origin_of(url))
+        asked = policy.requested_delay(self.config.robots_agent) if policy is not None else None
+        if asked is not None:
+            base = max(base, min(asked, self.config.max_crawl_delay))
+        return polite_delay(base, self.config.jitter, self._rng)
+
+    def _send(self, url: str, headers: Mapping[str, str]) -> _Exchange:
+        try:
+            response = self._session.get(
+                url,
+                headers=dict(headers),
+                stream=True,
+                allow_redirects=False,
+                timeout=(self.config.connect_timeout, self.config.read_timeout),
+            )
+        except requests.Timeout as exc:
+            return _Exchange(url, error=_one_line(f"timeout: {exc}"), retryable=True)
+        except requests.ConnectionError as exc:
+            return _Exchange(url, error=_one_line(f"connection error: {exc}"), retryable=True)
+        except (requests.RequestException, ValueError) as exc:  # invalid URL, bad header value, ...
+            return _Exchange(url, status=FetchStatus.FAILED, error=_one_line(f"request failed: {exc}"))
+        with response:
+            return self._classify(url, response)
+
+    def _classify(self, url: str, response: requests.Response) -> _Exchange:
+        code = response.status_code
+        exchange = _Exchange(url, http_status=code, headers=response.headers)
+        if code in REDIRECT_STATUSES:
+            location = response.headers.get("Location")
+            if not location:
+                return self._final(exchange, FetchStatus.FAILED, f"HTTP {code} redirect without Location")
+            exchange.location = urljoin(url, location.strip()).split("#", 1)[0]
+            return exchange
+        if code == 304:
+            return self._final(exchange, FetchStatus.NOT_MODIFIED, None)
+        if code in NOT_FOUND_STATUSES:
+            return self._final(exchange, FetchStatus.NOT_FOUND, f"HTTP {code}")
+        if is_retryable_status(code):
+            exchange.error = f"HTTP {code}"
+            exchange.retryable = True
+            exchange.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            return exchange
+        if not 200 <= code < 300:
+            return self._final(exchange, FetchStatus.FAILED, f"HTTP {code}")
+        return self._read_body(exchange, response)
+
+    def _final(self, exchange: _Exchange, status: FetchStatus, error: str | None) -> _Exchange:
+        exchange.status = status
+        exchange.error = error
+        return exchange
+
+    def _read_body(self, exchange: _Exchange, response: requests.Response) -> _Exchange:
+        content_type = response.headers.get("Content-Type")
+        media_type = _media_type(content_type)
+        if media_type and media_type not in self.config.accepted_content_types:
+            return self._final(exchange, FetchStatus.FAILED, f"unexpected content type {media_type}")
+        too_large = f"response larger than {self.config.max_bytes} bytes"
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.config.max_bytes:
+            return self._final(exchange, FetchStatus.FAILED, too_large)
+        try:
+            raw_chunks = response.raw.stream(CHUNK_SIZE, decode_content=False)
+            exchange.body = read_limited(
+                raw_chunks, response.headers.get("Content-Encoding"), self.config.max_bytes
+            )
+        except BodyTooLarge:
+            return self._final(exchange, FetchStatus.FAILED, too_large)
+        except BadEncoding as exc:
+            return self._final(exchange, FetchStatus.FAILED, _one_line(exc))
+        except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+            # Timeouts and connections cut mid-body (short Content-Length) are transient.
+            exchange.error = _one_line(f"body read failed: {type(exc).__name__}: {exc}")
+            exchange.retryable = True
+            return exchange
+        exchange.status = FetchStatus.OK
+        return exchange
+
+    # -- robots.txt -------------------------------------------------------------------------------
+
+    def _robots_policy(self, url: str, gate: HostGate) -> RobotsPolicy:
+        """The cached policy of ``url``'s origin, reading robots.txt if needed; caller holds ``gate.lock``."""
+        origin = origin_of(url)
+        with self._state_lock:
+            cached = self._robots.get(origin)
+        if cached is not None and self._clock() - cached.fetched_at < ROBOTS_TTL_SECONDS:
+            return cached
+        # Reading robots.txt is a request like any other: it waits its turn and delays the next one
+        # (by the Crawl-delay it may have just declared).
+        gate.wait_turn(self._clock, self._sleep)
+        policy = RobotsPolicy(unreachable_reason="not read", fetched_at=self._clock())
+        try:
+            policy = self._read_robots(robots_url(url))
+            if policy.unreachable_reason is None:  # an outage is not cached: the next try re-reads
+                with self._state_lock:
+                    self._robots[origin] = policy
+        finally:
+            gate.hold_off(self._clock() + self._polite_delay(url))
+        return policy
+
+    def _read_robots(self, url: str) -> RobotsPolicy:
+        now = self._clock()
+        current = url
+        try:
+            for _hop in range(self.config.max_redirects + 1):
+                response = self._session.get(
+                    current,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=(self.config.connect_timeout, self.config.read_timeout),
+                )
+                with response:
+                    location = response.headers.get("Location")
+                    if response.status_code not in REDIRECT_STATUSES or not location:
+                        return self._robots_from_response(current, response, now)
+                target = urljoin(current, location.strip())
+                if host_of(target) != host_of(url):
+                    # Another host's rules do not describe this one, and asking it would be a request
+                    # outside this host's gate (maybe outside the allow-list): use the defaults.
+                    logger.info("robots.txt %s redirects to another host; treating as allow-all", url)
+                    return RobotsPolicy.allow_all(now)
+                current = target
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+            logger.warning("robots.txt %s unreachable: %s", url, _one_line(exc))
+            return RobotsPolicy(unreachable_reason=type(exc).__name__, fetched_at=now)
+        logger.info("robots.txt %s redirects too often; treating as allow-all", url)
+        return RobotsPolicy.allow_all(now)
+
+    def _robots_from_response(self, url: str, response: requests.Response, now: float) -> RobotsPolicy:
+        code = response.status_code
+        if code == 429 or code >= 500:
+            logger.warning("robots.txt %s answered HTTP %d; holding back this host", url, code)
+            return RobotsPolicy(unreachable_reason=f"HTTP {code}", fetched_at=now)
+        if code >= 400:  # 404 and other 4xx: no rules (RFC 9309 §2.3.1.3)
+            logger.info("robots.txt %s: HTTP %d, allow-all with the default delay", url, code)
+            return RobotsPolicy.allow_all(now)
+        try:
+            raw = read_limited(
+                response.raw.stream(CHUNK_SIZE, decode_content=False),
+                response.headers.get("Content-Encoding"),
+                MAX_ROBOTS_BYTES,
+            )
+        except BadEncoding as exc:
+            logger.warning("robots.txt %s: %s; treating as allow-all", url, exc)
+            return RobotsPolicy.allow_all(now)
+        except BodyTooLarge:
+            logger.warning("robots.txt %s larger than %d bytes; ignoring it", url, MAX_ROBOTS_BYTES)
+            return RobotsPolicy.allow_all(now)
+        text, _encoding = decode_html(raw)
+        policy = RobotsPolicy(rules=Protego.parse(text), fetched_at=now)
+        logger.info(
+            "robots.txt %s read; delay asked for %s: %s",
+            url,
+            self.config.robots_agent,
+            policy.requested_delay(self.config.robots_agent),
+        )
+        return policy
+
+    # -- results ----------------------------------------------------------------------------------
+
+    def _finish(
+        self, url: str, exchange: _Exchange, validators: Validators | None, attempts: int
+    ) -> FetchResult:
+        status = exchange.status or FetchStatus.FAILED
+        if status is FetchStatus.FAILED and exchange.retryable:
+            error = f"{exchange.error} (gave up after {attempts} attempts)"
+            return self._result(url, exchange.url, status, exchange.http_status, attempts, error)
+        if status is FetchStatus.NOT_MODIFIED:
+            return self._not_modified(url, exchange, validators, attempts)
+        if status is FetchStatus.OK and exchange.body is not None:
+            return self._ok(url, exchange, attempts)
+        return self._result(url, exchange.url, status, exchange.http_status, attempts, exchange.error)
+
+    def _not_modified(
+        self, url: str, exchange: _Exchange, validators: Validators | None, attempts: int
+    ) -> FetchResult:
+        if validators is None:
+            return self._result(
+                url, exchange.url, FetchStatus.FAILED, 304, attempts, "HTTP 304 to an unconditional request"
+            )
+        return FetchResult(
+            url=url,
+            status=FetchStatus.NOT_MODIFIED,
+            final_url=exchange.url,
+            http_status=exchange.http_status,
+            sha256=validators.sha256,  # unchanged content: the stored hash still describes it
+            etag=exchange.headers.get("ETag") or validators.etag,
+            last_modified=exchange.headers.get("Last-Modified") or validators.last_modified,
+            fetched_at=dt.datetime.now(dt.UTC),
+            attempts=attempts,
+        )
+
+    def _ok(self, url: str, exchange: _Exchange, attempts: int) -> FetchResult:
+        raw = exchange.body or b""
+        # Archive first, before anything interprets the bytes, so a later parser fix can replay them.
+        sha256 = self.archive.put(raw) if self.archive is not None else hashlib.sha256(raw).hexdigest()
+        received = FetchResult(
+            url=url,
+            status=FetchStatus.OK,
+            final_url=exchange.url,
+            http_status=exchange.http_status,
+            sha256=sha256,
+            size=len(raw),
+            content_type=exchange.headers.get("Content-Type"),
+            etag=exchange.headers.get("ETag"),
+            last_modified=exchange.headers.get("Last-Modified"),
+            fetched_at=dt.datetime.now(dt.UTC),
+            attempts=attempts,
+        )
+        if not raw:
+            return replace(received, status=FetchStatus.FAILED, error="empty body")
+        text, encoding = decode_html(raw)
+        return replace(received, text=text, encoding=encoding)
+
+    def _result(
+        self,
+        url: str,
+        final_url: str,
+        status: FetchStatus,
+        http_status: int | None = None,
+        attempts: int = 0,
+        error: str | None = None,
+    ) -> FetchResult:
+        return FetchResult(
+            url=url,
+            status=status,
+            final_url=final_url,
+            http_status=http_status,
+            fetched_at=dt.datetime.now(dt.UTC),
+            attempts=attempts,
+            error=error,
+        )

@@ -1,0 +1,631 @@
+"""Load: the only module that touches DuckDB.
+
+Every write is one transaction per batch, built from Arrow tables (never row-by-row inserts), and
+idempotent: article ids are hashes of the URL, and an article whose content hash is unchanged is
+not rewritten, so running the same day twice changes no article, image or indicator row.
+
+Connections are opened per operation and closed straight away: DuckDB lets only one process hold a
+read-write handle, and analysts should be able to open the file between two batches of a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from etl.models import Failure, FetchResult, FetchStatus, Indicator, PageKind, ProcessedArticle, Validators
+
+log = logging.getLogger("etl.load")
+
+WAREHOUSE_SQL_DIR = Path(os.environ.get("ETL_WAREHOUSE_SQL", Path(__file__).resolve().parents[2] / "warehouse"))
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+# How long a run waits for another process to release the warehouse before giving up.
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (a second run, or an analyst's read-write session)."""
+
+
+@dataclass(slots=True)
+class LoadCounts:
+    articles_loaded: int = 0
+    articles_unchanged: int = 0
+    images_loaded: int = 0
+    indicators_loaded: int = 0
+    pages_recorded: int = 0
+    failures_recorded: int = 0
+    loaded_urls: list[str] = field(default_factory=list)
+
+    def add(self, other: LoadCounts) -> None:
+        self.articles_loaded += other.articles_loaded
+        self.articles_unchanged += other.articles_unchanged
+        self.images_loaded += other.images_loaded
+        self.indicators_loaded += other.indicators_loaded
+        self.pages_recorded += other.pages_recorded
+        self.failures_recorded += other.failures_recorded
+        self.loaded_urls.extend(other.loaded_urls)
+
+
+# --------------------------------------------------------------------------- connections, migrations
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+@contextmanager
+def connect(
+    db_path: Path | str, *, read_only: bool = False, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, waiting while another process holds its lock."""
+    path = Path(db_path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as exc:  # IOException when another process holds the file
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"warehouse {path} is locked by another process (a run in progress?); "
+                    f"waited {wait_seconds:.0f} s"
+                ) from exc
+            time.sleep(0.5)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+def migration_files(sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted((sql_dir / "migrations").glob("*.sql")):
+        m = _MIGRATION_NAME.match(path.name)
+        if not m:
+            raise ValueError(f"migration file name must look like 001_name.sql: {path.name}")
+        found.append((int(m.group(1)), path))
+    versions = [v for v, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise ValueError(f"migrations must be numbered 001, 002, … without gaps: {versions}")
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[int]:
+    """Apply pending numbered migrations, each in its own transaction, then refresh the views."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    newly = []
+    for version, path in migration_files(sql_dir):
+        if version in applied:
+            continue
+        with transaction(con):
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, path.name, _now()]
+            )
+        newly.append(version)
+        log.info("applied migration %s", path.name)
+    views = sql_dir / "views.sql"
+    if views.exists():
+        with transaction(con):
+            con.execute(views.read_text(encoding="utf-8"))
+    return newly
+
+
+def ensure_schema(db_path: Path | str) -> None:
+    with connect(db_path) as con:
+        migrate(con)
+
+
+@contextmanager
+def run_lock(db_path: Path | str, *, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold `<db>.lock` for a whole run, so a second run on the same warehouse waits, then gives up
+    with a clear message, instead of interleaving its batches with ours."""
+    lock_path = Path(f"{db_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(
+                        f"another run holds {lock_path}; waited {wait_seconds:.0f} s. "
+                        "Wait for it to finish or pass a longer --lock-wait."
+                    ) from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- ids and hashes
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def article_id_for(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def indicator_id_for(article_id: str, ind: Indicator) -> str:
+    key = f"{article_id}|{ind.source}|{ind.image_position}|{ind.char_start}|{ind.char_end}|{ind.unit}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def content_hash(item: ProcessedArticle, extractor_version: str) -> str:
+    """Hash of everything we store for an article; a re-run rewrites the article only when it changes.
+
+    The extractor version is part of it, so a better extractor re-extracts old articles on the next run.
+    """
+    a = item.article
+    payload = {
+        "title": a.title,
+        "pre_title": a.pre_title,
+        "subtitle": a.subtitle,
+        "published_at": a.published_at.isoformat() if a.published_at else None,
+        "source": a.source,
+        "authors": list(a.authors),
+        "editors": list(a.editors),
+        "page": a.page_no,
+        "page_name": a.page_name,
+        "template": a.template,
+        "paragraphs": [[p.text, p.is_subhead] for p in a.paragraphs],
+        "images": [[i.position, i.src, i.caption, i.credit] for i in a.images],
+        "extractor_version": extractor_version,
+    }
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+# --------------------------------------------------------------------------- Arrow staging tables
+
+_ARTICLES_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("pre_title", pa.string()),
+        ("subtitle", pa.string()),
+        ("published_at", pa.timestamp("us")),
+        ("published_date", pa.date32()),
+        ("source", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("editors", pa.list_(pa.string())),
+        ("page", pa.int32()),
+        ("page_name", pa.string()),
+        ("template", pa.string()),
+        ("content_id", pa.string()),
+        ("paragraph_count", pa.int32()),
+        ("subheads", pa.list_(pa.string())),
+        ("body_text", pa.string()),
+        ("content_hash", pa.string()),
+        ("extractor_version", pa.string()),
+        ("fetched_at", pa.timestamp("us")),
+        ("loaded_at", pa.timestamp("us")),
+        ("run_id", pa.string()),
+    ]
+)
+_IMAGES_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("position", pa.int32()),
+        ("src", pa.string()),
+        ("caption", pa.string()),
+        ("credit", pa.string()),
+    ]
+)
+_INDICATORS_SCHEMA = pa.schema(
+    [
+        ("indicator_id", pa.string()),
+        ("article_id", pa.string()),
+        ("source", pa.string()),
+        ("image_position", pa.int32()),
+        ("metric", pa.string()),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("qualifier", pa.string()),
+        ("period", pa.string()),
+        ("period_start", pa.date32()),
+        ("period_end", pa.date32()),
+        ("region", pa.string()),
+        ("raw", pa.string()),
+        ("sentence", pa.string()),
+        ("char_start", pa.int32()),
+        ("char_end", pa.int32()),
+        ("extractor_version", pa.string()),
+    ]
+)
+_PAGES_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("kind", pa.string()),
+        ("final_url", pa.string()),
+        ("status", pa.string()),
+        ("http_status", pa.int32()),
+        ("encoding", pa.string()),
+        ("sha256", pa.string()),
+        ("size", pa.int64()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("fetched_at", pa.timestamp("us")),
+        ("checked_at", pa.timestamp("us")),
+        ("attempts", pa.int32()),
+        ("error", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+_FAILURES_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("kind", pa.string()),
+        ("stage", pa.string()),
+        ("reason", pa.string()),
+        ("http_status", pa.int32()),
+        ("attempts", pa.int32()),
+        ("failure_count", pa.int32()),
+        ("first_failed_at", pa.timestamp("us")),
+        ("last_failed_at", pa.timestamp("us")),
+        ("resolved_at", pa.timestamp("us")),
+        ("run_id", pa.string()),
+    ]
+)
+
+
+def _table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def _last_by(items: Iterable[Any], key: Any) -> list[Any]:
+    """De-duplicate on a key, keeping the last occurrence: DuckDB would silently keep the first."""
+    return list({key(item): item for item in items}.values())
+
+
+def _article_rows(
+    items: Sequence[ProcessedArticle], run_id: str, extractor_version: str, now: dt.datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    articles, images, indicators = [], [], []
+    for item in items:
+        a = item.article
+        aid = article_id_for(a.url)
+        articles.append(
+            {
+                "article_id": aid,
+                "url": a.url,
+                "title": a.title,
+                "pre_title": a.pre_title,
+                "subtitle": a.subtitle,
+                "published_at": a.published_at,
+                "published_date": a.published_at.date() if a.published_at else None,
+                "source": a.source,
+                "authors": list(a.authors),
+                "editors": list(a.editors),
+                "page": a.page_no,
+                "page_name": a.page_name,
+                "template": a.template,
+                "content_id": a.content_id,
+                "paragraph_count": len(a.paragraphs),
+                "subheads": [p.text for p in a.paragraphs if p.is_subhead],
+                "body_text": a.body_text,
+                "content_hash": content_hash(item, extractor_version),
+                "extractor_version": extractor_version,
+                "fetched_at": item.fetched_at,
+                "loaded_at": now,
+                "run_id": run_id,
+            }
+        )
+        images.extend(
+            {"article_id": aid, "position": i.position, "src": i.src, "caption": i.caption, "credit": i.credit}
+            for i in a.images
+        )
+        for ind in item.indicators:
+            indicators.append(
+                {
+                    "indicator_id": indicator_id_for(aid, ind),
+                    "article_id": aid,
+                    "source": ind.source,
+                    "image_position": ind.image_position,
+                    "metric": ind.metric,
+                    "value": ind.value,
+                    "unit": ind.unit,
+                    "qualifier": str(ind.qualifier),
+                    "period": ind.period,
+                    "period_start": ind.period_start,
+                    "period_end": ind.period_end,
+                    "region": ind.region,
+                    "raw": ind.raw,
+                    "sentence": ind.sentence,
+                    "char_start": ind.char_start,
+                    "char_end": ind.char_end,
+                    "extractor_version": extractor_version,
+                }
+            )
+    return articles, images, _last_by(indicators, lambda r: r["indicator_id"])
+
+
+def _page_row(fetch: FetchResult, kind: PageKind | None, run_id: str, now: dt.datetime) -> dict[str, Any]:
+    has_body = fetch.status is FetchStatus.OK
+    return {
+        "url": fetch.url,
+        "kind": str(kind) if kind else None,
+        "final_url": fetch.final_url,
+        "status": str(fetch.status),
+        "http_status": fetch.http_status,
+        "encoding": fetch.encoding,
+        "sha256": fetch.sha256 if has_body else None,
+        "size": fetch.size if has_body else None,
+        "etag": fetch.etag,
+        "last_modified": fetch.last_modified,
+        "fetched_at": fetch.fetched_at if has_body else None,
+        "checked_at": fetch.fetched_at or now,
+        "attempts": fetch.attempts,
+        "error": fetch.error,
+        "run_id": run_id,
+    }
+
+
+# --------------------------------------------------------------------------- the batch load
+
+
+def load_batch(
+    db_path: Path | str,
+    run_id: str,
+    *,
+    articles: Sequence[ProcessedArticle] = (),
+    fetches: Sequence[tuple[FetchResult, PageKind | None]] = (),
+    failures: Sequence[Failure] = (),
+    extractor_version: str,
+    wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+) -> LoadCounts:
+    """Write one batch in one transaction: articles (with images and indicators), page outcomes, and
+    failures. Articles whose content hash is already stored are left untouched."""
+    now = _now()
+    items = _last_by(articles, lambda it: it.article.url)
+    article_rows, image_rows, indicator_rows = _article_rows(items, run_id, extractor_version, now)
+    page_rows = _last_by((_page_row(f, k, run_id, now) for f, k in fetches), lambda r: r["url"])
+    loaded_urls = {r["url"] for r in article_rows}
+    failure_rows = _last_by(
+        (
+            {
+                "url": f.url,
+                "kind": str(f.kind) if f.kind else None,
+                "stage": f.stage,
+                "reason": f.reason,
+                "http_status": f.http_status,
+                "attempts": f.attempts,
+                "failure_count": 1,
+                "first_failed_at": now,
+                "last_failed_at": now,
+                "resolved_at": None,
+                "run_id": run_id,
+            }
+            for f in failures
+            if f.url not in loaded_urls
+        ),
+        lambda r: r["url"],
+    )
+    counts = LoadCounts()
+    with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
+        changed = _changed_articles(con, article_rows)
+        counts.articles_unchanged = len(article_rows) - len(changed)
+        if changed:
+            changed_ids = {r["article_id"] for r in changed}
+            con.register("stage_articles", _table(changed, _ARTICLES_SCHEMA))
+            con.register(
+                "stage_images", _table([r for r in image_rows if r["article_id"] in changed_ids], _IMAGES_SCHEMA)
+            )
+            con.register(
+                "stage_indicators",
+                _table([r for r in indicator_rows if r["article_id"] in changed_ids], _INDICATORS_SCHEMA),
+            )
+            for table in ("indicators", "images", "articles"):
+                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM stage_articles)")
+            con.execute("INSERT INTO articles BY NAME SELECT * FROM stage_articles")
+            con.execute("INSERT INTO images BY NAME SELECT * FROM stage_images")
+            con.execute("INSERT INTO indicators BY NAME SELECT * FROM stage_indicators")
+            counts.articles_loaded = len(changed)
+            counts.images_loaded = _scalar(con, "SELECT count(*) FROM stage_images")
+            counts.indicators_loaded = _scalar(con, "SELECT count(*) FROM stage_indicators")
+        if page_rows:
+            con.register("stage_pages", _table(page_rows, _PAGES_SCHEMA))
+            con.execute(_UPSERT_PAGES)
+            counts.pages_recorded = len(page_rows)
+        if failure_rows:
+            con.register("stage_failures", _table(failure_rows, _FAILURES_SCHEMA))
+            con.execute(_UPSERT_FAILURES)
+            counts.failures_recorded = len(failure_rows)
+        if loaded_urls:
+            con.register("stage_loaded", pa.table({"url": sorted(loaded_urls)}))
+            con.execute(
+                "UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL "
+                "AND url IN (SELECT url FROM stage_loaded)",
+                [now],
+            )
+    counts.loaded_urls = sorted(loaded_urls)
+    return counts
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> Any:
+    # fetchall, not fetchone: DuckDB refuses further work on a connection with an unfinished result.
+    return con.execute(sql, list(params)).fetchall()[0][0]
+
+
+def _changed_articles(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    con.register("stage_hashes", pa.table({"url": [r["url"] for r in rows], "h": [r["content_hash"] for r in rows]}))
+    same = {
+        url
+        for (url,) in con.execute(
+            "SELECT s.url FROM stage_hashes s JOIN articles a ON a.url = s.url AND a.content_hash = s.h"
+        ).fetchall()
+    }
+    return [r for r in rows if r["url"] not in same]
+
+
+# A page that answered 304 or failed keeps the body we already have (sha256, fetched_at): only the
+# outcome of the latest check changes.
+_UPSERT_PAGES = """
+INSERT INTO pages BY NAME SELECT * FROM stage_pages
+ON CONFLICT (url) DO UPDATE SET
+    kind = COALESCE(EXCLUDED.kind, pages.kind),
+    final_url = COALESCE(EXCLUDED.final_url, pages.final_url),
+    status = EXCLUDED.status,
+    http_status = EXCLUDED.http_status,
+    encoding = COALESCE(EXCLUDED.encoding, pages.encoding),
+    fetched_at = CASE
+        WHEN EXCLUDED.sha256 IS NULL OR EXCLUDED.sha256 = pages.sha256 THEN pages.fetched_at
+        ELSE EXCLUDED.fetched_at END,
+    sha256 = COALESCE(EXCLUDED.sha256, pages.sha256),
+    size = COALESCE(EXCLUDED.size, pages.size),
+    etag = COALESCE(EXCLUDED.etag, pages.etag),
+    last_modified = COALESCE(EXCLUDED.last_modified, pages.last_modified),
+    checked_at = EXCLUDED.checked_at,
+    attempts = EXCLUDED.attempts,
+    error = EXCLUDED.error,
+    run_id = EXCLUDED.run_id
+"""
+
+_UPSERT_FAILURES = """
+INSERT INTO failures BY NAME SELECT * FROM stage_failures
+ON CONFLICT (url) DO UPDATE SET
+    kind = COALESCE(EXCLUDED.kind, failures.kind),
+    stage = EXCLUDED.stage,
+    reason = EXCLUDED.reason,
+    http_status = EXCLUDED.http_status,
+    attempts = EXCLUDED.attempts,
+    failure_count = CASE WHEN failures.resolved_at IS NULL THEN failures.failure_count + 1 ELSE 1 END,
+    first_failed_at = CASE WHEN failures.resolved_at IS NULL THEN failures.first_failed_at
+                           ELSE EXCLUDED.first_failed_at END,
+    last_failed_at = EXCLUDED.last_failed_at,
+    resolved_at = NULL,
+    run_id = EXCLUDED.run_id
+"""
+
+
+# --------------------------------------------------------------------------- runs and lookups
+
+
+def start_run(db_path: Path | str, run_id: str, flow: str, params: dict[str, Any]) -> None:
+    with connect(db_path) as con:
+        migrate(con)
+        with transaction(con):
+            # A run that never finished was killed; say so rather than leave it "running" forever.
+            con.execute("UPDATE runs SET status = 'aborted' WHERE status = 'running' AND run_id <> ?", [run_id])
+            con.execute(
+                "INSERT INTO runs (run_id, flow, params, started_at, status) VALUES (?, ?, ?, ?, 'running') "
+                "ON CONFLICT (run_id) DO NOTHING",
+                [run_id, flow, json.dumps(params, ensure_ascii=False, default=str), _now()],
+            )
+
+
+def finish_run(db_path: Path | str, run_id: str, status: str, counts: dict[str, int]) -> None:
+    allowed = {
+        "pages_fetched",
+        "pages_not_modified",
+        "articles_loaded",
+        "articles_unchanged",
+        "images_loaded",
+        "indicators_loaded",
+        "failures",
+    }
+    unknown = set(counts) - allowed
+    if unknown:
+        raise ValueError(f"unknown run counters: {sorted(unknown)}")
+    assignments = ", ".join(f"{name} = ?" for name in counts)  # names checked above, values bound
+    with connect(db_path) as con:
+        con.execute(
+            f"UPDATE runs SET status = ?, finished_at = ?{', ' + assignments if assignments else ''} WHERE run_id = ?",
+            [status, _now(), *counts.values(), run_id],
+        )
+
+
+def validators_for(db_path: Path | str, urls: Sequence[str]) -> dict[str, Validators]:
+    """What each URL's last good fetch left us, for conditional GETs and change detection."""
+    if not urls:
+        return {}
+    with connect(db_path) as con:
+        con.register("wanted", pa.table({"url": list(urls)}))
+        rows = con.execute(
+            "SELECT p.url, p.etag, p.last_modified, p.sha256 FROM pages p JOIN wanted w USING (url) "
+            "WHERE p.sha256 IS NOT NULL"
+        ).fetchall()
+    return {url: Validators(etag=etag, last_modified=lm, sha256=sha) for url, etag, lm, sha in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class OpenFailure:
+    url: str
+    kind: str | None
+    stage: str
+    reason: str
+    http_status: int | None
+    attempts: int | None
+    failure_count: int
+    last_failed_at: dt.datetime
+
+
+def open_failures(db_path: Path | str, *, kinds: Sequence[str] | None = None) -> list[OpenFailure]:
+    path = Path(db_path)
+    if not path.exists():
+        return []
+    with connect(path, read_only=True) as con:
+        if not _scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'failures'"):
+            return []
+        rows = con.execute(
+            "SELECT url, kind, stage, reason, http_status, attempts, failure_count, last_failed_at "
+            "FROM failures WHERE resolved_at IS NULL ORDER BY last_failed_at, url"
+        ).fetchall()
+    found = [OpenFailure(*row) for row in rows]
+    if kinds is not None:
+        found = [f for f in found if f.kind in kinds]
+    return found
+
+
+def stored_urls(db_path: Path | str, urls: Sequence[str]) -> set[str]:
+    """Which of these article URLs are already in the warehouse."""
+    if not urls:
+        return set()
+    with connect(db_path) as con:
+        con.register("wanted", pa.table({"url": list(urls)}))
+        return {u for (u,) in con.execute("SELECT url FROM articles JOIN wanted USING (url)").fetchall()}

@@ -1,0 +1,174 @@
+"""Small typed records that flow between the stages.
+
+discover -> fetch -> parse -> clean -> extract -> load. Every stage takes and returns these
+records; none of them holds a connection, a session or a file handle, so each stage is a pure
+function that tests can call on fixtures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class PageKind(StrEnum):
+    """What a URL points at; decides which parser family handles the page."""
+
+    EPAPER_LAYOUT = "epaper_layout"  # 版面: node_NN.html / nbs.D110000renmrb_NN.htm
+    EPAPER_ARTICLE = "epaper_article"  # content_N.html / nw.D110000renmrb_…htm
+    PORTAL_ARTICLE = "portal_article"  # …/n1/YYYY/MMDD/cNODE-ID.html
+
+
+class FetchStatus(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"  # 304 to a conditional GET: nothing to re-parse
+    NOT_FOUND = "not_found"  # 404/410: final (ends e-paper page probing)
+    DISALLOWED = "disallowed"  # robots.txt or host allow-list said no
+    FAILED = "failed"  # retries exhausted, too large, bad content type, ...
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """A page to fetch, with what discovery already knows about it."""
+
+    url: str
+    kind: PageKind
+    issue_date: dt.date | None = None
+    page_no: int | None = None  # e-paper 版次
+    page_name: str | None = None  # e-paper 版名 (要闻, 评论, ...)
+    title_hint: str | None = None  # link text on the layout page
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What the warehouse remembers of an earlier fetch, for conditional GETs."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    url: str  # the URL asked for
+    status: FetchStatus
+    final_url: str | None = None  # after redirects
+    http_status: int | None = None
+    text: str | None = None  # decoded by us (UTF-8, else gb18030), never by requests
+    encoding: str | None = None
+    sha256: str | None = None  # of the raw bytes; also the raw-archive key
+    size: int | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: dt.datetime | None = None
+    attempts: int = 0
+    error: str | None = None  # one line, human readable, when status is not OK
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutEntry:
+    """One article link on an e-paper 版面 page."""
+
+    url: str  # absolute
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutPage:
+    """A parsed e-paper 版面 page."""
+
+    url: str
+    issue_date: dt.date | None
+    page_no: int | None
+    page_name: str | None
+    entries: tuple[LayoutEntry, ...]
+    page_urls: tuple[str, ...] = ()  # every 版面 of the day, from the page switcher
+    pdf_url: str | None = None
+    template: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    is_subhead: bool = False  # 小标题 inside the body, kept and marked
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    position: int  # 0-based order within the article
+    src: str  # absolute URL
+    caption: str | None = None  # cleaned caption without the credit
+    credit: str | None = None  # "人民网记者 王初摄", "宝兴居民区供图"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    url: str  # canonical URL (first page of a multi-page article)
+    title: str
+    template: str  # parser that produced it: portal_2016, portal_2020, epaper_new, epaper_old
+    pre_title: str | None = None  # 引题
+    subtitle: str | None = None  # 副题
+    published_at: dt.datetime | None = None  # naive, Asia/Shanghai wall time
+    source: str | None = None  # 来源
+    authors: tuple[str, ...] = ()  # byline (本报记者 …)
+    editors: tuple[str, ...] = ()  # 责编
+    page_no: int | None = None  # e-paper 版次
+    page_name: str | None = None
+    paragraphs: tuple[Paragraph, ...] = ()
+    images: tuple[Image, ...] = ()
+    next_pages: tuple[str, ...] = ()  # absolute URLs of …-2.html, …-3.html still to fetch
+    content_id: str | None = None
+
+    @property
+    def body_text(self) -> str:
+        """The cleaned body as stored: paragraphs joined by a newline (offsets index into this)."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+class Qualifier(StrEnum):
+    EXACT = "exact"
+    APPROX = "approx"
+    GT = "gt"
+    LT = "lt"
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    value: float
+    unit: str
+    qualifier: Qualifier
+    metric: str
+    raw: str  # the original text of number and unit, e.g. "5150.6万标箱"
+    sentence: str
+    char_start: int  # span of `raw` in the text it was extracted from
+    char_end: int
+    period: str | None = None  # "2024", "2025-H1", "2025-Q1-Q3", "2025-09", "2024-M01-M10"
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    region: str | None = None
+    source: str = "body"  # "body" or "caption"
+    image_position: int | None = None  # set when source == "caption"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A page that did not make it, and why. Stored, listed by `etl failures`, retried next run."""
+
+    url: str
+    stage: str  # discover | fetch | parse | extract | load
+    reason: str
+    http_status: int | None = None
+    attempts: int = 0
+    kind: PageKind | None = None
+
+
+@dataclass(slots=True)
+class ProcessedArticle:
+    """An article ready to load: the parsed record, its indicators, and the pages it came from."""
+
+    article: Article
+    indicators: list[Indicator] = field(default_factory=list)
+    fetches: list[FetchResult] = field(default_factory=list)
+    fetched_at: dt.datetime | None = None

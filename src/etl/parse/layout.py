@@ -1,0 +1,157 @@
+"""人民日报 e-paper 版面 (page) templates: the swiper look (2020 onwards, and all of /rmrb/pc/) and
+the older table look (#pageList/#titleList, ≈2008–2019)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import ClassVar
+
+from bs4 import BeautifulSoup, Tag
+
+from etl.models import LayoutEntry, LayoutPage
+from etl.parse.dom import absolute, attr, first, first_text, text_of
+from etl.parse.errors import ParseError
+from etl.parse.patterns import RX_PAGE_LABEL, date_from_cn, date_from_url
+from etl.parse.text import normalise_text
+
+# Editor credits are listed exactly like articles (same li > a → content_N.html).
+_RX_EDITOR_CREDIT = re.compile(r"本版责编|责任编辑|责编[：:]")
+# Old list titles are written by script: document.write(view("标题<br>副题  ")).
+_RX_SCRIPT_TITLE = re.compile(r"""view\(\s*["'](.*?)["']\s*\)""", re.DOTALL)
+_RX_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_RX_TAG = re.compile(r"<[^>]+>")
+_MAP_AREAS = ("map[name=PagePicMap] area[href]", "map[name=pagepicmap] area[href]", "map area[href]")
+
+
+class LayoutTemplate:
+    name: ClassVar[str]
+    required: ClassVar[tuple[str, ...]]
+    forbidden: ClassVar[tuple[str, ...]] = ()
+    entry_selectors: ClassVar[tuple[str, ...]]
+    page_label_selectors: ClassVar[tuple[str, ...]]
+    pdf_selectors: ClassVar[tuple[str, ...]]
+    date_selectors: ClassVar[tuple[str, ...]]
+    page_link_selectors: ClassVar[tuple[str, ...]]
+
+    def __init__(self, soup: BeautifulSoup, url: str) -> None:
+        self.soup = soup
+        self.url = url
+
+    @classmethod
+    def matches(cls, soup: BeautifulSoup) -> bool:
+        return any(soup.select_one(s) is not None for s in cls.required) and not any(
+            soup.select_one(s) is not None for s in cls.forbidden
+        )
+
+    def parse(self) -> LayoutPage:
+        entries = self.entries()
+        if not entries:
+            raise ParseError(f"{self.name}: layout page lists no articles")
+        page_no, page_name = self.page_label()
+        return LayoutPage(
+            url=self.url,
+            issue_date=self.issue_date(),
+            page_no=page_no,
+            page_name=page_name,
+            entries=entries,
+            page_urls=self.page_urls(),
+            pdf_url=self.pdf_url(),
+            template=self.name,
+        )
+
+    def entries(self) -> tuple[LayoutEntry, ...]:
+        """Article links in DOM order, de-duplicated; the page-picture hotspots when the list is missing."""
+        for selectors in (self.entry_selectors, _MAP_AREAS):
+            links = _first_nonempty(self.soup, selectors)
+            if links:
+                return self._entries_from(links)
+        return ()
+
+    def _entries_from(self, links: list[Tag]) -> tuple[LayoutEntry, ...]:
+        entries: dict[str, LayoutEntry] = {}
+        for link in links:
+            url = absolute(self.url, attr(link, "href"))
+            title = self._link_title(link)
+            if _RX_EDITOR_CREDIT.search(title) or url in entries:
+                continue
+            entries[url] = LayoutEntry(url=url, title=title)
+        return tuple(entries.values())
+
+    @staticmethod
+    def _link_title(link: Tag) -> str:
+        title = text_of(link) or normalise_text(attr(link, "title") or attr(link, "alt"))
+        script = link.find("script") if not title else None
+        if script is not None and (m := _RX_SCRIPT_TITLE.search(script.get_text())):
+            title = normalise_text(_RX_TAG.sub("", _RX_BR.sub(" ", m.group(1))))
+        return title
+
+    def page_label(self) -> tuple[int | None, str | None]:
+        """("第01版：要闻") -> (1, "要闻")."""
+        for selector in self.page_label_selectors:
+            for node in self.soup.select(selector):
+                if m := RX_PAGE_LABEL.search(text_of(node)):
+                    words = m.group(2).split()
+                    return int(m.group(1)), (words[0] if words else None)
+        return None, None
+
+    def pdf_url(self) -> str | None:
+        node = first(self.soup, self.pdf_selectors)
+        return absolute(self.url, attr(node, "href")) if node is not None else None
+
+    def issue_date(self) -> dt.date | None:
+        printed = date_from_cn(first_text(self.soup, self.date_selectors))
+        return printed or date_from_url(self.url)
+
+    def page_urls(self) -> tuple[str, ...]:
+        links = _first_nonempty(self.soup, self.page_link_selectors)
+        return tuple(dict.fromkeys(absolute(self.url, attr(link, "href")) for link in links))
+
+
+class EpaperLayoutNew(LayoutTemplate):
+    """div.paper-box (map + page picture), .paper-bot (.ban label, PDF), .swiper-slide pages, .news-list."""
+
+    name = "epaper_layout_new"
+    required = (".news-list", ".paper-bot", ".swiper-container .swiper-slide")
+    forbidden = (".article", "div.text_c")
+    entry_selectors = (".news ul.news-list li a[href]", ".news-list li a[href]", ".news-list a[href]")
+    page_label_selectors = (".paper-bot .ban", ".paper-bot p.left", ".paper-bot")
+    pdf_selectors = ('.paper-bot .btn a[href$=".pdf"]', '.paper-bot a[href$=".pdf"]', 'a[href$=".pdf"]')
+    date_selectors = (".date-box .newstime", ".date-box .date", ".date-box")
+    page_link_selectors = (".swiper-box .swiper-slide a[href]", ".swiper-slide a[href]", "#list li a[href]")
+
+
+class EpaperLayoutOld(LayoutTemplate):
+    """Table look: div.ban_t label + PDF, #riqi_ date, #titleList articles, #pageList page switcher."""
+
+    name = "epaper_layout_old"
+    required = ("#titleList", "#pageList", "div.ban_t")
+    forbidden = ("div.text_c",)
+    entry_selectors = ("#titleList ul li a[href]", "#titleList a[href]")
+    page_label_selectors = ("div.ban_t li", ".list_l .l_t", "#pageNameForJiaoHu")
+    pdf_selectors = ('div.ban_t a[href$=".pdf"]',)
+    date_selectors = ("#riqi_",)
+    page_link_selectors = ("#pageList .right_title-name a[href]", "#pageList a[href$='.htm']")
+
+    def pdf_url(self) -> str | None:
+        """The label's PDF link, else the PDF on this page's row of the page switcher."""
+        if found := super().pdf_url():
+            return found
+        for row in self.soup.select("#pageList .right_title-name"):
+            link, pdf = row.select_one("a[href]"), _next_pdf_link(row)
+            if link is not None and pdf is not None and absolute(self.url, attr(link, "href")) == self.url:
+                return absolute(self.url, attr(pdf, "href"))
+        return None
+
+
+def _next_pdf_link(row: Tag) -> Tag | None:
+    sibling = row.find_next_sibling(class_="right_title-pdf")
+    return sibling.select_one('a[href$=".pdf"]') if isinstance(sibling, Tag) else None
+
+
+def _first_nonempty(soup: BeautifulSoup, selectors: tuple[str, ...]) -> list[Tag]:
+    for selector in selectors:
+        found = [node for node in soup.select(selector) if attr(node, "href").strip()]
+        if found:
+            return found
+    return []

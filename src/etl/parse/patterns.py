@@ -1,0 +1,73 @@
+"""Regular expressions for the text grammar of People's Daily pages (datelines, issue refs, URLs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+# "2024年04月24日23:52" in the portal dateline.
+RX_DATELINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})")
+# "2024年12月25日" anywhere (e-paper date boxes, issue references).
+RX_DATE_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# "来源：新华网" / "来源：人民网-文化频道 原创稿"; the source ends at whitespace or a bar.
+RX_SOURCE = re.compile(r"来源[：:]\s*([^\s|｜]+)")
+# "(责编：牛镛、岳弘彬)".
+RX_EDITOR = re.compile(r"责编[：:]\s*([^)）]+)")
+# "《人民日报》（2024年12月25日 第 01 版）"; old pages write "（ 2019年03月01日 01 版）".
+RX_PAPER_REF = re.compile(
+    r"《\s*人\s*民\s*日\s*报\s*》\s*[（(]\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*第?\s*(\d{1,3})\s*版\s*[)）]"
+)
+# "第01版：要闻", "01版:要闻", "第09版：砥砺奋进的5年·…".
+RX_PAGE_LABEL = re.compile(r"第?\s*(\d{1,3})\s*版\s*[：:]?\s*(.*)")
+# "{title}--{channel}--人民网" (never split on ｜/丨, they occur inside real titles).
+RX_TITLE_SUFFIX = re.compile(
+    r"(?:\s*-{1,2}\s*[^-｜丨]{1,12}){0,2}\s*-{1,2}\s*(?:人民网|中国共产党新闻网)\s*$"
+)
+
+# Dates carried by the URL path, in the order they are tried.
+_URL_DATES = (
+    re.compile(r"/n\d?/(\d{4})/(\d{2})(\d{2})/"),  # portal /n1/2024/0424/
+    re.compile(r"/(?:content|layout)/(\d{4})(\d{2})/(\d{2})/"),  # e-paper /content/202412/25/
+    re.compile(r"/html/(\d{4})-(\d{2})/(\d{2})/"),  # old e-paper /html/2017-10/16/
+    re.compile(r"renmrb_(\d{4})(\d{2})(\d{2})"),  # nw.D110000renmrb_20171016_1-01.htm
+)
+RX_PORTAL_CONTENT_ID = re.compile(r"/c\d+-(\d+)(?:-\d+)?\.html?$")
+RX_PORTAL_PAGE_SUFFIX = re.compile(r"^(?P<base>.+/c\d+-\d+)(?:-(?P<page>\d+))?\.html?$")
+RX_EPAPER_CONTENT_ID = re.compile(r"content_(\d+)\.html?$")
+RX_EPAPER_OLD_ID = re.compile(r"nw\.(D\d+[a-z]+_\d{8}_\d+-\d+)\.htm", re.IGNORECASE)
+RX_EPAPER_OLD_PAGE = re.compile(r"renmrb_\d{8}_\d+-(\d{2})\.htm")
+
+
+def safe_date(year: str, month: str, day: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def date_from_url(url: str) -> dt.date | None:
+    for rx in _URL_DATES:
+        m = rx.search(url)
+        if m:
+            return safe_date(*m.groups())
+    return None
+
+
+def datetime_from_dateline(text: str) -> dt.datetime | None:
+    m = RX_DATELINE.search(text)
+    if not m:
+        return None
+    day = safe_date(m.group(1), m.group(2), m.group(3))
+    hour, minute = int(m.group(4)), int(m.group(5))
+    if day is None or hour > 23 or minute > 59:
+        return None
+    return dt.datetime(day.year, day.month, day.day, hour, minute)
+
+
+def date_from_cn(text: str) -> dt.date | None:
+    m = RX_DATE_CN.search(text)
+    return safe_date(*m.groups()) if m else None
+
+
+def strip_title_suffix(title: str) -> str:
+    return RX_TITLE_SUFFIX.sub("", title).strip()

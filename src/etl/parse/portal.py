@@ -1,0 +1,144 @@
+"""人民网 portal article templates: 2016–2019 ("2016wb") and 2020+ ("2020wbc", with 2025–26 variants)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import ClassVar
+
+from bs4 import Tag
+
+from etl.parse.article_base import ArticleTemplate
+from etl.parse.byline import names_in
+from etl.parse.dom import absolute, attr, first_text, text_of
+from etl.parse.patterns import (
+    RX_EDITOR,
+    RX_PORTAL_CONTENT_ID,
+    RX_PORTAL_PAGE_SUFFIX,
+    RX_SOURCE,
+    date_from_url,
+    datetime_from_dateline,
+    strip_title_suffix,
+)
+from etl.parse.text import normalise_text
+
+_RX_EDITOR_SPLIT = re.compile(r"[、，,\s]+")
+
+
+class PortalArticle(ArticleTemplate):
+    """Fields common to both portal templates; subclasses only change selectors."""
+
+    title_selectors: ClassVar[tuple[str, ...]]
+    pre_title_selectors: ClassVar[tuple[str, ...]]
+    subtitle_selectors: ClassVar[tuple[str, ...]]
+    author_box_selectors: ClassVar[tuple[str, ...]]
+    dateline_selectors: ClassVar[tuple[str, ...]]
+    body_noise = (
+        # the "next page" button table follows the pager, so it goes before the pager itself
+        "div.zdfy + center", "center:has(img[src*=next_page])", ".zdfy",
+        ".bza", ".box_pic:not(:has(img))", ".otitle", ".edit", "p.paper_num",
+        ".rm_relevant", ".rm_download", "#rwb_tjyd", ".box_news", ".box_down",
+        ".rmw-page-view", ".rm_type", ".rm_dingy", ".rm_qxdingy", ".rm_yshouc", ".rm_shouc",
+        ".share", "#ops_share",
+    )  # fmt: skip
+
+    def title(self) -> str:
+        title = first_text(self.soup, self.title_selectors)
+        if not title and (tag := self.soup.title) is not None:
+            title = strip_title_suffix(text_of(tag))
+        return title
+
+    def pre_title(self) -> str:
+        return first_text(self.soup, self.pre_title_selectors)
+
+    def subtitle(self) -> str:
+        return first_text(self.soup, self.subtitle_selectors)
+
+    def published_at(self) -> dt.datetime | None:
+        for selector in self.dateline_selectors:
+            for node in self.soup.select(selector):
+                if (when := datetime_from_dateline(text_of(node))) is not None:
+                    return when
+        day = date_from_url(self.url) or _meta_date(self.soup.select_one("meta[name=publishdate]"))
+        return dt.datetime(day.year, day.month, day.day) if day else None
+
+    def source(self) -> str | None:
+        for selector in self.dateline_selectors:
+            for node in self.soup.select(selector):
+                if m := RX_SOURCE.search(text_of(node)):
+                    return m.group(1)
+        meta = self.soup.select_one("meta[name=source]")
+        if meta is not None and (m := RX_SOURCE.search(normalise_text(attr(meta, "content")))):
+            return m.group(1)
+        return None
+
+    def editors(self) -> tuple[str, ...]:
+        for node in self.soup.select("div.edit, .edit"):
+            if m := RX_EDITOR.search(text_of(node)):
+                return tuple(n for n in _RX_EDITOR_SPLIT.split(m.group(1).strip()) if n)
+        return ()
+
+    def byline_authors(self) -> tuple[str, ...]:
+        return names_in(first_text(self.soup, self.author_box_selectors))
+
+    def next_pages(self) -> tuple[str, ...]:
+        """Later pages of a long article (…-2.html, -3.html) in order; never this page or an earlier one."""
+        current = RX_PORTAL_PAGE_SUFFIX.match(self.url)
+        if current is None:
+            return ()
+        current_no = int(current.group("page") or 1)
+        pages: dict[int, str] = {}
+        for link in self.soup.select("div.zdfy a[href]"):
+            href = absolute(self.url, attr(link, "href"))
+            m = RX_PORTAL_PAGE_SUFFIX.match(href)
+            if m and m.group("base").rsplit("/", 1)[-1] == current.group("base").rsplit("/", 1)[-1]:
+                page_no = int(m.group("page") or 1)
+                if page_no > current_no:
+                    pages.setdefault(page_no, href)
+        return tuple(pages[n] for n in sorted(pages))
+
+    def content_id(self) -> str | None:
+        meta = self.soup.select_one("meta[name=contentid]")
+        if meta is not None and (value := attr(meta, "content").strip()):
+            return value
+        m = RX_PORTAL_CONTENT_ID.search(self.url)
+        return m.group(1) if m else None
+
+
+class PortalArticle2016(PortalArticle):
+    """2016–2019: div.text_title (h3.pre/h1/h4.sub, .box01 .fl dateline) + div.box_con#rwb_zw."""
+
+    name = "portal_2016"
+    required = ("div.text_title", "#rwb_zw, div.box_con")
+    title_selectors = (".text_title > h1", ".text_title h1")
+    pre_title_selectors = (".text_title > h3.pre",)
+    subtitle_selectors = (".text_title > h4.sub",)
+    author_box_selectors = (".text_title > p.author",)
+    dateline_selectors = (".text_title .box01 .fl", ".box01 .fl")
+    body_selectors = ("#rwb_zw", "div.box_con")
+
+
+class PortalArticle2020(PortalArticle):
+    """2020+: div.rm_txt › div.col-1 (h3.pre/h1/h4.sub, .channel .col-1-1) + div.rm_txt_con.
+
+    2025–26 variants keep the outer classes and add b#newstime, #rm_txt_zw, div.show_text and
+    p.sou for the dateline.
+    """
+
+    name = "portal_2020"
+    required = (".rm_txt", "#rm_txt_zw, div.rm_txt_con, div.show_text")
+    title_selectors = (".rm_txt .col-1 > h1", "h1#newstit", ".rm_txt h1")
+    pre_title_selectors = (".rm_txt .col-1 > h3.pre", ".rm_txt h3.pre")
+    subtitle_selectors = (".rm_txt .col-1 > h4.sub", ".rm_txt h4.sub")
+    author_box_selectors = (".rm_txt .col-1 > .author", ".rm_txt .author")
+    dateline_selectors = ("#newstime", ".rm_txt .channel .col-1-1", ".channel .col-1-1", "p.sou")
+    body_selectors = ("#rm_txt_zw", "div.rm_txt_con", "div.show_text")
+
+
+def _meta_date(meta: Tag | None) -> dt.date | None:
+    if meta is None:
+        return None
+    try:
+        return dt.date.fromisoformat(attr(meta, "content").strip()[:10])
+    except ValueError:
+        return None

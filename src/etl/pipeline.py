@@ -1,0 +1,123 @@
+"""Pure composition of the stages for one page: parse -> clean -> extract.
+
+The flows do the I/O (fetch, archive, load) in batches and call these functions in between; nothing
+here touches the network or the warehouse, so every step can be tested on a fixture string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
+
+from etl import clean, extract, parse
+from etl.discover import canonical_article_url
+from etl.models import (
+    Article,
+    Failure,
+    FetchResult,
+    FetchStatus,
+    LayoutPage,
+    PageKind,
+    PageRef,
+    ProcessedArticle,
+)
+
+# Pages that answered but carry no article for us (a 404 on a probe is how a day's pages end).
+_FINAL_STATUSES = {FetchStatus.NOT_FOUND, FetchStatus.DISALLOWED, FetchStatus.FAILED}
+
+
+def fetch_failure(ref: PageRef, fetch: FetchResult) -> Failure | None:
+    """The failure a fetch result stands for, or None when it delivered a body."""
+    if fetch.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED) and fetch.text is not None:
+        return None
+    reason = fetch.error or {
+        FetchStatus.NOT_FOUND: f"HTTP {fetch.http_status or 404}: page not found",
+        FetchStatus.DISALLOWED: "not fetched: disallowed",
+        FetchStatus.NOT_MODIFIED: "not modified, and no archived copy to re-parse",
+    }.get(fetch.status, "fetch failed")
+    return Failure(
+        url=ref.url,
+        stage="fetch",
+        reason=reason,
+        http_status=fetch.http_status,
+        attempts=fetch.attempts,
+        kind=ref.kind,
+    )
+
+
+def parse_layout_page(ref: PageRef, fetch: FetchResult) -> LayoutPage | Failure:
+    if (failure := fetch_failure(ref, fetch)) is not None:
+        return failure
+    assert fetch.text is not None
+    try:
+        layout = parse.parse_layout(fetch.text, fetch.final_url or ref.url)
+    except parse.ParseError as exc:
+        return Failure(ref.url, "parse", str(exc), fetch.http_status, fetch.attempts, ref.kind)
+    if layout.issue_date is None and ref.issue_date is not None:
+        layout = replace(layout, issue_date=ref.issue_date)
+    if layout.page_no is None and ref.page_no is not None:
+        layout = replace(layout, page_no=ref.page_no)
+    return layout
+
+
+def parse_article_page(ref: PageRef, fetch: FetchResult) -> Article | Failure:
+    """First page of an article, parsed but not cleaned (its next_pages tell what else to fetch)."""
+    if (failure := fetch_failure(ref, fetch)) is not None:
+        return failure
+    assert fetch.text is not None
+    try:
+        return parse.parse_article(fetch.text, fetch.final_url or ref.url)
+    except parse.ParseError as exc:
+        return Failure(ref.url, "parse", str(exc), fetch.http_status, fetch.attempts, ref.kind)
+
+
+def complete_article(
+    ref: PageRef,
+    first: Article,
+    continuation: Sequence[FetchResult] = (),
+    fetched_at: dt.datetime | None = None,
+) -> ProcessedArticle | Failure:
+    """Merge continuation pages, clean, fill what the 版面 page knew, and extract indicators.
+
+    A continuation page that fails makes the whole article a failure: a truncated body would
+    silently lose indicators, and the next run retries the article as a whole.
+    """
+    rest: list[Article] = []
+    for fetch in continuation:
+        page_ref = PageRef(fetch.url, PageKind.PORTAL_ARTICLE)
+        parsed = parse_article_page(page_ref, fetch)
+        if isinstance(parsed, Failure):
+            return replace(parsed, url=ref.url, reason=f"continuation page {fetch.url}: {parsed.reason}")
+        rest.append(parsed)
+    article = parse.merge_pages(first, rest) if rest else first
+    try:
+        article = clean.clean_article(article)
+    except ValueError as exc:
+        return Failure(ref.url, "parse", f"cleaning failed: {exc}", kind=ref.kind)
+    if not article.paragraphs:
+        return Failure(ref.url, "parse", "article body is empty after cleaning", kind=ref.kind)
+    article = _with_ref_metadata(article, ref)
+    try:
+        indicators = extract.extract_article(article)
+    except Exception as exc:  # an extractor bug must cost one article, not the run
+        return Failure(ref.url, "extract", f"{type(exc).__name__}: {exc}", kind=ref.kind)
+    return ProcessedArticle(article=article, indicators=indicators, fetched_at=fetched_at)
+
+
+def _with_ref_metadata(article: Article, ref: PageRef) -> Article:
+    """The article's own page wins; the 版面 page and URL fill what it does not say."""
+    changes: dict[str, object] = {"url": canonical_article_url(ref.url)}
+    if article.page_no is None and ref.page_no is not None:
+        changes["page_no"] = ref.page_no
+    if not article.page_name and ref.page_name:
+        changes["page_name"] = ref.page_name
+    if article.published_at is None and ref.issue_date is not None:
+        changes["published_at"] = dt.datetime.combine(ref.issue_date, dt.time())
+    if not article.title and ref.title_hint:
+        changes["title"] = ref.title_hint
+    return replace(article, **changes)  # type: ignore[arg-type]
+
+
+def is_final(fetch: FetchResult) -> bool:
+    return fetch.status in _FINAL_STATUSES

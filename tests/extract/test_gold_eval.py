@@ -1,0 +1,278 @@
+"""The hand-labelled gold set (tests/gold/), the evaluator that scores against it, and the score itself.
+
+The gold files are checked here on their own terms (JSON shape, offsets, labels), independently of the
+evaluator's loader, so a mistake in one cannot hide a mistake in the other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from etl.extract.evaluate import (
+    EvalReport,
+    GoldArticle,
+    GoldFormatError,
+    evaluate,
+    format_report,
+    load_gold_article,
+    load_gold_dir,
+    match_article,
+    sentence_around,
+)
+from etl.models import Indicator, Qualifier
+
+GOLD_DIR = Path(__file__).resolve().parents[1] / "gold"
+GOLD_FILES = sorted(GOLD_DIR.glob("*.json"))
+
+MIN_F1 = 0.90
+MIN_FIELD_ACCURACY = 0.85
+
+QUALIFIERS = {"exact", "approx", "gt", "lt"}
+PERIOD_LABEL = re.compile(
+    r"\d{4}"  # a year
+    r"(-H[12]"  # 上半年 / 下半年
+    r"|-Q[1-4]"  # 一季度 … 四季度
+    r"|-Q1-Q[2-4]"  # 前两/三季度
+    r"|-(0[1-9]|1[0-2])"  # 9月份
+    r"|-M(0[1-9]|1[0-2])-M(0[1-9]|1[0-2]))?"  # 前10个月, 1至10月
+)
+TOP_LEVEL = {
+    "id": str,
+    "origin": str,
+    "published": str,
+    "region_hint": (str, type(None)),
+    "title": str,
+    "text": str,
+    "indicators": list,
+    "negatives": list,
+}
+ROW = {
+    "raw": str,
+    "start": int,
+    "value": (int, float),
+    "unit": str,
+    "qualifier": str,
+    "metric": str,
+    "period": (str, type(None)),
+    "region": (str, type(None)),
+}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    raw_bytes = path.read_bytes()
+    doc: dict[str, Any] = json.loads(raw_bytes.decode("utf-8"))  # strict: the files must be UTF-8
+    return doc
+
+
+# ------------------------------------------------------------------------------------ the gold set
+
+
+def test_gold_set_is_big_enough() -> None:
+    docs = [_read(p) for p in GOLD_FILES]
+    assert len(docs) >= 12
+    assert sum(len(d["indicators"]) for d in docs) >= 200
+
+
+@pytest.mark.parametrize("path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
+def test_gold_file_is_valid(path: Path) -> None:
+    text_of_file = path.read_text(encoding="utf-8")
+    assert "\n  " in text_of_file, "pretty-print gold files (indent=2) so reviewers can diff them"
+    doc = _read(path)
+    for key, kind in TOP_LEVEL.items():
+        assert isinstance(doc.get(key), kind), f"{key!r} missing or of the wrong type"
+    assert doc["id"] == path.stem
+    dt.date.fromisoformat(doc["published"])
+    text: str = doc["text"]
+    paragraphs = text.split("\n")
+    assert all(p and p == p.strip() for p in paragraphs), "paragraphs are non-empty and stripped"
+    assert "Play Video" not in text
+
+    previous_end = 0
+    for row in doc["indicators"]:
+        for key, kind in ROW.items():
+            assert isinstance(row.get(key), kind), f"{row.get('raw')!r}: {key!r} missing or of the wrong type"
+        raw, start = row["raw"], row["start"]
+        assert text[start : start + len(raw)] == raw, f"{raw!r} is not at offset {start}"
+        assert start >= previous_end, f"{raw!r} overlaps or precedes the row before it"
+        previous_end = start + len(raw)
+        assert math.isfinite(row["value"]) and row["value"] > 0, raw
+        assert row["unit"].strip() == row["unit"] != "", raw
+        assert row["metric"].strip() != "", raw
+        assert row["qualifier"] in QUALIFIERS, raw
+        assert row["period"] is None or PERIOD_LABEL.fullmatch(row["period"]), f"{raw!r}: {row['period']!r}"
+        accept = row.get("metric_accept", [])
+        assert isinstance(accept, list) and all(isinstance(a, str) and a for a in accept), raw
+        assert not re.search(r"[万亿]", row["unit"]), f"{raw!r}: the magnitude belongs in the value"
+
+    spans = [(r["start"], r["start"] + len(r["raw"])) for r in doc["indicators"]]
+    for negative in doc["negatives"]:
+        assert isinstance(negative, str) and negative in text, f"negative {negative!r} is not in the text"
+        for found in re.finditer(re.escape(negative), text):
+            clashes = [s for s in spans if s[0] < found.end() and found.start() < s[1]]
+            assert not clashes, f"negative {negative!r} overlaps a gold row at {clashes}"
+
+
+def test_evaluator_loads_every_gold_file() -> None:
+    articles = load_gold_dir(GOLD_DIR)
+    assert [a.id for a in articles] == [p.stem for p in GOLD_FILES]
+    seed = next(a for a in articles if a.id.startswith("seed_"))
+    assert seed.published == dt.date(2025, 9, 3)
+    first = seed.indicators[0]
+    assert seed.text[first.start : first.end] == first.raw
+
+
+def test_loader_rejects_a_wrong_offset(tmp_path: Path) -> None:
+    doc = _read(GOLD_FILES[0])
+    row = next(r for d in map(_read, GOLD_FILES) for r in d["indicators"])
+    doc = dict(doc, indicators=[dict(row, start=row["start"] + 1)])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(GoldFormatError, match="not"):
+        load_gold_article(bad)
+
+
+def test_loader_rejects_an_unknown_qualifier_and_period(tmp_path: Path) -> None:
+    doc = next(d for d in map(_read, GOLD_FILES) if d["indicators"])
+    row = doc["indicators"][0]
+    for broken in ({"qualifier": "about"}, {"period": "2024年"}):
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps(dict(doc, indicators=[dict(row, **broken)]), ensure_ascii=False), "utf-8")
+        with pytest.raises(GoldFormatError):
+            load_gold_article(path)
+
+
+# ------------------------------------------------------------------------------------ matching
+
+
+@pytest.fixture(scope="module")
+def seed() -> GoldArticle:
+    return next(a for a in load_gold_dir(GOLD_DIR) if a.id.startswith("seed_"))
+
+
+def _as_predicted(article: GoldArticle) -> list[Indicator]:
+    """The gold rows of `article` written as extractor output."""
+    return [
+        Indicator(
+            value=g.value,
+            unit=g.unit,
+            qualifier=Qualifier(g.qualifier),
+            metric=g.metric,
+            raw=g.raw,
+            sentence=sentence_around(article.text, g.start, g.end),
+            char_start=g.start,
+            char_end=g.end,
+            period=g.period,
+            region=g.region,
+        )
+        for g in article.indicators
+    ]
+
+
+def test_gold_rows_as_predictions_score_perfectly(seed: GoldArticle) -> None:
+    result = match_article(seed, _as_predicted(seed))
+    assert (result.tp, result.fp, result.fn) == (len(seed.indicators), 0, 0)
+    assert result.f1 == result.metric_acc == result.qualifier_acc == result.period_acc == 1.0
+
+
+def test_value_unit_and_span_must_all_agree(seed: GoldArticle) -> None:
+    teu = next(g for g in seed.indicators if g.raw == "5150.6万标箱")
+    right = _as_predicted(dataclasses.replace(seed, indicators=(teu,)))[0]
+    wrong_value = dataclasses.replace(right, value=5150.6)  # magnitude not applied
+    other_unit = dataclasses.replace(right, unit="标准箱")  # units are compared exactly
+    elsewhere = dataclasses.replace(right, char_start=teu.end + 5, char_end=teu.end + 9)
+    close_value = dataclasses.replace(right, value=teu.value * (1 + 1e-9), char_start=teu.start - 3)
+    for predicted in (wrong_value, other_unit, elsewhere):
+        result = match_article(seed, [predicted])
+        assert result.tp == 0 and result.fp == 1 and result.fn == len(seed.indicators)
+    assert match_article(seed, [close_value]).tp == 1
+
+
+def test_matching_is_one_to_one_and_maximal(seed: GoldArticle) -> None:
+    predicted = _as_predicted(seed)
+    doubled = match_article(seed, [*predicted, predicted[0]])
+    assert (doubled.tp, doubled.fp, doubled.fn) == (len(predicted), 1, 0)
+    # Two gold rows with the same value and unit. A wide prediction covers both; a partial one covers
+    # the tail of the first only. The first gold row prefers the wide one (more overlap), but the only
+    # full matching gives it the partial one and leaves the wide one to the second row.
+    pcts = [g for g in seed.indicators if g.raw == "100%"][:2]
+    wide = dataclasses.replace(
+        predicted[0], value=100, unit="%", char_start=pcts[0].start, char_end=pcts[1].end
+    )
+    partial = dataclasses.replace(wide, char_start=pcts[0].start + 2, char_end=pcts[0].end)
+    two = dataclasses.replace(seed, indicators=tuple(pcts))
+    assert match_article(two, [wide, partial]).tp == 2
+
+
+def test_fields_are_scored_on_matched_rows_only(seed: GoldArticle) -> None:
+    predicted = _as_predicted(seed)
+    bent = [
+        dataclasses.replace(predicted[0], metric=f"“{predicted[0].metric}” "),  # quotes/spaces: still right
+        dataclasses.replace(predicted[1], metric="别的指标"),
+        dataclasses.replace(
+            predicted[2], qualifier=Qualifier.GT if predicted[2].qualifier != Qualifier.GT else Qualifier.LT
+        ),
+        dataclasses.replace(predicted[3], period="1999"),
+        *predicted[4:],
+    ]
+    result = match_article(seed, bent)
+    n = len(predicted)
+    assert result.tp == n
+    assert result.metric_acc == pytest.approx((n - 1) / n)
+    assert result.qualifier_acc == pytest.approx((n - 1) / n)
+    assert result.period_acc == pytest.approx((n - 1) / n)
+
+
+def test_spurious_rows_on_negatives_are_marked(seed: GoldArticle) -> None:
+    at = seed.text.index("228街坊")
+    row = Indicator(
+        value=228,
+        unit="个",
+        qualifier=Qualifier.EXACT,
+        metric="街坊",
+        raw="228",
+        sentence="",
+        char_start=at,
+        char_end=at + 3,
+    )
+    result = match_article(seed, [row])
+    assert result.fp == 1 and result.spurious[0].negative == "228街坊"
+    report = format_report(EvalReport(articles=(result,)))
+    assert "SPURIOUS" in report and "negative '228街坊'" in report and "MISS" in report
+
+
+def test_report_counts_every_gold_row_when_nothing_is_predicted() -> None:
+    report = evaluate(GOLD_DIR, lambda text, published, *, region_hint=None: [])
+    total = sum(len(_read(p)["indicators"]) for p in GOLD_FILES)
+    assert (report.tp, report.fp, report.fn) == (0, 0, total)
+    assert report.f1 == 0.0 and report.metric_acc == 0.0
+
+
+# ------------------------------------------------------------------------------------ the score
+
+
+def test_extractor_meets_the_gold_thresholds() -> None:
+    report = evaluate(GOLD_DIR)
+    summary = format_report(report, verbose=True)
+    assert report.f1 >= MIN_F1, summary
+    assert report.metric_acc >= MIN_FIELD_ACCURACY, summary
+    assert report.qualifier_acc >= MIN_FIELD_ACCURACY, summary
+    assert report.period_acc >= MIN_FIELD_ACCURACY, summary
+
+
+def test_command_line_reports_and_enforces_thresholds() -> None:
+    command = [sys.executable, "-m", "etl.extract.evaluate", str(GOLD_DIR)]
+    plain = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert plain.returncode == 0, plain.stderr
+    assert "overall" in plain.stdout and "seed_shanghai_2025-09-03" in plain.stdout
+    strict = subprocess.run([*command, "--min-f1", "1.01"], capture_output=True, text=True, check=False)
+    assert strict.returncode == 1 and "below threshold: F1" in strict.stderr

@@ -1,0 +1,94 @@
+"""A run killed with SIGKILL mid-crawl leaves a consistent warehouse, and the next run completes it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+
+DAY = "2025-09-03"
+SITE = Path(__file__).parent / "fixtures" / "site"
+
+
+class _SlowHandler(http.server.SimpleHTTPRequestHandler):
+    served: list[str] = []
+
+    def do_GET(self) -> None:
+        if "/content/" in self.path:
+            time.sleep(0.4)  # long enough for the kill to land between (or inside) batches
+        type(self).served.append(self.path)
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture()
+def slow_site() -> Iterator[str]:
+    _SlowHandler.served = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SlowHandler, directory=str(SITE)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+RUN_FLOW = """
+import sys
+from flows.epaper import daily_epaper
+daily_epaper(date=sys.argv[1], db=sys.argv[2], base_url=sys.argv[3], delay=0, batch_size=1)
+"""
+
+
+def test_kill_minus_nine_then_rerun(tmp_path: Path, slow_site: str, prefect_harness: None) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    db = tmp_path / "w.duckdb"
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    proc = subprocess.Popen([sys.executable, "-c", RUN_FLOW, DAY, str(db), slow_site], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while sum("/content/" in p for p in _SlowHandler.served) < 3 and time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("the run ended before it could be killed")
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    con = duckdb.connect(str(db), read_only=True)  # opens: the WAL replays or is discarded whole
+    try:
+        partial = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+        # No half-loaded article: nothing hangs off an article that is not there.
+        orphans = con.execute(
+            "SELECT (SELECT count(*) FROM indicators WHERE article_id NOT IN (SELECT article_id FROM articles))"
+            " + (SELECT count(*) FROM images WHERE article_id NOT IN (SELECT article_id FROM articles))"
+        ).fetchall()
+    finally:
+        con.close()
+    assert partial < 5
+    assert orphans == [(0,)]
+
+    from flows.epaper import daily_epaper
+
+    summary = daily_epaper(date=DAY, db=str(db), base_url=slow_site, delay=0)
+    assert summary.failures == []
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchall() == [(5, 5)]
+        assert con.execute("SELECT count(*) FROM images").fetchall() == [(5,)]
+        assert con.execute("SELECT status FROM runs ORDER BY started_at").fetchall() == [("aborted",), ("ok",)]
+    finally:
+        con.close()

@@ -1,0 +1,219 @@
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import load
+from etl.models import (
+    Article,
+    Failure,
+    FetchResult,
+    FetchStatus,
+    Image,
+    Indicator,
+    PageKind,
+    Paragraph,
+    ProcessedArticle,
+    Qualifier,
+)
+
+RUN = "run-1"
+VERSION = "test-1"
+
+
+def _article(url: str, body: str = "2024年，上海港集装箱吞吐量5150.6万标箱。", title: str = "标题") -> ProcessedArticle:
+    start = body.index("5150.6万标箱") if "5150.6万标箱" in body else 0
+    article = Article(
+        url=url,
+        title=title,
+        template="epaper_new",
+        published_at=dt.datetime(2025, 9, 3),
+        source="人民日报",
+        authors=("张三",),
+        editors=("李四", "王五"),
+        page_no=1,
+        page_name="要闻",
+        paragraphs=(Paragraph("小标题", is_subhead=True), Paragraph(body)),
+        images=(Image(0, "http://x/a.jpg", "陆家嘴的天际线。", "人民网 马作鹏摄"), Image(1, "http://x/b.jpg")),
+    )
+    indicator = Indicator(
+        value=51506000.0,
+        unit="标箱",
+        qualifier=Qualifier.EXACT,
+        metric="集装箱吞吐量",
+        raw="5150.6万标箱",
+        sentence=body,
+        char_start=len("小标题\n") + start,
+        char_end=len("小标题\n") + start + len("5150.6万标箱"),
+        period="2024",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        region="上海",
+    )
+    return ProcessedArticle(article=article, indicators=[indicator], fetched_at=dt.datetime(2025, 9, 3, 1))
+
+
+def _fetch(url: str, sha: str = "a" * 64, status: FetchStatus = FetchStatus.OK) -> FetchResult:
+    return FetchResult(
+        url=url, status=status, http_status=200 if status is FetchStatus.OK else 304, sha256=sha, size=10,
+        encoding="utf-8", etag='"v1"', fetched_at=dt.datetime(2025, 9, 3, 1),
+    )
+
+
+def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _load(db: Path, **kw: object) -> load.LoadCounts:
+    load.ensure_schema(db)
+    return load.load_batch(db, RUN, extractor_version=VERSION, **kw)  # type: ignore[arg-type]
+
+
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with load.connect(db) as con:
+        assert load.migrate(con) == [1] + [v for v, _ in load.migration_files()][1:]
+        assert load.migrate(con) == []
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert {"v_indicators", "v_captions", "v_open_failures", "v_daily_summary"} <= views
+
+
+def test_load_then_reload_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    items = [_article("http://x/1.html"), _article("http://x/2.html", title="另一篇")]
+    first = _load(db, articles=items, fetches=[(_fetch("http://x/1.html"), PageKind.EPAPER_ARTICLE)])
+    assert (first.articles_loaded, first.images_loaded, first.indicators_loaded) == (2, 4, 2)
+    snapshot = {t: _rows(db, f"SELECT * FROM {t} ORDER BY ALL") for t in ("articles", "images", "indicators")}
+
+    again = _load(db, articles=items, fetches=[(_fetch("http://x/1.html"), PageKind.EPAPER_ARTICLE)])
+    assert (again.articles_loaded, again.articles_unchanged, again.indicators_loaded) == (0, 2, 0)
+    assert {t: _rows(db, f"SELECT * FROM {t} ORDER BY ALL") for t in snapshot} == snapshot
+
+    (row,) = _rows(db, "SELECT body_text, subheads, authors, editors, paragraph_count FROM articles WHERE url = 'http://x/1.html'")
+    assert row == ("小标题\n2024年，上海港集装箱吞吐量5150.6万标箱。", ["小标题"], ["张三"], ["李四", "王五"], 2)
+    (span,) = _rows(db, "SELECT a.body_text[i.char_start + 1 : i.char_end], i.raw FROM indicators i JOIN articles a USING (article_id) LIMIT 1")
+    assert span[0] == span[1] == "5150.6万标箱"
+
+
+def test_changed_article_replaces_its_children(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    _load(db, articles=[_article("http://x/1.html")])
+    changed = _article("http://x/1.html", body="更正：2024年，上海港集装箱吞吐量5150.6万标箱。")
+    changed.article = replace(changed.article, images=changed.article.images[:1])
+    counts = _load(db, articles=[changed])
+    assert counts.articles_loaded == 1
+    assert _rows(db, "SELECT count(*) FROM images") == [(1,)]
+    assert _rows(db, "SELECT count(*) FROM indicators") == [(1,)]
+    assert _rows(db, "SELECT body_text LIKE '%更正%' FROM articles") == [(True,)]
+
+
+def test_new_extractor_version_reloads(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    _load(db, articles=[_article("http://x/1.html")])
+    load.ensure_schema(db)
+    counts = load.load_batch(db, RUN, articles=[_article("http://x/1.html")], extractor_version="test-2")
+    assert counts.articles_loaded == 1
+    assert _rows(db, "SELECT DISTINCT extractor_version FROM indicators") == [("test-2",)]
+
+
+def test_duplicates_within_a_batch_load_once(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    a, b = _article("http://x/1.html", title="旧"), _article("http://x/1.html", title="新")
+    counts = _load(db, articles=[a, b], fetches=[(_fetch("http://x/1.html"), None)] * 2)
+    assert counts.articles_loaded == 1
+    assert _rows(db, "SELECT title FROM articles") == [("新",)]
+    assert _rows(db, "SELECT count(*) FROM pages") == [(1,)]
+
+
+def test_failures_count_up_then_resolve(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    fail = Failure("http://x/1.html", "fetch", "HTTP 503 after 4 attempts", 503, 4, PageKind.EPAPER_ARTICLE)
+    _load(db, failures=[fail])
+    _load(db, failures=[replace(fail, reason="timed out", http_status=None)])
+    assert [f.failure_count for f in load.open_failures(db)] == [2]
+    assert load.open_failures(db)[0].reason == "timed out"
+    _load(db, articles=[_article("http://x/1.html")])
+    assert load.open_failures(db) == []
+    assert _rows(db, "SELECT count(*) FROM failures WHERE resolved_at IS NOT NULL") == [(1,)]
+    # It broke again later: a fresh open failure, counted from one.
+    _load(db, failures=[fail])
+    assert [f.failure_count for f in load.open_failures(db)] == [1]
+
+
+def test_a_304_keeps_the_stored_body(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    _load(db, fetches=[(_fetch("http://x/1.html", sha="b" * 64), PageKind.EPAPER_LAYOUT)])
+    not_modified = FetchResult(url="http://x/1.html", status=FetchStatus.NOT_MODIFIED, http_status=304,
+                               fetched_at=dt.datetime(2025, 9, 4))
+    _load(db, fetches=[(not_modified, PageKind.EPAPER_LAYOUT)])
+    (row,) = _rows(db, "SELECT status, sha256, fetched_at, checked_at, etag FROM pages")
+    assert row == ("not_modified", "b" * 64, dt.datetime(2025, 9, 3, 1), dt.datetime(2025, 9, 4), '"v1"')
+    assert load.validators_for(db, ["http://x/1.html"])["http://x/1.html"].sha256 == "b" * 64
+
+
+def test_hostile_text_is_stored_verbatim(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    nasty = "'); DROP TABLE articles; -- 5150.6万标箱"
+    _load(db, articles=[_article("http://x/1.html?q=' OR 1=1", body=nasty, title="\"'`;")])
+    assert _rows(db, "SELECT title, url FROM articles") == [("\"'`;", "http://x/1.html?q=' OR 1=1")]
+
+
+def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    bad = _article("http://x/2.html")
+    bad.article = replace(bad.article, title=None)  # type: ignore[arg-type]  # violates NOT NULL
+    with pytest.raises(duckdb.Error):
+        _load(db, articles=[_article("http://x/1.html"), bad], failures=[Failure("http://x/3.html", "fetch", "x")])
+    assert _rows(db, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM failures)") == [(0, 0)]
+
+
+def test_runs_are_recorded_and_killed_runs_marked(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load.start_run(db, "r1", "daily_epaper", {"date": "2025-09-03"})
+    load.start_run(db, "r2", "daily_epaper", {"date": "2025-09-03"})  # r1 never finished
+    load.finish_run(db, "r2", "ok", {"articles_loaded": 3, "failures": 0})
+    assert _rows(db, "SELECT run_id, status, articles_loaded FROM runs ORDER BY run_id") == [
+        ("r1", "aborted", 0),
+        ("r2", "ok", 3),
+    ]
+    with pytest.raises(ValueError):
+        load.finish_run(db, "r2", "ok", {"articles_loaded; DROP TABLE runs": 1})
+
+
+def test_run_lock_excludes_a_second_run(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with load.run_lock(db), pytest.raises(load.WarehouseBusy, match="another run"), load.run_lock(db, wait_seconds=0):
+        pass
+    with load.run_lock(db, wait_seconds=0):  # released again
+        pass
+
+
+def test_connect_waits_then_reports_a_busy_warehouse(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load.ensure_schema(db)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(db)!r})
+            print("held", flush=True)
+            sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(load.WarehouseBusy, match="locked by another process"), load.connect(db, wait_seconds=0.5):
+            pass
+    finally:
+        holder.communicate("\n", timeout=30)
+    with load.connect(db, wait_seconds=0.5) as con:
+        assert con.execute("SELECT 1").fetchone() == (1,)

@@ -1,0 +1,50 @@
+-- Analyst views. Recreated after every migration, so they always match the tables.
+
+CREATE OR REPLACE VIEW v_indicators AS
+SELECT
+    i.indicator_id,
+    a.published_date,
+    a.title,
+    a.page,
+    a.page_name,
+    i.metric,
+    i.value,
+    i.unit,
+    i.qualifier,
+    i.period,
+    i.period_start,
+    i.period_end,
+    i.region,
+    i.raw,
+    i.sentence,
+    i.source,
+    i.image_position,
+    i.char_start,
+    i.char_end,
+    i.extractor_version,
+    a.url,
+    a.article_id
+FROM indicators i
+JOIN articles a USING (article_id);
+
+CREATE OR REPLACE VIEW v_captions AS
+SELECT a.published_date, a.title, a.url, img.article_id, img.position, img.caption, img.credit, img.src
+FROM images img
+JOIN articles a USING (article_id);
+
+CREATE OR REPLACE VIEW v_open_failures AS
+SELECT url, kind, stage, reason, http_status, attempts, failure_count, first_failed_at, last_failed_at
+FROM failures
+WHERE resolved_at IS NULL;
+
+CREATE OR REPLACE VIEW v_daily_summary AS
+SELECT
+    a.published_date,
+    count(DISTINCT a.article_id) AS articles,
+    count(DISTINCT a.page) AS pages,
+    (SELECT count(*) FROM images img JOIN articles b USING (article_id)
+      WHERE b.published_date = a.published_date) AS images,
+    (SELECT count(*) FROM indicators i JOIN articles b USING (article_id)
+      WHERE b.published_date = a.published_date) AS indicators
+FROM articles a
+GROUP BY a.published_date;
