@@ -77,7 +77,9 @@ def crawl_session(
         summary = RunSummary(run_id=run_id, flow=flow_name)
         archive = RawArchive(Path(settings.archive_dir))
         fetcher = Fetcher(settings.fetch_config(extra_hosts), archive)
-        crawl = Crawl(run_id=run_id, db_path=db_path, fetcher=fetcher, archive=archive, refresh=settings.refresh)
+        crawl = Crawl(
+            run_id=run_id, db_path=db_path, fetcher=fetcher, archive=archive, refresh=settings.refresh
+        )
         try:
             yield crawl, summary
             summary.status = "partial" if summary.failures else "ok"
@@ -88,7 +90,10 @@ def crawl_session(
             fetcher.close()
             load.finish_run(db_path, run_id, summary.status, summary.counters())
             logger.info(
-                "%s %s: %s", flow_name, summary.status, ", ".join(f"{k}={v}" for k, v in summary.counters().items())
+                "%s %s: %s",
+                flow_name,
+                summary.status,
+                ", ".join(f"{k}={v}" for k, v in summary.counters().items()),
             )
             try:
                 create_markdown_artifact(

@@ -6,10 +6,12 @@ deployment allows one run at a time: two runs on one DuckDB file would only wait
 
 from __future__ import annotations
 
+from typing import cast
+
 from prefect import serve
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
 from flows.epaper import daily_epaper
 from flows.ingest import ingest_urls
@@ -18,20 +20,21 @@ ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLi
 
 
 def build_deployments() -> list[RunnerDeployment]:
-    return [
-        daily_epaper.to_deployment(
-            name="daily-epaper",
-            schedule=Cron("30 7 * * *", timezone="Asia/Shanghai"),
-            concurrency_limit=ONE_AT_A_TIME,
-            tags=["peoples-daily", "epaper"],
-        ),
-        ingest_urls.to_deployment(
-            name="ingest-urls",
-            concurrency_limit=ONE_AT_A_TIME,
-            parameters={"urls": []},
-            tags=["peoples-daily", "portal"],
-        ),
-    ]
+    # Called outside an event loop, to_deployment returns the deployment itself; the cast narrows
+    # Prefect's sync-or-async return type.
+    epaper = daily_epaper.to_deployment(
+        name="daily-epaper",
+        schedule=Cron("30 7 * * *", timezone="Asia/Shanghai"),
+        concurrency_limit=ONE_AT_A_TIME,
+        tags=["peoples-daily", "epaper"],
+    )
+    ingest = ingest_urls.to_deployment(
+        name="ingest-urls",
+        concurrency_limit=ONE_AT_A_TIME,
+        parameters={"urls": []},
+        tags=["peoples-daily", "portal"],
+    )
+    return [cast(RunnerDeployment, epaper), cast(RunnerDeployment, ingest)]
 
 
 if __name__ == "__main__":

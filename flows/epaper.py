@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from prefect import flow, get_run_logger
 
@@ -10,7 +11,15 @@ from etl.config import Settings
 from etl.discover import DEFAULT_EPAPER_BASE, article_refs, epaper_layout_refs
 from etl.models import PageKind
 from flows.common import RunSummary, crawl_session
-from flows.tasks import BATCH_SIZE, batches, discover_layouts, fetch_and_process, load_batch, retry_refs, today_in_beijing
+from flows.tasks import (
+    BATCH_SIZE,
+    batches,
+    discover_layouts,
+    fetch_and_process,
+    load_batch,
+    retry_refs,
+    today_in_beijing,
+)
 
 
 @flow(name="daily_epaper", log_prints=False, retries=0)
@@ -34,11 +43,13 @@ def daily_epaper(
     day = dt.date.fromisoformat(date) if date else today_in_beijing()
     settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
     params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}
-    with crawl_session("daily_epaper", settings, params, extra_hosts=[base_url]) as (crawl, summary):
+    retries = retry_refs(Path(settings.db_path), [PageKind.EPAPER_ARTICLE]) if retry_failed else []
+    hosts = [base_url, *(r.url for r in retries)]
+    with crawl_session("daily_epaper", settings, params, extra_hosts=hosts) as (crawl, summary):
         layouts, layout_batch = discover_layouts(crawl, epaper_layout_refs(day, base_url))
         refs = article_refs(layouts, day)
-        if retry_failed:
-            refs += retry_refs(crawl, [PageKind.EPAPER_ARTICLE], exclude={r.url for r in refs})
+        discovered = {r.url for r in refs}
+        refs += [r for r in retries if r.url not in discovered]
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
         summary.record(layout_batch, load_batch(crawl, layout_batch))
         for refs_batch in batches(refs, batch_size):

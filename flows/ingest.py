@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import flow, get_run_logger
 
 from etl.config import Settings
@@ -27,10 +29,13 @@ def ingest_urls(
     wanted = list(dict.fromkeys(canonical_article_url(u.strip()) for u in urls if u.strip()))
     settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
     params = {"urls": wanted, "delay": delay, "refresh": refresh}
-    with crawl_session("ingest_urls", settings, params, extra_hosts=wanted) as (crawl, summary):
-        refs = [ref_for_url(u) for u in wanted]
-        if retry_failed:
-            refs += retry_refs(crawl, [PageKind.PORTAL_ARTICLE], exclude=set(wanted))
+    refs = [ref_for_url(u) for u in wanted]
+    if retry_failed:
+        refs += [
+            r for r in retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE]) if r.url not in wanted
+        ]
+    hosts = [r.url for r in refs]
+    with crawl_session("ingest_urls", settings, params, extra_hosts=hosts) as (crawl, summary):
         logger.info("%d article URLs to fetch", len(refs))
         for refs_batch in batches(refs, batch_size):
             batch = fetch_and_process(crawl, refs_batch)

@@ -10,6 +10,7 @@ import pytest
 # traceback when analytics are on, and our stage modules log through the standard logging module.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "etl")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SITE = FIXTURES / "site"

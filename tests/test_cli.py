@@ -68,4 +68,5 @@ def test_extract_text_prints_a_table(prefect_env: dict[str, str]) -> None:
     text = "2024年，上海港集装箱吞吐量5150.6万标箱，连续15年排名世界第一。\n"
     out = _etl(prefect_env, "extract-text", "-", "--published", "2025-09-03", stdin=text)
     assert out.returncode == 0, out.stderr
-    assert "5150.6万标箱" in out.stdout and "51506000" in out.stdout and "集装箱吞吐量" in out.stdout
+    assert "5150.6万标箱" in out.stdout and "集装箱吞吐量" in out.stdout
+    assert "51506000" in out.stdout.replace(",", "")

@@ -72,17 +72,37 @@ def test_article_refs_skip_ads_credits_and_repeats() -> None:
 @pytest.mark.parametrize(
     ("url", "kind", "day"),
     [
-        ("http://paper.people.com.cn/rmrb/pc/layout/202412/25/node_01.html", PageKind.EPAPER_LAYOUT, "2024-12-25"),
-        ("http://127.0.0.1:9/rmrb/pc/content/202509/03/content_30171234.html", PageKind.EPAPER_ARTICLE, "2025-09-03"),
-        ("http://paper.people.com.cn/rmrb/html/2019-03/01/nbs.D110000renmrb_01.htm", PageKind.EPAPER_LAYOUT, "2019-03-01"),
+        (
+            "http://paper.people.com.cn/rmrb/pc/layout/202412/25/node_01.html",
+            PageKind.EPAPER_LAYOUT,
+            "2024-12-25",
+        ),
+        (
+            "http://127.0.0.1:9/rmrb/pc/content/202509/03/content_30171234.html",
+            PageKind.EPAPER_ARTICLE,
+            "2025-09-03",
+        ),
+        (
+            "http://paper.people.com.cn/rmrb/html/2019-03/01/nbs.D110000renmrb_01.htm",
+            PageKind.EPAPER_LAYOUT,
+            "2019-03-01",
+        ),
         (
             "http://paper.people.com.cn/rmrb/html/2022-07/22/nw.D110000renmrb_20220722_6-02.htm",
             PageKind.EPAPER_ARTICLE,
             "2022-07-22",
         ),
-        ("http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html", PageKind.PORTAL_ARTICLE, "2024-04-24"),
+        (
+            "http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html",
+            PageKind.PORTAL_ARTICLE,
+            "2024-04-24",
+        ),
         ("http://js.people.com.cn/n2/2022/0213/c360307-35131671.html", PageKind.PORTAL_ARTICLE, "2022-02-13"),
-        ("http://culture.people.com.cn/n1/2019/0615/c1013-31153719-2.html", PageKind.PORTAL_ARTICLE, "2019-06-15"),
+        (
+            "http://culture.people.com.cn/n1/2019/0615/c1013-31153719-2.html",
+            PageKind.PORTAL_ARTICLE,
+            "2019-06-15",
+        ),
     ],
 )
 def test_classify_and_date(url: str, kind: PageKind, day: str) -> None:
@@ -106,8 +126,13 @@ def test_canonical_url_drops_the_page_suffix() -> None:
 
 @pytest.mark.parametrize(
     ("host", "ok"),
-    [("people.com.cn", True), ("js.people.com.cn", True), ("en.people.cn", True), ("evilpeople.cn", False),
-     ("people.com.cn.evil.org", False)],
+    [
+        ("people.com.cn", True),
+        ("js.people.com.cn", True),
+        ("en.people.cn", True),
+        ("evilpeople.cn", False),
+        ("people.com.cn.evil.org", False),
+    ],
 )
 def test_peoples_daily_hosts(host: str, ok: bool) -> None:
     assert is_peoples_daily_host(host) is ok

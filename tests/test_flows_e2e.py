@@ -49,18 +49,26 @@ def test_day_and_portal_load_once_and_rerun_changes_nothing(tmp_path: Path, site
     assert _q(db, "SELECT count(*) FROM articles WHERE title LIKE '%责编%' OR title LIKE '%广告%'") == [(0,)]
     assert _q(db, "SELECT count(*) FROM pages WHERE url LIKE '%content_30170123%'") == [(0,)]
     # 3 版面 + the 404 that ends the probe + 5 articles + 2 portal pages + 1 continuation page.
-    assert _q(db, "SELECT status, count(*) FROM pages GROUP BY ALL ORDER BY ALL") == [("not_found", 1), ("ok", 11)]
-    assert _q(db, "SELECT page, page_name, count(*) FROM articles WHERE page IS NOT NULL GROUP BY ALL ORDER BY ALL") == [
+    assert _q(db, "SELECT status, count(*) FROM pages GROUP BY ALL ORDER BY ALL") == [
+        ("not_found", 1),
+        ("ok", 11),
+    ]
+    assert _q(
+        db, "SELECT page, page_name, count(*) FROM articles WHERE page IS NOT NULL GROUP BY ALL ORDER BY ALL"
+    ) == [
         (1, "要闻", 3),
         (2, "经济", 2),
     ]
     # Stale e-paper meta dates (2013-07-17) never win.
-    assert _q(db, "SELECT DISTINCT published_date::VARCHAR FROM articles WHERE template LIKE 'epaper%'") == [(DAY,)]
+    assert _q(db, "SELECT DISTINCT published_date::VARCHAR FROM articles WHERE template LIKE 'epaper%'") == [
+        (DAY,)
+    ]
 
     # Every indicator traces back to its exact text.
     spans = _q(
         db,
-        "SELECT i.raw, CASE WHEN i.source = 'body' THEN a.body_text ELSE img.caption END, i.char_start, i.char_end "
+        "SELECT i.raw, CASE WHEN i.source = 'body' THEN a.body_text ELSE img.caption END, "
+        "i.char_start, i.char_end "
         "FROM indicators i JOIN articles a USING (article_id) "
         "LEFT JOIN images img ON img.article_id = i.article_id AND img.position = i.image_position",
     )
@@ -71,7 +79,9 @@ def test_day_and_portal_load_once_and_rerun_changes_nothing(tmp_path: Path, site
     assert _q(db, "SELECT count(*) FROM articles WHERE body_text = '' OR title = ''") == [(0,)]
 
     # Captions are their own rows, printed once, with the credit split off, and not in the body.
-    captions = _q(db, "SELECT a.body_text, img.caption, img.credit FROM images img JOIN articles a USING (article_id)")
+    captions = _q(
+        db, "SELECT a.body_text, img.caption, img.credit FROM images img JOIN articles a USING (article_id)"
+    )
     for body, caption, credit in captions:
         assert caption, "every sample photo has a caption"
         assert caption not in body  # type: ignore[operator]
@@ -91,10 +101,16 @@ def test_day_and_portal_load_once_and_rerun_changes_nothing(tmp_path: Path, site
     before = _snapshot(db)
     epaper2, portal2 = _crawl(db, site_url)
     assert epaper2.counts.articles_loaded == 0 and epaper2.counts.articles_unchanged == 5  # type: ignore[attr-defined]
+    # Conditional GETs: the server answers 304 and the archived copy is re-read, nothing downloaded.
+    assert (epaper2.pages_fetched, epaper2.pages_not_modified) == (0, 8)  # type: ignore[attr-defined]
+    assert (portal2.pages_fetched, portal2.pages_not_modified) == (0, 3)  # type: ignore[attr-defined]
     assert portal2.counts.articles_loaded == 0 and portal2.counts.articles_unchanged == 2  # type: ignore[attr-defined]
     assert _snapshot(db) == before
     assert _q(db, "SELECT flow, status FROM runs ORDER BY started_at") == [
-        ("daily_epaper", "ok"), ("ingest_urls", "ok"), ("daily_epaper", "ok"), ("ingest_urls", "ok"),
+        ("daily_epaper", "ok"),
+        ("ingest_urls", "ok"),
+        ("daily_epaper", "ok"),
+        ("ingest_urls", "ok"),
     ]
 
 
@@ -105,9 +121,9 @@ def test_missing_pages_are_recorded_and_the_rest_loads(tmp_path: Path, site_url:
     summary = ingest_urls(urls=[missing, good], db=str(db), delay=0)
     assert summary.counts.articles_loaded == 1
     assert [(u, s) for u, s, _ in summary.failures] == [(missing, "fetch")]
-    assert _q(db, "SELECT url, stage, http_status, failure_count FROM failures WHERE resolved_at IS NULL") == [
-        (missing, "fetch", 404, 1)
-    ]
+    assert _q(
+        db, "SELECT url, stage, http_status, failure_count FROM failures WHERE resolved_at IS NULL"
+    ) == [(missing, "fetch", 404, 1)]
     # The next run retries the open failure by itself.
     again = ingest_urls(urls=[good], db=str(db), delay=0)
     assert [u for u, _, _ in again.failures] == [missing]
@@ -118,5 +134,7 @@ def test_a_day_without_an_issue_is_a_failure(tmp_path: Path, site_url: str) -> N
     db = tmp_path / "w.duckdb"
     summary = daily_epaper(date="2025-09-04", db=str(db), base_url=site_url, delay=0)
     assert summary.counts.articles_loaded == 0
-    assert [(u.rsplit("/", 3)[-3:], s) for u, s, _ in summary.failures] == [(["202509", "04", "node_01.html"], "fetch")]
+    assert [(u.rsplit("/", 3)[-3:], s) for u, s, _ in summary.failures] == [
+        (["202509", "04", "node_01.html"], "fetch")
+    ]
     assert _q(db, "SELECT status FROM runs") == [("partial",)]

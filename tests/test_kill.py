@@ -12,17 +12,17 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 import pytest
-
 
 DAY = "2025-09-03"
 SITE = Path(__file__).parent / "fixtures" / "site"
 
 
 class _SlowHandler(http.server.SimpleHTTPRequestHandler):
-    served: list[str] = []
+    served: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         if "/content/" in self.path:
@@ -30,14 +30,16 @@ class _SlowHandler(http.server.SimpleHTTPRequestHandler):
         type(self).served.append(self.path)
         super().do_GET()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @pytest.fixture()
 def slow_site() -> Iterator[str]:
     _SlowHandler.served = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SlowHandler, directory=str(SITE)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_SlowHandler, directory=str(SITE))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -58,8 +60,12 @@ def test_kill_minus_nine_then_rerun(tmp_path: Path, slow_site: str, prefect_harn
 
     db = tmp_path / "w.duckdb"
     env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
-    proc = subprocess.Popen([sys.executable, "-c", RUN_FLOW, DAY, str(db), slow_site], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUN_FLOW, DAY, str(db), slow_site],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while sum("/content/" in p for p in _SlowHandler.served) < 3 and time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -73,8 +79,8 @@ def test_kill_minus_nine_then_rerun(tmp_path: Path, slow_site: str, prefect_harn
         partial = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
         # No half-loaded article: nothing hangs off an article that is not there.
         orphans = con.execute(
-            "SELECT (SELECT count(*) FROM indicators WHERE article_id NOT IN (SELECT article_id FROM articles))"
-            " + (SELECT count(*) FROM images WHERE article_id NOT IN (SELECT article_id FROM articles))"
+            "SELECT (SELECT count(*) FROM indicators i ANTI JOIN articles a USING (article_id))"
+            " + (SELECT count(*) FROM images i ANTI JOIN articles a USING (article_id))"
         ).fetchall()
     finally:
         con.close()
@@ -89,6 +95,9 @@ def test_kill_minus_nine_then_rerun(tmp_path: Path, slow_site: str, prefect_harn
     try:
         assert con.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchall() == [(5, 5)]
         assert con.execute("SELECT count(*) FROM images").fetchall() == [(5,)]
-        assert con.execute("SELECT status FROM runs ORDER BY started_at").fetchall() == [("aborted",), ("ok",)]
+        assert con.execute("SELECT status FROM runs ORDER BY started_at").fetchall() == [
+            ("aborted",),
+            ("ok",),
+        ]
     finally:
         con.close()

@@ -26,7 +26,9 @@ RUN = "run-1"
 VERSION = "test-1"
 
 
-def _article(url: str, body: str = "2024年，上海港集装箱吞吐量5150.6万标箱。", title: str = "标题") -> ProcessedArticle:
+def _article(
+    url: str, body: str = "2024年，上海港集装箱吞吐量5150.6万标箱。", title: str = "标题"
+) -> ProcessedArticle:
     start = body.index("5150.6万标箱") if "5150.6万标箱" in body else 0
     article = Article(
         url=url,
@@ -39,7 +41,10 @@ def _article(url: str, body: str = "2024年，上海港集装箱吞吐量5150.6�
         page_no=1,
         page_name="要闻",
         paragraphs=(Paragraph("小标题", is_subhead=True), Paragraph(body)),
-        images=(Image(0, "http://x/a.jpg", "陆家嘴的天际线。", "人民网 马作鹏摄"), Image(1, "http://x/b.jpg")),
+        images=(
+            Image(0, "http://x/a.jpg", "陆家嘴的天际线。", "人民网 马作鹏摄"),
+            Image(1, "http://x/b.jpg"),
+        ),
     )
     indicator = Indicator(
         value=51506000.0,
@@ -60,8 +65,14 @@ def _article(url: str, body: str = "2024年，上海港集装箱吞吐量5150.6�
 
 def _fetch(url: str, sha: str = "a" * 64, status: FetchStatus = FetchStatus.OK) -> FetchResult:
     return FetchResult(
-        url=url, status=status, http_status=200 if status is FetchStatus.OK else 304, sha256=sha, size=10,
-        encoding="utf-8", etag='"v1"', fetched_at=dt.datetime(2025, 9, 3, 1),
+        url=url,
+        status=status,
+        http_status=200 if status is FetchStatus.OK else 304,
+        sha256=sha,
+        size=10,
+        encoding="utf-8",
+        etag='"v1"',
+        fetched_at=dt.datetime(2025, 9, 3, 1),
     )
 
 
@@ -81,9 +92,11 @@ def _load(db: Path, **kw: object) -> load.LoadCounts:
 def test_migrations_apply_once(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with load.connect(db) as con:
-        assert load.migrate(con) == [1] + [v for v, _ in load.migration_files()][1:]
+        assert load.migrate(con) == [v for v, _ in load.migration_files()]
         assert load.migrate(con) == []
-        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        views = {
+            r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        }
     assert {"v_indicators", "v_captions", "v_open_failures", "v_daily_summary"} <= views
 
 
@@ -98,9 +111,22 @@ def test_load_then_reload_changes_nothing(tmp_path: Path) -> None:
     assert (again.articles_loaded, again.articles_unchanged, again.indicators_loaded) == (0, 2, 0)
     assert {t: _rows(db, f"SELECT * FROM {t} ORDER BY ALL") for t in snapshot} == snapshot
 
-    (row,) = _rows(db, "SELECT body_text, subheads, authors, editors, paragraph_count FROM articles WHERE url = 'http://x/1.html'")
-    assert row == ("小标题\n2024年，上海港集装箱吞吐量5150.6万标箱。", ["小标题"], ["张三"], ["李四", "王五"], 2)
-    (span,) = _rows(db, "SELECT a.body_text[i.char_start + 1 : i.char_end], i.raw FROM indicators i JOIN articles a USING (article_id) LIMIT 1")
+    (row,) = _rows(
+        db,
+        "SELECT body_text, subheads, authors, editors, paragraph_count FROM articles WHERE url = 'http://x/1.html'",
+    )
+    assert row == (
+        "小标题\n2024年，上海港集装箱吞吐量5150.6万标箱。",
+        ["小标题"],
+        ["张三"],
+        ["李四", "王五"],
+        2,
+    )
+    (span,) = _rows(
+        db,
+        "SELECT a.body_text[i.char_start + 1 : i.char_end], i.raw "
+        "FROM indicators i JOIN articles a USING (article_id) LIMIT 1",
+    )
     assert span[0] == span[1] == "5150.6万标箱"
 
 
@@ -152,8 +178,12 @@ def test_failures_count_up_then_resolve(tmp_path: Path) -> None:
 def test_a_304_keeps_the_stored_body(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     _load(db, fetches=[(_fetch("http://x/1.html", sha="b" * 64), PageKind.EPAPER_LAYOUT)])
-    not_modified = FetchResult(url="http://x/1.html", status=FetchStatus.NOT_MODIFIED, http_status=304,
-                               fetched_at=dt.datetime(2025, 9, 4))
+    not_modified = FetchResult(
+        url="http://x/1.html",
+        status=FetchStatus.NOT_MODIFIED,
+        http_status=304,
+        fetched_at=dt.datetime(2025, 9, 4),
+    )
     _load(db, fetches=[(not_modified, PageKind.EPAPER_LAYOUT)])
     (row,) = _rows(db, "SELECT status, sha256, fetched_at, checked_at, etag FROM pages")
     assert row == ("not_modified", "b" * 64, dt.datetime(2025, 9, 3, 1), dt.datetime(2025, 9, 4), '"v1"')
@@ -172,7 +202,11 @@ def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
     bad = _article("http://x/2.html")
     bad.article = replace(bad.article, title=None)  # type: ignore[arg-type]  # violates NOT NULL
     with pytest.raises(duckdb.Error):
-        _load(db, articles=[_article("http://x/1.html"), bad], failures=[Failure("http://x/3.html", "fetch", "x")])
+        _load(
+            db,
+            articles=[_article("http://x/1.html"), bad],
+            failures=[Failure("http://x/3.html", "fetch", "x")],
+        )
     assert _rows(db, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM failures)") == [(0, 0)]
 
 
@@ -191,7 +225,11 @@ def test_runs_are_recorded_and_killed_runs_marked(tmp_path: Path) -> None:
 
 def test_run_lock_excludes_a_second_run(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    with load.run_lock(db), pytest.raises(load.WarehouseBusy, match="another run"), load.run_lock(db, wait_seconds=0):
+    with (
+        load.run_lock(db),
+        pytest.raises(load.WarehouseBusy, match="another run"),
+        load.run_lock(db, wait_seconds=0),
+    ):
         pass
     with load.run_lock(db, wait_seconds=0):  # released again
         pass
@@ -201,17 +239,26 @@ def test_connect_waits_then_reports_a_busy_warehouse(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     load.ensure_schema(db)
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(db)!r})
             print("held", flush=True)
             sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(load.WarehouseBusy, match="locked by another process"), load.connect(db, wait_seconds=0.5):
+        with (
+            pytest.raises(load.WarehouseBusy, match="locked by another process"),
+            load.connect(db, wait_seconds=0.5),
+        ):
             pass
     finally:
         holder.communicate("\n", timeout=30)

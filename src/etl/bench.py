@@ -64,10 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     if not pages:
         print("no article fixtures found", file=sys.stderr)
         return 2
-    articles: list[Article] = [clean.clean_article(parse.parse_article(t, "http://bench.local/a.html")) for _, t in pages]
+    articles: list[Article] = [
+        clean.clean_article(parse.parse_article(t, "http://bench.local/a.html")) for _, t in pages
+    ]
     chars = sum(len(a.body_text) for a in articles)
 
-    parse_s = _time(lambda: [clean.clean_article(parse.parse_article(t, "http://b/a.html")) for _, t in pages], args.repeat)
+    parse_s = _time(
+        lambda: [clean.clean_article(parse.parse_article(t, "http://b/a.html")) for _, t in pages],
+        args.repeat,
+    )
     extract_s = _time(lambda: [extract_article(a) for a in articles], args.repeat)
 
     items = [
@@ -75,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         for a in articles
     ]
     day = [
-        ProcessedArticle(replace(it.article, url=f"http://bench.local/{i}.html"), it.indicators, [], it.fetched_at)
+        ProcessedArticle(
+            replace(it.article, url=f"http://bench.local/{i}.html"), it.indicators, [], it.fetched_at
+        )
         for i, it in enumerate(items * (args.day_size // len(items) + 1))
     ][: args.day_size]
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -26,6 +26,9 @@ def _prepare_prefect_env() -> None:
     # our own modules log through the standard logging module: forward them to Prefect's handlers.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "etl")
+    # The fetcher logs from its worker threads, outside any flow-run context; those lines still
+    # reach the console, they just are not sent to the API.
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 
 db_option = click.option(
@@ -84,16 +87,26 @@ def _run_flow(call: object) -> None:
 
 
 @main.command()
-@click.option("--date", "date_", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Issue date YYYY-MM-DD (default: today in Asia/Shanghai).")
+@click.option(
+    "--date",
+    "date_",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Issue date YYYY-MM-DD (default: today in Asia/Shanghai).",
+)
 @db_option
-@click.option("--base-url", default="http://paper.people.com.cn", show_default=True,
-              help="Scheme and host of the e-paper, for mirrors and saved copies.")
+@click.option(
+    "--base-url",
+    default="http://paper.people.com.cn",
+    show_default=True,
+    help="Scheme and host of the e-paper, for mirrors and saved copies.",
+)
 @delay_option
 @refresh_option
 @lock_wait_option
-def run(date_: dt.datetime | None, db: str | None, base_url: str, delay: float, refresh: bool,
-        lock_wait: float) -> None:
+def run(
+    date_: dt.datetime | None, db: str | None, base_url: str, delay: float, refresh: bool, lock_wait: float
+) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
     _prepare_prefect_env()
     from flows.epaper import daily_epaper
@@ -147,10 +160,14 @@ def failures(db: str | None) -> None:
 
 @main.command("extract-text")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Publication date, to resolve 今年/上半年/去年 (default: today).")
+@click.option(
+    "--published",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Publication date, to resolve 今年/上半年/去年 (default: today).",
+)
 @click.option("--region", default=None, help="Region the article is about, when the text does not say.")
-def extract_text(file: click.utils.LazyFile, published: dt.datetime | None, region: str | None) -> None:
+def extract_text(file: TextIO, published: dt.datetime | None, region: str | None) -> None:
     """Print the indicators of a plain-text article (FILE, or - for stdin) as a table."""
     from etl.clean import normalise_text
     from etl.extract import extract_indicators, format_table

@@ -12,6 +12,28 @@ from etl.fetch import FetchConfig
 
 DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
 
+# Fetch tuning a data engineer may need without a code change (slow mirror, flaky network).
+FETCH_ENV_OVERRIDES: dict[str, tuple[str, type[int] | type[float]]] = {
+    "ETL_MAX_ATTEMPTS": ("max_attempts", int),
+    "ETL_BACKOFF_BASE": ("backoff_base", float),
+    "ETL_BACKOFF_MAX": ("backoff_max", float),
+    "ETL_CONNECT_TIMEOUT": ("connect_timeout", float),
+    "ETL_READ_TIMEOUT": ("read_timeout", float),
+    "ETL_JITTER": ("jitter", float),
+}
+
+
+def fetch_overrides_from_env() -> dict[str, int | float]:
+    found: dict[str, int | float] = {}
+    for name, (field_name, kind) in FETCH_ENV_OVERRIDES.items():
+        raw = os.environ.get(name)
+        if raw:
+            try:
+                found[field_name] = kind(raw)
+            except ValueError:
+                raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+    return found
+
 
 def default_db_path() -> Path:
     return Path(os.environ.get("ETL_DB") or DEFAULT_DB)
@@ -61,7 +83,11 @@ class Settings:
             if host and host not in hosts:
                 hosts.append(host)
         config = replace(
-            FetchConfig(), delay=self.delay, allowed_hosts=tuple(hosts), respect_robots=self.respect_robots
+            FetchConfig(),
+            delay=self.delay,
+            allowed_hosts=tuple(hosts),
+            respect_robots=self.respect_robots,
+            **fetch_overrides_from_env(),  # type: ignore[arg-type]
         )
         if self.user_agent:
             config = replace(config, user_agent=self.user_agent)

@@ -31,7 +31,9 @@ from etl.models import Failure, FetchResult, FetchStatus, Indicator, PageKind, P
 
 log = logging.getLogger("etl.load")
 
-WAREHOUSE_SQL_DIR = Path(os.environ.get("ETL_WAREHOUSE_SQL", Path(__file__).resolve().parents[2] / "warehouse"))
+WAREHOUSE_SQL_DIR = Path(
+    os.environ.get("ETL_WAREHOUSE_SQL", Path(__file__).resolve().parents[2] / "warehouse")
+)
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 # How long a run waits for another process to release the warehouse before giving up.
@@ -135,9 +137,7 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = WAREHOUSE_SQL_DIR) -
             continue
         with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, path.name, _now()]
-            )
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, path.name, _now()])
         newly.append(version)
         log.info("applied migration %s", path.name)
     views = sql_dir / "views.sql"
@@ -182,6 +182,13 @@ def run_lock(db_path: Path | str, *, wait_seconds: float = DEFAULT_LOCK_WAIT_SEC
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """TIMESTAMP columns hold UTC without a zone; aware datetimes are converted, naive ones kept."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def article_id_for(url: str) -> str:
@@ -324,7 +331,9 @@ def _last_by(items: Iterable[Any], key: Any) -> list[Any]:
 def _article_rows(
     items: Sequence[ProcessedArticle], run_id: str, extractor_version: str, now: dt.datetime
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    articles, images, indicators = [], [], []
+    articles: list[dict[str, Any]] = []
+    images: list[dict[str, Any]] = []
+    indicators: list[dict[str, Any]] = []
     for item in items:
         a = item.article
         aid = article_id_for(a.url)
@@ -349,13 +358,19 @@ def _article_rows(
                 "body_text": a.body_text,
                 "content_hash": content_hash(item, extractor_version),
                 "extractor_version": extractor_version,
-                "fetched_at": item.fetched_at,
+                "fetched_at": _naive_utc(item.fetched_at),
                 "loaded_at": now,
                 "run_id": run_id,
             }
         )
         images.extend(
-            {"article_id": aid, "position": i.position, "src": i.src, "caption": i.caption, "credit": i.credit}
+            {
+                "article_id": aid,
+                "position": i.position,
+                "src": i.src,
+                "caption": i.caption,
+                "credit": i.credit,
+            }
             for i in a.images
         )
         for ind in item.indicators:
@@ -396,8 +411,8 @@ def _page_row(fetch: FetchResult, kind: PageKind | None, run_id: str, now: dt.da
         "size": fetch.size if has_body else None,
         "etag": fetch.etag,
         "last_modified": fetch.last_modified,
-        "fetched_at": fetch.fetched_at if has_body else None,
-        "checked_at": fetch.fetched_at or now,
+        "fetched_at": _naive_utc(fetch.fetched_at) if has_body else None,
+        "checked_at": _naive_utc(fetch.fetched_at) or now,
         "attempts": fetch.attempts,
         "error": fetch.error,
         "run_id": run_id,
@@ -452,14 +467,17 @@ def load_batch(
             changed_ids = {r["article_id"] for r in changed}
             con.register("stage_articles", _table(changed, _ARTICLES_SCHEMA))
             con.register(
-                "stage_images", _table([r for r in image_rows if r["article_id"] in changed_ids], _IMAGES_SCHEMA)
+                "stage_images",
+                _table([r for r in image_rows if r["article_id"] in changed_ids], _IMAGES_SCHEMA),
             )
             con.register(
                 "stage_indicators",
                 _table([r for r in indicator_rows if r["article_id"] in changed_ids], _INDICATORS_SCHEMA),
             )
             for table in ("indicators", "images", "articles"):
-                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM stage_articles)")
+                con.execute(
+                    f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM stage_articles)"
+                )
             con.execute("INSERT INTO articles BY NAME SELECT * FROM stage_articles")
             con.execute("INSERT INTO images BY NAME SELECT * FROM stage_images")
             con.execute("INSERT INTO indicators BY NAME SELECT * FROM stage_indicators")
@@ -493,7 +511,9 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] =
 def _changed_articles(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not rows:
         return []
-    con.register("stage_hashes", pa.table({"url": [r["url"] for r in rows], "h": [r["content_hash"] for r in rows]}))
+    con.register(
+        "stage_hashes", pa.table({"url": [r["url"] for r in rows], "h": [r["content_hash"] for r in rows]})
+    )
     same = {
         url
         for (url,) in con.execute(
@@ -551,7 +571,9 @@ def start_run(db_path: Path | str, run_id: str, flow: str, params: dict[str, Any
         migrate(con)
         with transaction(con):
             # A run that never finished was killed; say so rather than leave it "running" forever.
-            con.execute("UPDATE runs SET status = 'aborted' WHERE status = 'running' AND run_id <> ?", [run_id])
+            con.execute(
+                "UPDATE runs SET status = 'aborted' WHERE status = 'running' AND run_id <> ?", [run_id]
+            )
             con.execute(
                 "INSERT INTO runs (run_id, flow, params, started_at, status) VALUES (?, ?, ?, ?, 'running') "
                 "ON CONFLICT (run_id) DO NOTHING",
@@ -572,12 +594,10 @@ def finish_run(db_path: Path | str, run_id: str, status: str, counts: dict[str, 
     unknown = set(counts) - allowed
     if unknown:
         raise ValueError(f"unknown run counters: {sorted(unknown)}")
-    assignments = ", ".join(f"{name} = ?" for name in counts)  # names checked above, values bound
+    assignments = [f"{name} = ?" for name in counts]  # names checked above, values bound
+    sets = ", ".join(["status = ?", "finished_at = ?", *assignments])
     with connect(db_path) as con:
-        con.execute(
-            f"UPDATE runs SET status = ?, finished_at = ?{', ' + assignments if assignments else ''} WHERE run_id = ?",
-            [status, _now(), *counts.values(), run_id],
-        )
+        con.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", [status, _now(), *counts.values(), run_id])
 
 
 def validators_for(db_path: Path | str, urls: Sequence[str]) -> dict[str, Validators]:

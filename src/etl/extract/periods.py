@@ -33,7 +33,8 @@ class TimeReference:
 
 _CN = "一二两三四五六七八九十"
 _MONTH = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[{_CN[:-1]}])"
-_YEAR = r"(?:(?P<year>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年|(?P<rel>今年|去年|上年|前年|明年|当年|本年))"
+_YEAR = (r"(?:(?P<year>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年"
+         r"|(?P<rel>今年|去年|上年|前年|明年|当年|本年))")
 _SUB = (
     r"(?:(?P<half>上半年|下半年)"
     r"|前(?P<qrange>[一二两三1-3])个?季度"
@@ -44,10 +45,18 @@ _SUB = (
     r"|(?P<whole>全年)(?!目标|任务|计划)"
     r"|年?(?P<year_end>末|底))"
 )
-_PLAN = rf"[“\"]?(?P<plan>十?[{_CN}])五[”\"]?(?:期间|时期|以来)"
-_RESET = r"(?P<reset>目前|如今|当前|眼下|现阶段|近年来|下一步)"
+# A five-year plan (“十四五”期间) spans five years, which no period label expresses: it resets
+_PLAN = rf"[“\"]?十?[{_CN}]五[”\"]?(?:期间|时期|以来)"
+_HOLIDAY = r"(?P<holiday>元旦|五一|劳动节|国庆|国庆节|中秋国庆)(?:假期|长假|黄金周|期间)"
+_RESET = rf"(?P<reset>目前|如今|当前|眼下|现阶段|近年来|近年|下一步|{_PLAN}|[\u4e00-\u9fff]{{2}}期间)"
+_HOLIDAY_MONTH = {"元旦": 1, "五一": 5, "劳动节": 5, "国庆": 10, "国庆节": 10, "中秋国庆": 10}
 # The year is optional and so is the part after it; zero-length matches are skipped by the caller.
-TIME_PATTERN = re.compile(rf"(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_PLAN}|{_RESET}")
+# Every reference starts with one of these characters; checking that first keeps the scan cheap,
+# since the optional parts would otherwise try (and fail) a zero-length match at every position.
+TIME_PATTERN = re.compile(
+    rf"(?=[0-9今去上前明当本下第全年一二两三四五六七八九十〇零元劳国中目如眼现近“\"]|[\u4e00-\u9fff]{{2}}期间)"
+    rf"(?:{_HOLIDAY}|(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_RESET})"
+)
 
 # What before a reference makes it a comparison base or a starting point, not the figure's period
 _NOT_PERIOD_BEFORE = re.compile(r"(?:比|较|与|同|相比|自|从|于|截止到?于)$")
@@ -92,13 +101,6 @@ def _sub_period(m: re.Match[str], year: int) -> Period:
     return _year_period(year)  # 全年, 年末, 年底
 
 
-def _plan_period(numeral: str) -> Period:
-    # The five-year plans ran 1953-1962 for the first two, then from 1966 on five-year steps
-    n = chinese_to_int(numeral)
-    first = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
-    return Period(f"{first}-{first + 4}", dt.date(first, 1, 1), dt.date(first + 4, 12, 31))
-
-
 def _valid_month(m: re.Match[str]) -> bool:
     for name in ("month", "month_from", "month_to", "first_months"):
         if m.group(name) and not 1 <= _cn_or_int(m.group(name)) <= 12:
@@ -131,18 +133,24 @@ class PeriodResolver:
         return self.published.year + offsets[rel]
 
     def resolve(self, m: re.Match[str]) -> Period | None:
-        if m.group("plan"):
-            return _plan_period(m.group("plan"))
+        if m.group("holiday"):
+            if self.published is None:
+                return None
+            month = _HOLIDAY_MONTH[m.group("holiday")]
+            holiday_year = self.published.year - (month > self.published.month)
+            return _month_range(holiday_year, month, month)
         has_year = bool(m.group("year") or m.group("rel"))
-        year = self._year_of(m) if has_year else (self.context_year or
-                                                  (self.published.year if self.published else None))
+        # A bare reference (12月份, 一季度, 全年) is the latest one that ended by publication; without a
+        # publication date, the year the text last named.
+        bare_year = self.published.year if self.published else self.context_year
+        year = self._year_of(m) if has_year else bare_year
         if year is None:
             return None
         has_sub = any(m.group(g) for g in ("half", "qrange", "quarter", "first_months", "month_from",
                                            "month", "whole", "year_end"))
         period = _sub_period(m, year) if has_sub else _year_period(year)
-        if not has_year and self.published is not None and period.start > self.published:
-            period = _sub_period(m, year - 1)  # "12月份" in a January article is last December
+        if not has_year and self.published is not None and period.end > self.published:
+            period = _sub_period(m, year - 1)  # "12月份" in a January article is the last December
         return period
 
     def remember(self, period: Period) -> None:
@@ -157,7 +165,10 @@ def find_time_references(text: str, resolver: PeriodResolver) -> list[TimeRefere
         if m.start() == m.end():
             continue
         if m.group("reset"):
-            references.append(TimeReference(m.start(), m.end(), None, sets_period=True))
+            # 今年麦收期间: the event span is dated by the year right before it, which stays in force
+            dated = bool(references) and references[-1].end == m.start() and references[-1].sets_period
+            if not dated:
+                references.append(TimeReference(m.start(), m.end(), None, sets_period=True))
             continue
         if not _valid_month(m) or _bare_end_of_nothing(m):
             continue
@@ -171,7 +182,7 @@ def find_time_references(text: str, resolver: PeriodResolver) -> list[TimeRefere
             and _NOT_PERIOD_AFTER.search(after) is None
             and not after.startswith("电")
         )
-        if sets_period and period is not None and not m.group("plan"):
+        if sets_period and period is not None:
             resolver.remember(period)
         references.append(TimeReference(m.start(), m.end(), period, sets_period))
     return references

@@ -30,7 +30,7 @@ REGION_PATTERN = re.compile(
 # A region name at the start of a metric phrase, with the kind of place it names
 REGION_PREFIX_PATTERN = re.compile(
     "^(?:" + "|".join(sorted(PROVINCES + CITIES, key=len, reverse=True)) + ")"
-    + r"(?:省|市|港域|港区|港|机场|地区|全市|全省)?"
+    + r"(?!工业园区|高新区|新区|开发区|自贸区|经开区)(?:省|市|港域|港区|港|机场|全市|全省)?"
 )
 
 

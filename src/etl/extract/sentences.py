@@ -44,7 +44,8 @@ def clause_start(text: str, position: int, floor: int) -> int:
 
 
 def clause_end(text: str, position: int, ceiling: int) -> int:
+    """End of the clause from `position`; 、 inside a noun phrase (新市民、青年人) does not end it."""
     i = position
-    while i < ceiling and text[i] not in CLAUSE_BREAKS:
+    while i < ceiling and text[i] not in CLAUSE_BREAKS[:-1]:
         i += 1
     return i

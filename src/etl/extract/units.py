@@ -68,6 +68,8 @@ UNIT_SPECS: tuple[UnitSpec, ...] = (
     UnitSpec("百分点", "百分点", UnitKind.RATIO),
     UnitSpec("个百分点", "百分点", UnitKind.RATIO),
     UnitSpec("倍", "倍", UnitKind.RATIO),
+    UnitSpec("个点", "点", UnitKind.RATIO),  # 指数提升约2个点: index points
+    UnitSpec("P", "P", UnitKind.COUNT),  # 算力规模超过1.5万P: computing power in PFLOPS
     UnitSpec("成", "%", UnitKind.RATIO, chinese_only=True, scale=10.0),
     UnitSpec("岁", "岁", UnitKind.AGE),
 )
@@ -91,6 +93,7 @@ WORD_CONTINUATIONS: tuple[str, ...] = (
     "米饭", "米线", "度假", "次元", "位于", "名单", "所有", "批准", "户外", "天然", "天气", "场景",
     "条件", "家庭", "家长", "项目", "座谈", "件事", "部门", "部分", "门槛", "层面", "层次", "首都",
     "首次", "首批", "头部", "块钱", "支持", "支撑", "笔者", "本届", "本地", "列车", "门户", "度过",
+    "人社", "人大", "人才", "人民", "人口", "人工", "名义", "台风", "场馆", "场所", "部署", "户籍",
 )
 
 

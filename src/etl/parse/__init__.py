@@ -75,6 +75,9 @@ def _complete(html: str) -> str:
 
     A truncated page would otherwise parse into a plausible article missing its last paragraphs.
     """
+    if not isinstance(html, str):
+        # bs4 given bytes honours the page's (often wrong) GB2312 declaration; fetch decodes.
+        raise TypeError(f"parse expects decoded text, got {type(html).__name__}")
     if not html.strip():
         raise ParseError("empty page")
     lowered = html.lower()

@@ -65,11 +65,12 @@ class BodyReader:
         self._paragraphs: list[Paragraph] = []
         self._photos: list[_Photo] = []
         self._last_was_photo = False
+        self._saw_paragraph_text = False  # any <p> with text, captions included
 
     def read(self, container: Tag) -> tuple[tuple[Paragraph, ...], tuple[Image, ...]]:
         for node in container.select("p, img, table.pci_c"):
             self._visit(node)
-        if not self._paragraphs:
+        if not self._saw_paragraph_text:
             self._read_loose_text(container)
         return tuple(self._paragraphs), tuple(self._images())
 
@@ -92,10 +93,13 @@ class BodyReader:
         for img in images:
             if isinstance(img, Tag):
                 self._add_photo(img)
-        if not text or (not images and _is_link_only(p, text)):
+        if not text:
             return
+        self._saw_paragraph_text = True
         if self._last_was_photo and self._take_caption(p, text):
             return
+        if not images and _is_link_only(p, text):
+            return  # promotion or related-article link, not copy
         self._paragraphs.append(Paragraph(text, is_subhead=self._is_subhead(p, text)))
         self._last_was_photo = False
 

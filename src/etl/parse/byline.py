@@ -17,16 +17,19 @@ ROLE = rf"(?:(?:{_OUTLETS})?(?:驻[{_HAN}]{{1,10}})?(?:特约|实习|见习|首�
 # A personal name: 2–4 Han characters, or a transliterated name joined by middle dots.
 NAME = rf"(?:[{_HAN}]{{1,8}}(?:[·・•][{_HAN}]{{1,8}})+|[{_HAN}]{{2,4}})"
 _SEP = r"[\s、，,]+"
+# Print pads a two-character name to the width of three: "程  浩", "唐  奕摄".
+_PADDED_NAME = rf"(?:{NAME}|[{_HAN}]\s+[{_HAN}])"
 
 _RX_BYLINE_PARAGRAPH = re.compile(
-    rf"^[□■◎●▲◆\s]*[（(【]?\s*(?:(?:文|图|文[/／]图|图[/／]文)\s*[：:/／|｜]\s*)?"
-    rf"{ROLE}[\s：:]*(?:{NAME}(?:{_SEP}(?:{ROLE}[\s：:]*)?{NAME})*)?\s*[）)】]?\s*$"
+    rf"^[□■◎●▲◆\s]*[（(【]?\s*(?:(?:文[/／]图|图[/／]文|文|图)(?:\s*[：:/／|｜]\s*|\s+))?"
+    rf"{ROLE}[\s：:]*(?:{_PADDED_NAME}(?:{_SEP}(?:{ROLE}[\s：:]*)?{_PADDED_NAME})*)?\s*[）)】]?\s*$"
 )
 # "…造福全人类。（记者宋晨、田中全）" and the same tail cut short without its closing bracket.
 _RX_TAIL_CREDIT = re.compile(rf"[（(]\s*{ROLE}\s*(?P<names>[^（()）]{{2,40}}?)\s*(?:[）)]|$)\s*$")
 # "新华社北京4月24日电（记者 宋晨）" / "本报北京4月24日电 （记者张三、李四）".
 _RX_LEAD_CREDIT = re.compile(rf"电\s*[（(]\s*{ROLE}\s*(?P<names>[^（()）]{{2,40}}?)\s*[）)]")
 _RX_ROLE = re.compile(ROLE)
+_RX_HAN_CHAR = re.compile(f"[{_HAN}]")
 _RX_NAME = re.compile(NAME)
 _RX_COLLECTIVE = re.compile(rf"^(?:{_OUTLETS})?(?:特约)?评论员$")
 # Words that follow 记者 in column heads ("记者手记", "记者调查") and would otherwise read as a name.
@@ -51,12 +54,30 @@ def names_in(text: str) -> tuple[str, ...]:
     stripped = text.strip(" \u3000□■◎●▲◆（()）【】")
     if _RX_COLLECTIVE.match(stripped):
         return (stripped,)
+    tokens = [t.strip("：:/／|｜（()）【】") for t in re.split(_SEP, _RX_ROLE.sub(" ", stripped))]
     names: list[str] = []
-    for token in re.split(_SEP, _RX_ROLE.sub(" ", stripped)):
-        token = token.strip("：:/／|｜（()）【】")
+    for token in _join_padded(tokens):
         if _is_name(token) and token not in names:
             names.append(token)
     return tuple(names)
+
+
+def _join_padded(tokens: list[str]) -> list[str]:
+    """Print pads two-character names to the width of three ("程  浩"): rejoin single characters.
+
+    A run of single Han characters is read as padded two-character names, pair by pair.
+    """
+    joined: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and _RX_HAN_CHAR.fullmatch(token):
+            run.append(token)
+            continue
+        joined.extend("".join(run[i : i + 2]) for i in range(0, len(run), 2))
+        run = []
+        if token:
+            joined.append(token)
+    return joined
 
 
 def _is_name(token: str) -> bool:
@@ -79,7 +100,7 @@ def credited_names(paragraph: str, *, is_first: bool) -> tuple[str, ...]:
 
 _PHOTO_BY = (
     rf"(?:(?:{_OUTLETS})\s*)?(?:特约|实习|见习|首席)?(?:摄影记者|记者|通讯员|摄影)?"
-    rf"\s*{NAME}(?:{_SEP}{NAME}){{0,3}}\s*[/／]?\s*摄"
+    rf"\s*{_PADDED_NAME}(?:{_SEP}{_PADDED_NAME}){{0,3}}\s*[/／]?\s*摄"
 )
 _SUPPLIED_BY = r"[^\s。！？，,：:]{2,20}(?:供图|制图|提供)"
 _PICTURE_SOURCE = r"(?:图片来源|图片提供|图源)[：:]\s*[^。！？]{1,30}"

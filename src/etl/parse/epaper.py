@@ -15,11 +15,13 @@ from etl.parse.article_base import ArticleTemplate
 from etl.parse.byline import is_byline_paragraph, names_in
 from etl.parse.dom import drop_comments, first, is_ancestor, text_of
 from etl.parse.patterns import (
+    RX_DATE_CN,
     RX_EPAPER_CONTENT_ID,
     RX_EPAPER_OLD_ID,
     RX_EPAPER_OLD_PAGE,
     RX_PAGE_LABEL,
     RX_PAPER_REF,
+    date_from_cn,
     date_from_url,
     safe_date,
 )
@@ -50,6 +52,7 @@ class EpaperArticle(ArticleTemplate):
     heading_root: ClassVar[str]
     byline_selectors: ClassVar[tuple[str, ...]]
     reference_selectors: ClassVar[tuple[str, ...]]  # nodes that print 《人民日报》（YYYY年MM月DD日 第 NN 版）
+    issue_date_selectors: ClassVar[tuple[str, ...]]  # nodes that print the issue date alone
     # Page furniture around the article: page picture, page switcher, article list, buttons.
     chrome: ClassVar[tuple[str, ...]] = (
         ".top", ".nav", ".paper-box", ".swiper-box", ".date-box", ".news", ".art-btn", "#go-top",
@@ -112,8 +115,16 @@ class EpaperArticle(ArticleTemplate):
         # Never <meta name=publishdate>: it is a stale 2013-07-17 on every e-paper page.
         ref = self._reference()
         day = safe_date(ref.group(1), ref.group(2), ref.group(3)) if ref else None
-        day = day or date_from_url(self.url)
+        day = day or self._printed_date() or date_from_url(self.url)
         return dt.datetime(day.year, day.month, day.day) if day else None
+
+    def _printed_date(self) -> dt.date | None:
+        """A bare issue date ("2025年09月03日") where the full 《人民日报》 reference is missing."""
+        for selector in self.issue_date_selectors:
+            for node in self.soup.select(selector):
+                if day := date_from_cn(text_of(node)):
+                    return day
+        return None
 
     def source(self) -> str | None:
         return PAPER_NAME
@@ -134,7 +145,7 @@ class EpaperArticle(ArticleTemplate):
     def byline_authors(self) -> tuple[str, ...]:
         byline = self._byline_text()
         names = names_in(byline)
-        if not names and byline and not is_byline_paragraph(byline) and len(byline) <= 20:
+        if not names and _is_signature(byline):
             names = (byline,)  # a collective signature such as "本报评论部"
         return names or names_in(self._enp.get("author", ""))
 
@@ -143,8 +154,8 @@ class EpaperArticle(ArticleTemplate):
         if node is None:
             return ""
         text = text_of(node)
-        if ref := RX_PAPER_REF.search(text):
-            text = text[: ref.start()]
+        if cut := RX_PAPER_REF.search(text) or RX_DATE_CN.search(text):
+            text = text[: cut.start()]
         return normalise_text(text)
 
     # ---- body ----------------------------------------------------------------------------------
@@ -164,6 +175,11 @@ class EpaperArticle(ArticleTemplate):
         return super().read_body(title)
 
 
+def _is_signature(byline: str) -> bool:
+    """A short signature that is not a person's name nor a bare role: "本报评论部", "任仲平"."""
+    return 0 < len(byline) <= 20 and not is_byline_paragraph(byline) and not any(c.isdigit() for c in byline)
+
+
 class EpaperArticleNew(EpaperArticle):
     """/rmrb/pc/content/…/content_N.html: div.article › h3/h1/h2, p.sec, div#ozoom."""
 
@@ -172,6 +188,7 @@ class EpaperArticleNew(EpaperArticle):
     heading_root = ".article"
     byline_selectors = (".article > p.sec", "p.sec", ".article .sec")
     reference_selectors = (".article .sec", "p.sec", ".sec")
+    issue_date_selectors = (".sec .date", ".sec .newstime", ".sec", ".date-box .newstime")
     body_selectors = (".article #ozoom", "#ozoom", "#articleContent")
 
     def content_id(self) -> str | None:
@@ -188,6 +205,7 @@ class EpaperArticleOld(EpaperArticle):
     heading_root = "div.text_c"
     byline_selectors = ("div.text_c > h4", "div.text_c h4")
     reference_selectors = ("div.lai", "div.text_c")
+    issue_date_selectors = ("div.lai", "#riqi_")
     body_selectors = ("div.c_c #ozoom", "#ozoom")
 
     def content_id(self) -> str | None:

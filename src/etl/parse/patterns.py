@@ -11,8 +11,8 @@ RX_DATELINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2}
 RX_DATE_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 # "来源：新华网" / "来源：人民网-文化频道 原创稿"; the source ends at whitespace or a bar.
 RX_SOURCE = re.compile(r"来源[：:]\s*([^\s|｜]+)")
-# "(责编：牛镛、岳弘彬)".
-RX_EDITOR = re.compile(r"责编[：:]\s*([^)）]+)")
+# "(责编：牛镛、岳弘彬)"; some channels print "(责任编辑：…)".
+RX_EDITOR = re.compile(r"(?:责编|责任编辑)[：:]\s*([^)）]+)")
 # "《人民日报》（2024年12月25日 第 01 版）"; old pages write "（ 2019年03月01日 01 版）".
 RX_PAPER_REF = re.compile(
     r"《\s*人\s*民\s*日\s*报\s*》\s*[（(]\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*第?\s*(\d{1,3})\s*版\s*[)）]"

@@ -1,0 +1,429 @@
+"""Ties the grammar together: find figures, drop the ones that are dates or names, attach qualifier,
+metric, period and region, and pair 分别 lists."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from etl.extract import metrics as metric_rules
+from etl.extract.numbers import MAGNITUDE, MORE_THAN, NUMBER, ParsedNumber, chinese_to_int, parse_number
+from etl.extract.periods import Period, PeriodResolver, TimeReference, find_time_references, period_at
+from etl.extract.qualifiers import clause_approx, combine, prefix_qualifier, suffix_qualifier
+from etl.extract.regions import region_before
+from etl.extract.sentences import Span, clause_end, paragraph_starts, split_sentences
+from etl.extract.units import UNIT_ALTERNATION, UNIT_FOLD, WORD_CONTINUATIONS, UnitKind, UnitSpec, unit_spec
+from etl.models import Indicator, Qualifier
+
+_NUMERAL_CHARS = "〇零一二两三四五六七八九十百千"
+INDICATOR_PATTERN = re.compile(
+    rf"(?<![0-9０-９.．A-Za-z{_NUMERAL_CHARS}])"
+    rf"(?:(?P<denominator>[{_NUMERAL_CHARS}]+)分之(?P<numerator>[{_NUMERAL_CHARS}]+)(?P<fraction_more>[余多强])?"
+    rf"|(?P<number>{NUMBER})(?P<inner>{MORE_THAN})?(?P<magnitude>{MAGNITUDE})?(?P<outer>{MORE_THAN})?"
+    rf"(?P<unit>{UNIT_ALTERNATION})?(?P<fold>{UNIT_FOLD})?"
+    r"(?P<trail>[余多](?=[来了的，,。；;、）)]|$))?)"
+)
+_RANGE_BEFORE = re.compile(r"[0-9０-９一二三四五六七八九十][—–\-~～至到]$")
+_RANGE_AFTER = re.compile(r"^[—–\-~～至到][0-9０-９一二三四五六七八九十]")
+_WINDOW_AFTER = re.compile(r"^(?:内|以内|之内)")
+_RELATIVE_BEFORE = re.compile(r"(?:后|(?<!提)前|每|第|每隔)$")
+# A sentence that lays down a rule rather than reporting a fact (须 / 需 / 应当 / 方可)
+_PRESCRIPTIVE = re.compile(r"须|需(?!求|要)|必须|应当|应在|应于|不得|方可|要求")
+# A clause that states a plan or a forecast
+_PLANNED = re.compile(r"力争|拟|计划|预计|有望|目标是|将达到|将超过")
+_DURATION_FOLLOWERS = re.compile(
+    r"^(?:[的了来就才即便，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|多|余|实现|完成|建成|刷新|创造|收官|完工|"
+    r"交付|走完|通车|投产|落地|排名|位居|保持|稳定|稳居|居|全球第|世界第|全国第|蝉联|缩短|延长|减少|压缩|提前)"
+)
+# A duration after these is what the sentence reports (实现1066秒…运行, 为期6天)
+_DURATION_REPORTED_BEFORE = re.compile(
+    r"(?:实现|达到|突破|创下|持续|历时|长达|为期|运行|用时|仅用|用了|提前|推迟|缩短|延长)$"
+)
+# A duration after these frames another figure (元旦假期3天，全国铁路累计发送旅客…)
+_DURATION_FRAME_BEFORE = re.compile(r"(?:假期|期间|长假|黄金周|假日)$")
+_MEASURE_FOLLOWERS = re.compile(
+    r"^(?:[的了，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|以下|多|余|长|宽|高|深)"
+)
+_CHENG_AS_VERB = re.compile(r"[为立功交本果员绩效都长熟品就]")
+_PHONE_BEFORE = re.compile(r"(?:拨打|热线|电话|致电)$")
+_DIRECTION_BEFORE = re.compile(r"(?:突破|超过|超|逾|近|约|达到|达|不足|不到)$")
+_IMPLIED_MONEY = re.compile(r"估值|市值|资金|投资|收入|营收|产值|总值|总额|金额|成交额|销售额|营业额|GDP|"
+                            r"生产总值|融资|募资|资产|利润|税收|消费|基金|贷款")
+_IMPLIED_PEOPLE = re.compile(r"人口|人数$")
+_SMALL_PROSE_KINDS = (UnitKind.DURATION, UnitKind.RATIO)
+_LIST_SEPARATOR = re.compile(r"^[、，,和及与或]*$")
+_MULTI_CHAR_HEADS = ("吞吐量", "参保人数", "人数", "产量", "销量", "总额", "总量", "总值", "收入", "增加值",
+                     "零售额", "成交额", "金额", "规模", "投资", "产值", "营收", "数量", "业务量", "进出口")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A matched number with unit, before metric/period/region are attached."""
+
+    value: float
+    unit: str
+    kind: UnitKind | None
+    qualifier: Qualifier
+    raw_start: int
+    raw_end: int
+    context_start: int  # start of the qualifier before the number (or raw_start)
+    context_end: int  # end of the qualifier after the unit (or raw_end)
+
+
+@functools.cache
+def _continuations(surface: str) -> tuple[str, ...]:
+    """Words that begin with the unit and run past it (人 -> 人间, 人社): the unit is part of a word."""
+    return tuple(w for w in WORD_CONTINUATIONS if w.startswith(surface) and len(w) > len(surface))
+
+
+def _unit_of(m: re.Match[str]) -> UnitSpec | None:
+    return unit_spec(m.group("unit")) if m.group("unit") else None
+
+
+def _fraction_figure(m: re.Match[str], text: str, clause_begin: int) -> Figure | None:
+    """四分之一 -> 25 %: a fraction is a share."""
+    denominator = chinese_to_int(m.group("denominator"))
+    numerator = chinese_to_int(m.group("numerator"))
+    if denominator == 0 or numerator > denominator:
+        return None
+    value = Decimal(numerator) / Decimal(denominator) * 100
+    prefix, prefix_len = prefix_qualifier(text[max(clause_begin, m.start() - 4):m.start()])
+    qualifier = combine(prefix=prefix, suffix=None, more_than=bool(m.group("fraction_more")), several=False,
+                        round_figure=False, approx_in_clause=clause_approx(text[clause_begin:m.start()]))
+    return Figure(value=float(round(value, 9)), unit="%", kind=UnitKind.RATIO, qualifier=qualifier,
+                  raw_start=m.start(), raw_end=m.end(), context_start=m.start() - prefix_len,
+                  context_end=m.end())
+
+
+def _inside_quoted_name(text: str, start: int, end: int) -> bool:
+    """`“15分钟社区生活圈”`: a short quotation around the figure is a name, not a report."""
+    opening = text.rfind("“", max(0, start - 12), start)
+    if opening < 0 or "”" in text[opening:start]:
+        return False
+    closing = text.find("”", end, end + 12)
+    if closing < 0:
+        return False
+    quoted = text[opening + 1:closing]
+    return not any(ch in quoted for ch in "，,。；;！？")
+
+
+def _is_date_or_name(text: str, m: re.Match[str], spec: UnitSpec | None, parsed: ParsedNumber) -> bool:
+    number = m.group("number")
+    before = text[max(0, m.start() - 2):m.start()]
+    after_unit = text[m.end():m.end() + 3]
+    unit_start = m.start("unit") if m.group("unit") else m.end()
+    if spec is not None and any(text.startswith(word, unit_start) for word in _continuations(spec.surface)):
+        return True
+    if before.endswith("第") or _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after_unit):
+        return True
+    if (spec is None or spec.surface.isascii()) and re.match(r"[A-Za-z0-9]", text[m.end():m.end() + 1]):
+        return True  # 5G, 4K: a code
+    if _PHONE_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
+        return True  # 拨打12333: a hotline
+    if spec is not None and spec.surface == "年":
+        is_year = (number.isdigit() and len(number) == 4 and 1000 <= int(number) <= 2100
+                   and not m.group("magnitude") and not m.group("inner"))
+        spelled_year = "〇" in number or "零" in number
+        if is_year or spelled_year or text.startswith(("年底", "年末", "年初"), unit_start):
+            return True
+    return parsed.chinese and not m.group("magnitude") and spec is None
+
+
+def _rejected_shape(text: str, m: re.Match[str], spec: UnitSpec | None, parsed: ParsedNumber) -> bool:
+    """Shapes that are never a reported figure on their own."""
+    number = m.group("number")
+    more_than = bool(m.group("inner") or m.group("outer") or m.group("trail"))
+    ratio = spec is not None and spec.kind is UnitKind.RATIO
+    if number == "一" and not (m.group("magnitude") or more_than or ratio):
+        return True  # 一张床位, 一座座: the article "a"
+    if parsed.chinese and re.search(r"[一二两三四五六七八九]{2}", number) and not re.search("[〇零]", number):
+        return True  # 四五百元: a vague range, no single value
+    if number.startswith("数") and len(number) == 1 and not m.group("magnitude"):
+        return True  # 数家: "several", no figure
+    directed = _DIRECTION_BEFORE.search(text[max(0, m.start() - 2):m.start()]) is not None
+    if parsed.round_figure and not (m.group("magnitude") or more_than or directed):
+        return True  # 百家争鸣, 千家万户, 百年: idioms (突破百颗 is a figure)
+    if spec is not None and spec.chinese_only and not parsed.chinese:
+        return True
+    if spec is not None and spec.surface == "成" and _CHENG_AS_VERB.match(text, m.end()):
+        return True  # 5成为 / 3成交: 成 starts a word
+    small_prose = parsed.chinese and parsed.value < 10 and not (m.group("magnitude") or more_than or directed)
+    return bool(small_prose and spec is not None and spec.kind not in _SMALL_PROSE_KINDS)
+
+
+def _attributive(text: str, m: re.Match[str], spec: UnitSpec | None) -> bool:
+    """`7天健康监测`, `1米线`, `步行5分钟可达`: a duration or distance describing something else."""
+    if spec is None:
+        return False
+    following = text[m.end():m.end() + 4]
+    if _WINDOW_AFTER.match(following):
+        return True  # 48小时内: a time window
+    preceding = text[max(0, m.start() - 4):m.start()]
+    if spec.kind is UnitKind.DURATION:
+        if preceding.endswith("连续") or _DURATION_REPORTED_BEFORE.search(preceding):
+            return False
+        if _RELATIVE_BEFORE.search(preceding) or _DURATION_FRAME_BEFORE.search(preceding):
+            return True
+        return _DURATION_FOLLOWERS.match(following) is None
+    if spec.kind in (UnitKind.DISTANCE, UnitKind.ENERGY):
+        return _MEASURE_FOLLOWERS.match(following) is None  # 1米线, 5兆瓦风机
+    return False
+
+
+def _group_descriptor(text: str, m: re.Match[str], spec: UnitSpec | None, clause_stop: int) -> bool:
+    """`31个大城市城镇调查失业率为5.0%`: the count names the group a later figure is measured over."""
+    if spec is None or spec.kind is not UnitKind.COUNT:
+        return False
+    rest = text[m.end():clause_stop]
+    later = re.search(r"[0-9０-９]", rest)
+    between = rest[:later.start()] if later else ""
+    return later is not None and re.search(r"[率额值]", between) is not None and "、" not in between
+
+
+def _implied_unit(text: str, m: re.Match[str], clause_begin: int) -> UnitSpec | None:
+    """`估值千亿`: a magnitude without a unit takes the unit its subject implies."""
+    if not m.group("magnitude"):
+        return None
+    if re.match(r"[\u4e00-\u9fff]", text[m.end():m.end() + 1] or "。") and text[m.end()] not in "级左上以":
+        return None
+    before = text[clause_begin:m.start()]
+    if _IMPLIED_MONEY.search(before):
+        return unit_spec("元")
+    if _IMPLIED_PEOPLE.search(before):
+        return unit_spec("人")
+    return None
+
+
+def _in_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_right(spans, (start, 10**9)) - 1
+    return i >= 0 and spans[i][1] > start and spans[i][0] < end
+
+
+def _clause_begin(text: str, position: int, floor: int) -> int:
+    """Start of the clause before `position`; 、 joins list members so it does not end a clause, and an
+    opening quote ends it only if the quotation is still open at `position`."""
+    i = position
+    closed_quotes = 0
+    while i > floor:
+        ch = text[i - 1]
+        if ch in "，,；;：:。！？!?\n）)" or text.startswith("——", i - 2):
+            break
+        if ch == "”":
+            closed_quotes += 1
+        elif ch == "“":
+            if closed_quotes == 0:
+                break
+            closed_quotes -= 1
+        i -= 1
+    return i
+
+
+def find_figures(text: str, sentence: Span, time_spans: list[tuple[int, int]]) -> list[Figure]:
+    figures: list[Figure] = []
+    sentence_text = text[sentence.start:sentence.end]
+    prescriptive = _PRESCRIPTIVE.search(sentence_text) is not None
+    for m in INDICATOR_PATTERN.finditer(text, sentence.start, sentence.end):
+        figure = _figure(text, m, sentence, time_spans, prescriptive)
+        if figure is not None:
+            figures.append(figure)
+    return figures
+
+
+def _figure(text: str, m: re.Match[str], sentence: Span, time_spans: list[tuple[int, int]],
+            prescriptive: bool) -> Figure | None:
+    if prescriptive:
+        return None
+    if m.group("denominator"):
+        return _fraction_figure(m, text, _clause_begin(text, m.start(), sentence.start))
+    spec = _unit_of(m)
+    parsed = parse_number(m.group("number"), m.group("magnitude"))
+    if _is_date_or_name(text, m, spec, parsed) or _rejected_shape(text, m, spec, parsed):
+        return None
+    clause_begin = _clause_begin(text, m.start(), sentence.start)
+    if spec is None:
+        spec = _implied_unit(text, m, clause_begin)
+        if spec is None:
+            return None
+    if _in_any(time_spans, m.start(), m.end()) or _attributive(text, m, spec):
+        return None
+    if _inside_quoted_name(text, m.start(), m.end()):
+        return None
+    if _PLANNED.search(text[clause_begin:m.start()]):
+        return None
+    stop = clause_end(text, m.end(), sentence.end)
+    if _group_descriptor(text, m, spec, stop):
+        return None
+    return _qualified_figure(text, m, spec, parsed, clause_begin)
+
+
+def _qualified_figure(text: str, m: re.Match[str], spec: UnitSpec, parsed: ParsedNumber,
+                      clause_begin: int) -> Figure:
+    raw_end = m.end()
+    prefix, prefix_len = prefix_qualifier(text[max(clause_begin, m.start() - 4):m.start()])
+    suffix, suffix_len = suffix_qualifier(text[raw_end:raw_end + 2])
+    qualifier = combine(
+        prefix=prefix, suffix=suffix,
+        more_than=bool(m.group("inner") or m.group("outer") or m.group("trail")),
+        several=parsed.several, round_figure=parsed.round_figure,
+        approx_in_clause=clause_approx(text[clause_begin:m.start() - prefix_len]),
+    )
+    value = parsed.value * Decimal(str(spec.scale))
+    return Figure(
+        value=float(value), unit=spec.base, kind=spec.kind, qualifier=qualifier,
+        raw_start=m.start(), raw_end=raw_end,
+        context_start=m.start() - prefix_len, context_end=raw_end + suffix_len,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Labelled:
+    figure: Figure
+    metric: str
+
+
+def _split_members(subject: str) -> list[str]:
+    return [part for part in re.split(r"、|以及|和|及|与", subject) if part]
+
+
+def _shared_tail(members: list[str]) -> tuple[list[str], str]:
+    """基本养老、失业、工伤保险参保人数 -> ([基本养老, 失业, 工伤], 保险参保人数)."""
+    last = members[-1]
+    if "等" in last:
+        distinct, _, tail = last.partition("等")
+        head = next((h for h in _MULTI_CHAR_HEADS if tail.endswith(h)), tail)
+        return [*members[:-1], distinct], head
+    if any(metric_rules.HEAD_NOUNS.search(member) for member in members[:-1]):
+        return members, ""
+    by_length = last[len(members[-2]):] if len(last) > len(members[-2]) else ""
+    by_head = next((h for h in _MULTI_CHAR_HEADS if last.endswith(h) and len(last) > len(h)), "")
+    tail = max(by_length, by_head, key=len)
+    return [*members[:-1], last[: len(last) - len(tail)]], tail
+
+
+def _group_starts(text: str, figures: list[Figure]) -> dict[int, list[int]]:
+    """Figures that follow one 分别 and are separated only by 、 / 和 / commas, keyed by the first."""
+    groups: dict[int, list[int]] = {}
+    i = 0
+    while i < len(figures):
+        begin = _clause_begin(text, figures[i].context_start, 0)
+        lead = text[begin:figures[i].context_start]
+        if "分别" not in lead:
+            i += 1
+            continue
+        group = [i]
+        while (i + 1 < len(figures)
+               and _LIST_SEPARATOR.match(text[figures[i].context_end:figures[i + 1].context_start])):
+            i += 1
+            group.append(i)
+        if len(group) > 1:
+            groups[group[0]] = group
+        i += 1
+    return groups
+
+
+@dataclass(slots=True)
+class _SentenceState:
+    """What later figures of a paragraph inherit from earlier ones."""
+
+    previous_subject: str = ""
+    last_members: tuple[str, ...] = ()
+
+
+def _label_sentence(text: str, sentence: Span, figures: list[Figure],
+                    state: _SentenceState) -> list[_Labelled]:
+    labelled: list[_Labelled] = []
+    previous_end = sentence.start
+    group_metrics: dict[int, str] = {}
+    groups = _group_starts(text, figures)
+    for index, figure in enumerate(figures):
+        if index in groups:
+            members = _list_members(text, sentence, figures, groups[index], state, labelled)
+            group_metrics.update(zip(groups[index], members, strict=False))
+        begin = max(_clause_begin(text, figure.context_start, sentence.start), previous_end)
+        stop = clause_end(text, figure.context_end, sentence.end)
+        next_stop = clause_end(text, min(stop + 1, sentence.end), sentence.end)
+        ctx = metric_rules.MetricContext(
+            before=text[begin:figure.context_start], after=text[figure.context_end:stop], unit=figure.unit,
+            is_count=figure.kind in (UnitKind.COUNT, UnitKind.PEOPLE, UnitKind.VEHICLE),
+            is_duration=figure.kind is UnitKind.DURATION, previous_subject=state.previous_subject,
+            next_clause=text[min(stop + 1, sentence.end):next_stop],
+            takes_noun=figure.kind in (UnitKind.AREA, UnitKind.WEIGHT, UnitKind.FREIGHT),
+        )
+        result = metric_rules.metric_for(ctx)
+        metric = group_metrics.get(index, result.metric)
+        if index in group_metrics:
+            state.previous_subject = metric
+        elif result.subject:
+            state.previous_subject = result.subject
+        previous_end = figure.context_end + result.consumed_after
+        labelled.append(_Labelled(figure, metric))
+    return labelled
+
+
+def _list_members(text: str, sentence: Span, figures: list[Figure], group: list[int], state: _SentenceState,
+                  labelled: list[_Labelled]) -> list[str]:
+    """The metric of each figure of a 分别 list, from the enumeration before 分别 or, when the
+    enumeration was given earlier (…分别为A、B、C，分别比上年末增加…), from the figures it named."""
+    first = figures[group[0]]
+    previous_end = figures[group[0] - 1].context_end if group[0] > 0 else sentence.start
+    begin = max(_clause_begin(text, first.context_start, sentence.start), previous_end)
+    lead = text[begin:first.context_start]
+    subject, _ = metric_rules.strip_trailing(lead[: lead.rfind("分别")])
+    subject = re.sub(r"(?:同比|环比)$", "", metric_rules.strip_leading(subject)).removeprefix("全国")
+    if subject:
+        members = _split_members(subject)
+        if len(members) == len(group) and len(members) > 1:
+            distinct, tail = _shared_tail(members)
+            names = [m if m.endswith(tail) else m + tail for m in distinct]
+            state.last_members = tuple(names)
+            return names
+        return [subject] * len(group)
+    if len(state.last_members) == len(group):
+        return list(state.last_members)
+    if len(labelled) >= len(group):
+        return [item.metric for item in labelled[-len(group):]]
+    return []
+
+
+def _indicator(text: str, item: _Labelled, sentence: Span, period: Period | None, region: str | None,
+               source: str, image_position: int | None) -> Indicator:
+    f = item.figure
+    return Indicator(
+        value=f.value, unit=f.unit, qualifier=f.qualifier, metric=item.metric,
+        raw=text[f.raw_start:f.raw_end], sentence=text[sentence.start:sentence.end].strip(),
+        char_start=f.raw_start, char_end=f.raw_end,
+        period=period.label if period else None,
+        period_start=period.start if period else None, period_end=period.end if period else None,
+        region=region, source=source, image_position=image_position,
+    )
+
+
+def extract(text: str, published: dt.date | None, *, region_hint: str | None, source: str,
+            image_position: int | None) -> list[Indicator]:
+    references: list[TimeReference] = find_time_references(text, PeriodResolver(published))
+    time_spans = sorted((r.start, r.end) for r in references if r.period is not None)
+    paragraphs = paragraph_starts(text)
+    indicators: list[Indicator] = []
+    state = _SentenceState()
+    current_paragraph = -1
+    for sentence in split_sentences(text):
+        paragraph = bisect.bisect_right(paragraphs, sentence.start)
+        if paragraph != current_paragraph:
+            state, current_paragraph = _SentenceState(), paragraph  # subjects do not cross paragraphs
+        figures = find_figures(text, sentence, time_spans)
+        if not figures:
+            continue
+        for item in _label_sentence(text, sentence, figures, state):
+            start = item.figure.raw_start
+            paragraph_start = paragraphs[bisect.bisect_right(paragraphs, start) - 1]
+            period = period_at(references, start, paragraph_start)
+            region = region_before(text, sentence.start, start) or region_hint
+            indicators.append(_indicator(text, item, sentence, period, region, source, image_position))
+    return indicators
+
+
+__all__ = ["Figure", "extract", "replace"]

@@ -1,0 +1,330 @@
+"""The metric of a figure: the short noun phrase, taken from its sentence, that the figure measures.
+
+Where it comes from, in order of preference:
+- a 分别 list pairs each figure with its member of the enumeration (core.py does the pairing);
+- `3650.3万亿元的金融市场成交额`: the noun phrase after 的;
+- `50个备案大模型`: a count unit followed by the counted noun;
+- `集装箱吞吐量5150.6万标箱`: the phrase before the figure, trimmed of time, place, discourse words
+  and the verb that links it to the figure (达到, 为, 突破 …);
+- `同比增长5.2%`: nothing left before the figure, so the subject of the previous figure is reused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.extract.periods import TIME_PATTERN
+from etl.extract.regions import REGION_PREFIX_PATTERN
+
+# Verbs and adverbs that link a subject to its figure; trimmed from the end of the phrase before it.
+_LINK_TAIL = re.compile(
+    r"(?:分别(?:为|是|达到|达)?|达到了?|达|为|是|有|在|共计|合计|总计|已达到?|达至|升至|降至|增至|"
+    r"提高到|提高至|提升到|提升至|上升到|上升至|下降到|下降至|降到|缩短至|缩短到|压缩到|压缩至|稳定在|"
+    r"保持在|超过了?|超出|突破|超|逾|约为|约|大约|将近|接近|近|不到|不足|高达|多达|首次|已|已经|了|的|"
+    r"共|仅仅|仅|累计达)$"
+)
+# Duration figures introduced by 用 ("仅用172天") measure the time something took
+_TOOK_TAIL = re.compile(r"(?:仅仅|仅|只)?(?:用时|用了|(?<!使)用)$")
+_GROWTH_VERB = (r"(?:名义|实际)?(?:增长|下降|增加|减少|扩大|缩小|提升|提高|回落|加快|放缓|上升|多增|少增|"
+                r"上调|下调|回升|增幅|降幅)")
+_GROWTH_TAIL = re.compile(rf"(?P<verb>{_GROWTH_VERB})$")
+_COMPARISON = re.compile(r"(?:(?<!占)比(?![重例])|较|与)[^，,。；;]{0,12}$|同比|环比")
+_TRAILING_ADVERB = re.compile(r"(?:总体|普遍|整体|稳步|持续|大幅|明显|较快|继续|就|才|却|也|还)$")
+_LEADING_NOISE = re.compile(
+    r"^(?:其中|此外|同时|另外|另|数据显示|据统计|统计显示|初步核算|这里|这座|这家|这些|这个|该市|该省|该|这|"
+    r"目前|如今|当前|全市|全省|全区|全港|本市|某市|已经|已|还|也|都|均|仍|又|让|使|把|成为|相当于|仅|"
+    r"各类|各级|各|他们|他|她|我们|共有|拥有|(?:有|共)(?![效关力限序机益利])(?=[^的]{3,}$)|"
+    r"(?:全球|全国|世界|国内|中国)?首[个家座批]|扣除[^，,]*?因素|按[^，,]*?计算)"
+)
+# 我国 adds nothing to a national figure; 全国 is kept, it is part of names like 全国城镇调查失业率
+_NATIONAL_PREFIX = re.compile(r"^我国")
+_INNER_NOISE = (
+    (re.compile(r"自[^，,]{1,8}?以来"), ""),  # 京雄城际铁路自开通以来累计发送旅客
+    (re.compile(r"已(?=累计|经|达|有|完成|实现|超)"), ""),
+    (re.compile(r"共(?=办理|完成|实现|发放|接待|开展|培训|收购|有)"), ""),
+    (re.compile(r"可(?=发电|满足|同时|实现|达到|提供)"), ""),
+    (re.compile(r"约(?=占)"), ""),
+)
+_INNER_COMPLETE = re.compile(r"(?<=.)(?<!全国)(?:完成|实现)(?=[^，,]*(?:量|额|值|投资|收入)$)")
+_QUOTE_CHARS = "“”‘’\"「」"
+HEAD_NOUNS = re.compile(
+    r"(?:量|额|值|率|数|总数|规模|面积|长度|全长|收入|产值|支出|投资|比重|比例|占比|GDP|成交额|人口|"
+    r"能力|指数|强度|水平|产量|销量|增速|估值|月租|租金|价格|时间|里程|容量|效率)$"
+)
+VERBS = (
+    "开发", "链接", "连接", "培育", "构建", "服务", "辐射", "接入", "覆盖", "推动", "支持",
+    "建成", "建设", "新建", "开通", "举办", "引进", "引育", "孵化", "打造", "联合", "提供", "涉及", "惠及",
+    "出动", "投入", "发放", "招聘", "吸纳", "带动",
+    "监控", "管理", "培训", "开展", "新增", "布局", "治理", "流转", "收购",
+)
+# Where the counted noun after a count unit ends: a verb, a digit, or clause punctuation
+_NOUN_END = re.compile(
+    r"[0-9０-９，,。；;：:！？!?\n（(]|落地|上市|投入|让|共同|参与|正在|正|已|在|是|为|被|将|可|获|得到|"
+    r"开展|进行|成为|形成|完成|实现|追发|享受|入驻|参加|提供|带动|受益|通过|发挥|同比|同期|分别|累计|"
+    r"达到|超过|突破|增长|下降|集中|亮相|驻足|参展|落户|签约|开工|投用|获批|入选|出席|参观|观看|$"
+)
+# A phrase starting with these describes a figure's relation to something else, not what later figures
+# of the sentence measure
+_NOT_A_SUBJECT = ("完成", "达成", "实现", "超过", "高于", "低于", "比", "较")
+# 增速 only names the change of whatever the sentence is about; it is not a subject to pass on
+_RATE_WORDS = ("增速", "增幅", "降幅", "比重", "占比")
+_DE_VERB = re.compile(r"具有|拥有|参与|从事|提供|实现|开展|获得|入选|来自|位于|覆盖|涉及|参加")
+
+
+@dataclass(frozen=True, slots=True)
+class MetricContext:
+    """What the metric rules see of a figure."""
+
+    before: str  # from the clause start (or the previous figure) to the qualifier before the number
+    after: str  # from the end of unit and qualifier to the clause end
+    unit: str
+    is_count: bool
+    is_duration: bool
+    previous_subject: str  # subject of the previous figure in the paragraph, "" if none
+    next_clause: str = ""  # the clause after the figure's, for a bare duration (仅仅38天，…从毛坯到拎包入住)
+    takes_noun: bool = False  # 1200多亩地, 10余万亩沙化土地: a measure that may be followed by its noun
+
+
+@dataclass(frozen=True, slots=True)
+class MetricResult:
+    metric: str
+    subject: str  # what later figures in the sentence inherit ("" keeps the previous subject)
+    consumed_after: int  # characters of `after` used by the metric (the counted noun)
+
+
+def _strip_quotes(text: str) -> str:
+    return text.strip(_QUOTE_CHARS + " 　")
+
+
+def _balanced(text: str) -> str:
+    """Keep quotation marks that pair up (从毛坯到“拎包入住”); drop a stray one cut off at an end."""
+    return text if text.count("“") == text.count("”") else _strip_quotes(text)
+
+
+def _cut_after_time(text: str) -> str:
+    """Drop everything up to the last time reference: 2024年上海接待… -> 上海接待…
+    A comparison base (比上年, 较去年同期) stays: it belongs to the phrase."""
+    last_end = 0
+    for m in TIME_PATTERN.finditer(text):
+        if m.end() > m.start() and not re.search(r"(?:比|较|与|同)$", text[:m.start()]):
+            last_end = m.end()
+    return text[last_end:]
+
+
+def strip_leading(text: str) -> str:
+    """Trim time, place and discourse words from the front, keeping at least a meaningful phrase."""
+    text = _cut_after_time(text).lstrip("，,、 　")
+    for pattern, replacement in _INNER_NOISE:
+        text = pattern.sub(replacement, text)
+    while True:
+        before = text
+        m = _LEADING_NOISE.match(text)
+        if m and len(text) - m.end() >= 2:
+            text = text[m.end():]
+        m = re.match(r"^[\u4e00-\u9fff]{1,4}后(?=[\u4e00-\u9fff]{4})", text)  # 通车后日均通行能力
+        if m and not text.startswith(("此后", "今后", "随后", "之后")):
+            text = text[m.end():]
+        m = re.match(r"^(?:完成|实现)", text)
+        if m and HEAD_NOUNS.search(text) and len(text) > 4:
+            text = text[m.end():]
+        for pattern in (REGION_PREFIX_PATTERN, _NATIONAL_PREFIX):
+            m = pattern.match(text)
+            if m and m.end() > 0 and len(text) - m.end() >= 3:
+                text = text[m.end():]
+        if text == before:
+            return _INNER_COMPLETE.sub("", text)
+
+
+def drop_examples(text: str) -> str:
+    """叶片、塔筒等主要零部件本地配套率 -> 主要零部件本地配套率: examples before 等 are not the metric."""
+    listed = re.match(r"^[^，,]+?等(?=[\u4e00-\u9fff]{2,})", text)
+    return text[listed.end():] if listed else text
+
+
+def strip_trailing(text: str) -> tuple[str, bool]:
+    """Trim the linking verb and qualifiers from the end; report whether a 用-duration verb was there."""
+    took = False
+    # 试验速度达到每小时 / 容重普遍在每升: the per-unit word follows a linking verb, the metric is before it
+    text = re.sub(r"(?:普遍)?(?:达到|达|为|在|是)每[\u4e00-\u9fff]{1,2}$", "", text)
+    text = text.removesuffix("就")
+    text = re.sub(r"(?:由|从)(?:原来|过去|以前)?的?$", "", text)
+    m = _TOOK_TAIL.search(text)
+    if m:
+        took = True
+        text = text[:m.start()]
+    while True:
+        before = text
+        text = _LINK_TAIL.sub("", text)
+        text = _TRAILING_ADVERB.sub("", text)
+        if text == before:
+            return text, took
+
+
+def _counted_noun(after: str) -> tuple[str, int]:
+    """`个备案大模型落地` -> 备案大模型: the noun right after a count unit, up to a verb or punctuation."""
+    cohort = re.match(r"\d{4}(?:届|年度)", after)  # 1222万名2025届高校毕业生
+    if cohort:
+        noun, used = _counted_noun(after[cohort.end():])
+        return (cohort.group() + noun, cohort.end() + used) if noun else ("", 0)
+    if not after or not ("\u4e00" <= after[0] <= "\u9fff" or after[0] in _QUOTE_CHARS):
+        return "", 0
+    end = _NOUN_END.search(after)
+    assert end is not None  # the pattern matches at the end of the string
+    noun = after[:end.start()]
+    if "的" in noun:
+        head, _, tail = noun.rpartition("的")
+        noun = tail if tail and _DE_VERB.search(head) else head
+    noun = noun.rstrip("、")
+    # 个省（区、市）: a parenthesis right after the noun belongs to it
+    rest = after[end.start():]
+    paren = re.match(r"[（(][^）)]{1,8}[）)]", rest)
+    if paren and noun:
+        return noun + paren.group(), end.start() + paren.end()
+    return noun, end.start()
+
+
+def _noun_after_de(after: str) -> tuple[str, str, int] | None:
+    """`规模的三大先导产业基金` -> (三大先导产业基金, 规模): a 的 right after the figure introduces it."""
+    m = re.match(r"(?P<gap>[^，,。；;、的\d]{0,6})的(?P<noun>[^，,。；;、！？\n]+)", after)
+    if m is None:
+        return None
+    noun = m.group("noun")
+    end = _NOUN_END.search(noun)
+    if end is not None and end.start() > 0:
+        noun = noun[:end.start()]
+    noun = noun.rpartition("的")[2]
+    if len(_strip_quotes(noun)) < 2:
+        return None
+    return noun, m.group("gap"), m.start("noun") + len(noun)
+
+
+def _leading_verb(before: str) -> str | None:
+    """The verb that governs a counted noun: 服务全国 -> 服务, 联合人民网等 -> 联合, 布局建设 -> 布局建设."""
+    text = before.removesuffix("了")
+    if text.endswith("等"):
+        for verb in VERBS:
+            if text.startswith(verb):
+                return verb
+        return None
+    text = re.sub(r"(?:全国|全球|全省|全市|我国|国内|国外|境内|世界)$", "", text).removesuffix("了")
+    for verb in VERBS:
+        if text.endswith(verb):
+            rest = text[: -len(verb)]
+            previous = next((v for v in (*VERBS, "同时", "累计") if rest.endswith(v)), "")
+            return previous + verb
+    return None
+
+
+def _share(before: str, previous_subject: str) -> tuple[str, str] | None:
+    """A share names its denominator: `约占全市的` -> 占全市, `实物商品网上零售额约占…的` ->
+    实物商品网上零售额占…的比重, `基础研究经费约占` -> 基础研究经费占比. Returns (metric, subject)."""
+    if before.endswith("占比"):
+        return before, before
+    m = re.search(r"占(?P<base>[^，,。；;占]*?)(?P<de>的)?(?P<ratio>比重|比例)?$", before)
+    if m is None or m.group("base").startswith(("比", "用", "地", "有")):
+        return None
+    owner = before[:m.start()]
+    base = m.group("base")
+    if not base:
+        owner = owner or previous_subject
+        return owner + "占比", owner + "占比"
+    if not owner:
+        written = ((m.group("de") or "") + m.group("ratio")) if m.group("ratio") else ""
+        metric = "占" + base + written
+        full = (previous_subject + "占" + base + "的比重") if previous_subject else metric
+        return metric, full
+    ratio = m.group("ratio") or ""
+    written = (m.group("de") or "") + ratio if ratio else "的比重"
+    metric = owner + "占" + base + written
+    return metric, metric
+
+
+def _growth(core_text: str) -> tuple[str, str]:
+    """Split `国内生产总值同比增长` into (国内生产总值, 增长); the figure is the change of the subject."""
+    m = _GROWTH_TAIL.search(core_text)
+    if m is None:
+        return core_text, ""
+    subject = _COMPARISON.sub("", core_text[:m.start()])
+    subject = _TRAILING_ADVERB.sub("", subject)
+    return subject, m.group("verb")
+
+
+def metric_for(ctx: MetricContext) -> MetricResult:
+    trimmed, took = strip_trailing(ctx.before)
+    trimmed = drop_examples(strip_leading(trimmed))
+
+    share = _share(trimmed, ctx.previous_subject)
+    if share is not None:
+        return MetricResult(share[0], share[1], 0)
+
+    de = _noun_after_de(ctx.after)
+    if de is not None and ctx.is_count and de[1]:
+        de = None  # 11家单位共同组建的企业: the counted noun comes first
+    if de is not None:
+        noun, gap, used = de
+        if trimmed and HEAD_NOUNS.search(trimmed):
+            return MetricResult(trimmed, trimmed, 0)
+        verb = _leading_verb(trimmed) if trimmed else None
+        metric = (verb + noun) if verb else noun + (gap if not gap.startswith("连续") else "")
+        return MetricResult(metric, noun, used)
+
+    completes = trimmed.endswith(("完成", "实现", "达成"))  # 完成了8500多万亩小麦的收获任务
+    governed = not trimmed or completes or _leading_verb(trimmed) is not None
+    noun_first = ctx.is_count or (ctx.takes_noun and governed)
+    if noun_first:
+        noun, used = _counted_noun(ctx.after)
+        if noun:
+            verb = _leading_verb(trimmed) if trimmed else None
+            if verb and ctx.before.endswith("的"):
+                return MetricResult(verb + "的" + noun, "", used)  # 他流转的1200多亩地 -> 流转的地
+            if verb:
+                tail = ctx.after[used:]
+                final_verb = re.match(r"(落地|上市|投产|运行|开业)(?=[，,。；;]|$)", tail)
+                return MetricResult(verb + noun + (final_verb.group() if final_verb else ""), "", used)
+            return MetricResult(noun, "", used)
+
+    rest = _clause_rest(ctx.after)
+    if ctx.is_duration and rest and trimmed.endswith("实现"):
+        return MetricResult(rest, "", len(rest))  # 实现1066秒稳态长脉冲高约束模等离子体运行
+    if ctx.is_duration and rest.startswith(("实现", "完成", "刷新")):
+        return MetricResult(rest, "", len(rest))  # 172天实现100%旧改签约
+    if rest and ctx.unit == "%" and (not trimmed or trimmed in ("实现", "完成", "达成")):
+        return MetricResult(rest, "", len(rest))  # 100%自主签约
+    subject, verb = _growth(_from_predicate(trimmed))
+    subject = subject.strip("，,、 ")
+    streak = subject.endswith("连续") or subject == "连续"
+    subject = subject.removesuffix("连续")
+    if streak:
+        base = subject or ctx.previous_subject
+        return MetricResult(base + _clause_rest(ctx.after), base, 0)
+    if took:
+        return MetricResult((subject or "") + "用时", subject, 0)
+    if subject:
+        metric = _balanced(subject)
+        inherited = "" if subject.startswith(_NOT_A_SUBJECT) or subject in _RATE_WORDS else subject
+        return MetricResult(metric, inherited, 0)
+    if ctx.previous_subject:
+        return MetricResult(ctx.previous_subject, "", 0)
+    if not rest and ctx.is_duration:
+        rest = _balanced(re.sub(r"^位于[^的]{0,12}的", "", ctx.next_clause))
+    return MetricResult(rest or verb, "", 0)
+
+
+def _from_predicate(phrase: str) -> str:
+    """`光伏板下种植的沙生植物已治理沙化土地` -> 治理沙化土地: in a long phrase whose agent is described
+    with 的, the figure measures what the verb after that description acts on."""
+    if len(phrase) <= 10 or "的" not in phrase:
+        return phrase
+    tail = phrase.rpartition("的")[2]
+    for verb in VERBS:
+        at = tail.find(verb)
+        if at > 0 and len(tail) - at - len(verb) >= 2:
+            return tail[at:]
+    return phrase
+
+
+def _clause_rest(after: str) -> str:
+    """The rest of the clause after the figure, without a leading particle: 排名世界第一."""
+    rest = re.split(r"[，,。；;、！？\n]", after, maxsplit=1)[0]
+    return rest.removeprefix("的")

@@ -1,0 +1,86 @@
+"""Periods: resolution against the publication date, carrying forward through a paragraph."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from extract_helpers import extract, one
+
+from etl.extract.periods import PeriodResolver, find_time_references
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "label", "start", "end"),
+    [
+        ("2024年，上海港集装箱吞吐量5150.6万标箱。", dt.date(2025, 9, 3), "2024", dt.date(2024, 1, 1),
+         dt.date(2024, 12, 31)),
+        ("今年上半年，上海新增供应3.7万套(间)。", dt.date(2025, 9, 3), "2025-H1", dt.date(2025, 1, 1),
+         dt.date(2025, 6, 30)),
+        ("前三季度，全省规模以上工业增加值增长7.5%。", dt.date(2025, 10, 21), "2025-Q1-Q3",
+         dt.date(2025, 1, 1), dt.date(2025, 9, 30)),
+        ("三季度，地区生产总值增长5.7%。", dt.date(2025, 10, 21), "2025-Q3", dt.date(2025, 7, 1),
+         dt.date(2025, 9, 30)),
+        ("9月份，全国城镇调查失业率为5.2%。", dt.date(2025, 10, 21), "2025-09", dt.date(2025, 9, 1),
+         dt.date(2025, 9, 30)),
+        ("前10个月，我国货物贸易进出口总值36.02万亿元。", dt.date(2024, 11, 8), "2024-M01-M10",
+         dt.date(2024, 1, 1), dt.date(2024, 10, 31)),
+        ("1至10月，外贸企业数量突破60万家。", dt.date(2024, 11, 8), "2024-M01-M10", dt.date(2024, 1, 1),
+         dt.date(2024, 10, 31)),
+        ("去年，全港集装箱船舶平均在港时间压缩到不足24小时。", dt.date(2025, 1, 6), "2024",
+         dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        ("去年一季度，单日最高作业量达到3.26万标箱。", dt.date(2025, 1, 6), "2024-Q1", dt.date(2024, 1, 1),
+         dt.date(2024, 3, 31)),
+        ("12月份，全国城镇调查失业率为5.1%。", dt.date(2024, 1, 18), "2023-12", dt.date(2023, 12, 1),
+         dt.date(2023, 12, 31)),
+        ("截至2024年12月底，三项社会保险基金累计结余9.81万亿元。", dt.date(2025, 1, 25), "2024-12",
+         dt.date(2024, 12, 1), dt.date(2024, 12, 31)),
+        ("元旦假期，全国高速公路日均流量约5600万辆次。", dt.date(2026, 1, 3), "2026-01", dt.date(2026, 1, 1),
+         dt.date(2026, 1, 31)),
+    ],
+)
+def test_period_resolution(text: str, published: dt.date, label: str, start: dt.date, end: dt.date) -> None:
+    (ind,) = extract(text, published)
+    assert (ind.period, ind.period_start, ind.period_end) == (label, start, end)
+
+
+def test_period_carries_through_paragraph_but_not_beyond() -> None:
+    text = "今年前10个月，进出口总值36.02万亿元。其中，出口20.8万亿元。\n出口机电产品12.32万亿元。"
+    periods = [ind.period for ind in extract(text, dt.date(2024, 11, 8))]
+    assert periods == ["2024-M01-M10", "2024-M01-M10", None]
+
+
+def test_later_reference_replaces_earlier() -> None:
+    text = "2023年，城镇新增就业1244万人。12月份，全国城镇调查失业率为5.1%。"
+    assert [i.period for i in extract(text, dt.date(2024, 1, 18))] == ["2023", "2023-12"]
+
+
+def test_comparison_base_is_not_the_period() -> None:
+    text = "今年前10个月，进出口同比增长5.2%，增速比前三季度加快0.1个百分点。"
+    assert one(text, "0.1个百分点", dt.date(2024, 11, 8)).period == "2024-M01-M10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年，库帕思成立。目前，海铁联运班列开通线路超过100条。",
+        "2020年6月26日，宝兴里1136户持证居民自主签约。",
+        "成立于2023年的企业，核心技术接入10余种芯片。",
+        "“十四五”以来，全省新增国家级专精特新企业120家。",
+        "本报北京10月27日电　全省新增城镇就业80万人。",
+    ],
+)
+def test_resets_day_dates_and_starting_points_leave_no_period(text: str) -> None:
+    assert [ind.period for ind in extract(text, dt.date(2025, 9, 3))] == [None]
+
+
+def test_without_publication_date_relative_references_stay_open() -> None:
+    assert extract("今年上半年，上海新增供应3.7万套(间)。", None)[0].period is None
+    assert extract("2024年，上海港集装箱吞吐量5150.6万标箱。", None)[0].period == "2024"
+
+
+def test_time_references_report_spans() -> None:
+    text = "今年前10个月，增速比前三季度加快。"
+    refs = find_time_references(text, PeriodResolver(dt.date(2024, 11, 8)))
+    found = [(text[r.start:r.end], r.sets_period) for r in refs]
+    assert found == [("今年前10个月", True), ("前三季度", False)]
