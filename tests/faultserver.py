@@ -319,12 +319,21 @@ class _FaultHandler(BaseHTTPRequestHandler):
             )
         )
         server._enter()
+        self._answered = False
         try:
             self._answer(server)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True  # the client gave up (size limit, timeout): fine
         finally:
-            server._leave()
+            self._mark_answered()
+
+    def _mark_answered(self) -> None:
+        """Leave the in-flight count as the response headers go out. From then on the client may
+        be done with this request (a 404 robots.txt, a body it refuses to read) and send its next
+        one before this thread runs again; that must not look like two requests answered at once."""
+        if not self._answered:
+            self._answered = True
+            self.fault_server._leave()
 
     def _answer(self, server: FaultServer) -> None:
         spec, fault = server._plan(self.path)
@@ -420,6 +429,7 @@ class _FaultHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
+        self._mark_answered()
         self.end_headers()
 
     def _send(self, status: int, headers: Mapping[str, str], body: bytes, with_length: bool = True) -> None:

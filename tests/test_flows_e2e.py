@@ -106,11 +106,16 @@ def test_day_and_portal_load_once_and_rerun_changes_nothing(tmp_path: Path, site
     assert (portal2.pages_fetched, portal2.pages_not_modified) == (0, 3)  # type: ignore[attr-defined]
     assert portal2.counts.articles_loaded == 0 and portal2.counts.articles_unchanged == 2  # type: ignore[attr-defined]
     assert _snapshot(db) == before
+    forced = daily_epaper(date=DAY, db=str(db), base_url=site_url, delay=0, refresh=True)
+    assert (forced.pages_fetched, forced.pages_not_modified) == (8, 0)
+    assert forced.counts.articles_unchanged == 5
+    assert _snapshot(db) == before
     assert _q(db, "SELECT flow, status FROM runs ORDER BY started_at") == [
         ("daily_epaper", "ok"),
         ("ingest_urls", "ok"),
         ("daily_epaper", "ok"),
         ("ingest_urls", "ok"),
+        ("daily_epaper", "ok"),
     ]
 
 

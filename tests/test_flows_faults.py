@@ -87,10 +87,17 @@ def test_day_through_faults_then_recovery(
         "/n2/2025/0902/c134768-41234568.html",
         FaultSpec(body=_file(GBK_PAGE), content_type="text/html; charset=utf-8"),
     )
+    # A page in a template we do not know (a redesign): a parse failure, never an empty article.
+    site.route(
+        "/n1/2025/0903/c1004-80000000.html",
+        FaultSpec(body="<html><head><title>新版页面</title></head><body><div class='new-layout'>"
+                  "<p>正文在脚本里加载</p></div></body></html>"),
+    )
     portal = [
         site.url(p)
         for p in (
             GBK_PAGE,
+            "/n1/2025/0903/c1004-80000000.html",
             "/n1/2025/0903/c1004-50000000.html",
             "/n1/2025/0903/c1004-60000000.html",
             "/n1/2025/0903/c1004-70000000.html",
@@ -116,23 +123,26 @@ def test_day_through_faults_then_recovery(
         "c1004-50000000.html",
         "c1004-60000000.html",
         "c1004-70000000.html",
+        "c1004-80000000.html",
     }
-    assert "HTTP 500" in reasons["content_30170119.html"][1] or "500" in reasons["content_30170119.html"][1]
+    assert "HTTP 500" in reasons["content_30170119.html"][1]
     assert "robots" in reasons["content_30170120.html"][1]
     assert "host not allowed" in reasons["c134768-41234567.html"][1]
     assert "larger than" in reasons["c1004-50000000.html"][1]
     assert "larger than" in reasons["c1004-60000000.html"][1] or "bomb" in reasons["c1004-60000000.html"][1]
     assert "content type" in reasons["c1004-70000000.html"][1]
+    assert reasons["c1004-80000000.html"][0] == "parse"
     assert elsewhere.requests == []  # never a request to a host outside the allowed list
     assert site.count(CONTENT.format(30170120)) == 0  # disallowed by robots.txt: never asked for
     (liar,) = _q(db, "SELECT title, body_text FROM articles WHERE url LIKE '%41234568%'")
     assert "\ufffd" not in liar[0] + liar[1]  # type: ignore[operator]
-    assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(7,)]
+    assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(8,)]
     assert _q(db, "SELECT count(*) FROM pages WHERE status = 'failed' AND error IS NOT NULL")[0][0] >= 5  # type: ignore[operator]
 
     # The faults clear (robots.txt included); the next runs retry the open failures by themselves.
     site.clear_faults()
     site.robots("User-agent: *\nDisallow:\n")
+    site.unroute("/n1/2025/0903/c1004-80000000.html")
     for path in (
         "/n1/2025/0903/c1004-50000000.html",
         "/n1/2025/0903/c1004-60000000.html",
@@ -148,7 +158,9 @@ def test_day_through_faults_then_recovery(
     assert sorted(u.rsplit("/", 1)[-1] for u, _, _ in ingest2.failures) == [
         "c1004-50000000.html",
         "c1004-60000000.html",
-        "c1004-70000000.html",  # gone for good: 404 now
+        "c1004-70000000.html",
+        "c1004-80000000.html",
     ]
+    assert {reason for _, _, reason in ingest2.failures} == {"HTTP 404"}  # gone for good
     assert _q(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(7, 7)]
-    assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(3,)]
+    assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(4,)]

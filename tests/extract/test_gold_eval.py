@@ -46,7 +46,7 @@ PERIOD_LABEL = re.compile(
     r"|-(0[1-9]|1[0-2])"  # 9月份
     r"|-M(0[1-9]|1[0-2])-M(0[1-9]|1[0-2]))?"  # 前10个月, 1至10月
 )
-TOP_LEVEL = {
+TOP_LEVEL: dict[str, type | tuple[type, ...]] = {
     "id": str,
     "origin": str,
     "published": str,
@@ -56,7 +56,7 @@ TOP_LEVEL = {
     "indicators": list,
     "negatives": list,
 }
-ROW = {
+ROW: dict[str, type | tuple[type, ...]] = {
     "raw": str,
     "start": int,
     "value": (int, float),

@@ -94,3 +94,38 @@ def test_durations_that_are_the_news() -> None:
         ("172天", 172, "天", "用时"),
     ]
     assert one("仅仅38天,园区从毛坯到“拎包入住”。", "38天").metric == "园区从毛坯到“拎包入住”"
+
+
+def test_gap_to_a_comparison_base_belongs_to_the_subject() -> None:
+    text = "今年以来，浙江出口增长8.5%，比全国高0.6个百分点。"
+    assert [(i.raw, i.metric, i.unit, i.value) for i in extract(text)] == [
+        ("8.5%", "出口", "%", 8.5), ("0.6个百分点", "出口", "百分点", 0.6),
+    ]
+
+
+def test_gap_after_a_change_in_growth_rate_keeps_the_rate() -> None:
+    text = "前三季度，江苏地区生产总值同比增长5.6%，增速比上半年加快0.1个百分点，高于全国0.4个百分点。"
+    assert [i.metric for i in extract(text)] == ["地区生产总值", "增速", "增速"]
+
+
+def test_planned_outcomes_and_attributive_ages_are_not_rows() -> None:
+    text = "该项目总投资约45亿元，建成后年产值可达100亿元。72岁的老党员王建国30年如一日清扫街道。"
+    assert [(i.raw, i.metric) for i in extract(text)] == [("45亿元", "项目总投资")]
+
+
+def test_price_index_change() -> None:
+    text = "全市PM2.5平均浓度为28微克/立方米，居民消费价格指数同比上涨0.4%。"
+    assert [(i.raw, i.unit, i.metric) for i in extract(text)] == [
+        ("28微克/立方米", "微克/立方米", "PM2.5平均浓度"), ("0.4%", "%", "居民消费价格指数"),
+    ]
+
+
+def test_both_ends_of_a_change() -> None:
+    text = "该村人均年收入从2012年的3000元增长到2024年的2.8万元。"
+    rows = [(i.raw, i.value, i.metric, i.period) for i in extract(text)]
+    assert rows == [("3000元", 3000, "人均年收入", None), ("2.8万元", 28000, "人均年收入", "2024")]
+
+
+def test_subject_does_not_leak_into_the_next_sentence_for_counts() -> None:
+    text = "全市共有5A级景区12家。他今年72岁。"
+    assert [i.metric for i in extract(text)] == ["5A级景区", ""]

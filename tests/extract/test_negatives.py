@@ -39,6 +39,8 @@ from extract_helpers import raws
         "城乡居民收入比值为2.39，比上年缩小0.06。",
         "全力做好2025届高校毕业生就业工作。",
         "元旦假期3天，铁路运行平稳。",
+        "60岁以上老人可免费乘车，72岁的老党员每天清扫街道。",
+        "近5年，全市面貌焕然一新。",
     ],
 )
 def test_no_row(text: str) -> None:
@@ -52,3 +54,8 @@ def test_group_name_count_is_dropped_but_its_rate_kept() -> None:
 
 def test_year_inside_a_sentence_with_figures_is_not_a_row() -> None:
     assert raws("2024年3650.3万亿元的金融市场成交额。") == ["3650.3万亿元"]
+
+
+def test_plan_and_rule_words_inside_other_words_do_not_hide_facts() -> None:
+    text = "全省虚拟现实产业规模达到500亿元，模拟训练中心3个。按照要求，全市已完成改造任务120项。"
+    assert raws(text) == ["500亿元", "3个", "120项"]

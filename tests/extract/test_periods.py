@@ -84,3 +84,14 @@ def test_time_references_report_spans() -> None:
     refs = find_time_references(text, PeriodResolver(dt.date(2024, 11, 8)))
     found = [(text[r.start:r.end], r.sets_period) for r in refs]
     assert found == [("今年前10个月", True), ("前三季度", False)]
+
+
+def test_whole_year_continues_the_year_of_the_text() -> None:
+    text = "2023年国内生产总值1260582亿元。\n全年粮食总产量13908亿斤。"
+    assert [i.period for i in extract(text, dt.date(2024, 3, 1))] == ["2023", "2023"]
+
+
+def test_event_span_dated_by_a_year_keeps_the_year() -> None:
+    text = "“今年麦收期间遭遇‘干热风’。”他流转的1200多亩地，小麦亩产超过1300斤。"
+    assert {i.period for i in extract(text, dt.date(2024, 7, 16))} == {"2024"}
+    assert extract("麦收期间，全省日投入联合收割机近20万台。", dt.date(2024, 7, 16))[0].period is None

@@ -4,10 +4,11 @@ metric, period and region, and pair 分别 lists."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from etl.extract import metrics as metric_rules
@@ -32,9 +33,11 @@ _RANGE_AFTER = re.compile(r"^[—–\-~～至到][0-9０-９一二三四五六�
 _WINDOW_AFTER = re.compile(r"^(?:内|以内|之内)")
 _RELATIVE_BEFORE = re.compile(r"(?:后|(?<!提)前|每|第|每隔)$")
 # A sentence that lays down a rule rather than reporting a fact (须 / 需 / 应当 / 方可)
-_PRESCRIPTIVE = re.compile(r"须|需(?!求|要)|必须|应当|应在|应于|不得|方可|要求")
+_PRESCRIPTIVE = re.compile(r"须|需(?!求|要)|必须|应当|应在|应于|不得|方可")
 # A clause that states a plan or a forecast
-_PLANNED = re.compile(r"力争|拟|计划|预计|有望|目标是|将达到|将超过")
+_PLANNED = re.compile(
+    r"力争|(?<![模虚])拟|计划(?!单列)|预计|有望|目标是|将达到|将超过|建成后|投产后|竣工后|届时"
+)
 _DURATION_FOLLOWERS = re.compile(
     r"^(?:[的了来就才即便，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|多|余|实现|完成|建成|刷新|创造|收官|完工|"
     r"交付|走完|通车|投产|落地|排名|位居|保持|稳定|稳居|居|全球第|世界第|全国第|蝉联|缩短|延长|减少|压缩|提前)"
@@ -49,6 +52,9 @@ _MEASURE_FOLLOWERS = re.compile(
     r"^(?:[的了，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|以下|多|余|长|宽|高|深)"
 )
 _CHENG_AS_VERB = re.compile(r"[为立功交本果员绩效都长熟品就]")
+_AGE_REPORTED_FOLLOWERS = re.compile(r"^(?:左右|以上|以下|上下)?(?:[了，,。；;、：:）)”’！？!?\n]|$)")
+_RECENT_BEFORE = re.compile(r"(?:近|过去|最近|这|此前|未来)$")
+_FRAME_AFTER = re.compile(r"^(?:[，,来间里中]|以来)")
 _PHONE_BEFORE = re.compile(r"(?:拨打|热线|电话|致电)$")
 _DIRECTION_BEFORE = re.compile(r"(?:突破|超过|超|逾|近|约|达到|达|不足|不到)$")
 _IMPLIED_MONEY = re.compile(r"估值|市值|资金|投资|收入|营收|产值|总值|总额|金额|成交额|销售额|营业额|GDP|"
@@ -58,6 +64,14 @@ _SMALL_PROSE_KINDS = (UnitKind.DURATION, UnitKind.RATIO)
 _LIST_SEPARATOR = re.compile(r"^[、，,和及与或]*$")
 _MULTI_CHAR_HEADS = ("吞吐量", "参保人数", "人数", "产量", "销量", "总额", "总量", "总值", "收入", "增加值",
                      "零售额", "成交额", "金额", "规模", "投资", "产值", "营收", "数量", "业务量", "进出口")
+_CODE_CHAR = re.compile(r"[A-Za-z0-9]")
+_TWO_DIGITS = re.compile(r"[一二两三四五六七八九]{2}")
+_ZERO_DIGIT = re.compile("[〇零]")
+_DIGIT = re.compile(r"[0-9０-９]")
+_RATE_HEAD = re.compile(r"[率额值]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MEMBER_SEPARATOR = re.compile(r"、|以及|和|及|与")
+_YEAR_ON_YEAR_TAIL = re.compile(r"(?:同比|环比)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +134,7 @@ def _is_date_or_name(text: str, m: re.Match[str], spec: UnitSpec | None, parsed:
         return True
     if before.endswith("第") or _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after_unit):
         return True
-    if (spec is None or spec.surface.isascii()) and re.match(r"[A-Za-z0-9]", text[m.end():m.end() + 1]):
+    if (spec is None or spec.surface.isascii()) and _CODE_CHAR.match(text, m.end()):
         return True  # 5G, 4K: a code
     if _PHONE_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
         return True  # 拨打12333: a hotline
@@ -140,7 +154,7 @@ def _rejected_shape(text: str, m: re.Match[str], spec: UnitSpec | None, parsed: 
     ratio = spec is not None and spec.kind is UnitKind.RATIO
     if number == "一" and not (m.group("magnitude") or more_than or ratio):
         return True  # 一张床位, 一座座: the article "a"
-    if parsed.chinese and re.search(r"[一二两三四五六七八九]{2}", number) and not re.search("[〇零]", number):
+    if parsed.chinese and _TWO_DIGITS.search(number) and not _ZERO_DIGIT.search(number):
         return True  # 四五百元: a vague range, no single value
     if number.startswith("数") and len(number) == 1 and not m.group("magnitude"):
         return True  # 数家: "several", no figure
@@ -168,7 +182,12 @@ def _attributive(text: str, m: re.Match[str], spec: UnitSpec | None) -> bool:
             return False
         if _RELATIVE_BEFORE.search(preceding) or _DURATION_FRAME_BEFORE.search(preceding):
             return True
+        if _RECENT_BEFORE.search(preceding) and _FRAME_AFTER.match(following):
+            return True  # 近5年，全市累计新增…: the window over which another figure was counted
         return _DURATION_FOLLOWERS.match(following) is None
+    if spec.kind is UnitKind.AGE:
+        # 72岁的老党员, 60岁以上老人: an age that describes a person or a group
+        return _AGE_REPORTED_FOLLOWERS.match(following) is None
     if spec.kind in (UnitKind.DISTANCE, UnitKind.ENERGY):
         return _MEASURE_FOLLOWERS.match(following) is None  # 1米线, 5兆瓦风机
     return False
@@ -179,16 +198,16 @@ def _group_descriptor(text: str, m: re.Match[str], spec: UnitSpec | None, clause
     if spec is None or spec.kind is not UnitKind.COUNT:
         return False
     rest = text[m.end():clause_stop]
-    later = re.search(r"[0-9０-９]", rest)
+    later = _DIGIT.search(rest)
     between = rest[:later.start()] if later else ""
-    return later is not None and re.search(r"[率额值]", between) is not None and "、" not in between
+    return later is not None and _RATE_HEAD.search(between) is not None and "、" not in between
 
 
 def _implied_unit(text: str, m: re.Match[str], clause_begin: int) -> UnitSpec | None:
     """`估值千亿`: a magnitude without a unit takes the unit its subject implies."""
     if not m.group("magnitude"):
         return None
-    if re.match(r"[\u4e00-\u9fff]", text[m.end():m.end() + 1] or "。") and text[m.end()] not in "级左上以":
+    if _CJK.match(text[m.end():m.end() + 1] or "。") and text[m.end()] not in "级左上以":
         return None
     before = text[clause_begin:m.start()]
     if _IMPLIED_MONEY.search(before):
@@ -203,6 +222,7 @@ def _in_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return i >= 0 and spans[i][1] > start and spans[i][0] < end
 
 
+@functools.lru_cache(maxsize=4096)
 def _clause_begin(text: str, position: int, floor: int) -> int:
     """Start of the clause before `position`; 、 joins list members so it does not end a clause, and an
     opening quote ends it only if the quotation is still open at `position`."""
@@ -237,6 +257,8 @@ def _figure(text: str, m: re.Match[str], sentence: Span, time_spans: list[tuple[
             prescriptive: bool) -> Figure | None:
     if prescriptive:
         return None
+    if not (m.group("unit") or m.group("magnitude") or m.group("denominator")):
+        return None  # a bare number (2.39, 12333, the 一 of 一群群) is never a row
     if m.group("denominator"):
         return _fraction_figure(m, text, _clause_begin(text, m.start(), sentence.start))
     spec = _unit_of(m)
@@ -286,7 +308,7 @@ class _Labelled:
 
 
 def _split_members(subject: str) -> list[str]:
-    return [part for part in re.split(r"、|以及|和|及|与", subject) if part]
+    return [part for part in _MEMBER_SEPARATOR.split(subject) if part]
 
 
 def _shared_tail(members: list[str]) -> tuple[list[str], str]:
@@ -330,6 +352,8 @@ class _SentenceState:
     """What later figures of a paragraph inherit from earlier ones."""
 
     previous_subject: str = ""
+    subject_sentence: int = -1  # start of the sentence the subject came from
+    previous_points_metric: str = ""
     last_members: tuple[str, ...] = ()
 
 
@@ -351,14 +375,19 @@ def _label_sentence(text: str, sentence: Span, figures: list[Figure],
             is_count=figure.kind in (UnitKind.COUNT, UnitKind.PEOPLE, UnitKind.VEHICLE),
             is_duration=figure.kind is UnitKind.DURATION, previous_subject=state.previous_subject,
             next_clause=text[min(stop + 1, sentence.end):next_stop],
+            previous_points_metric=state.previous_points_metric,
             takes_noun=figure.kind in (UnitKind.AREA, UnitKind.WEIGHT, UnitKind.FREIGHT),
         )
+        if state.subject_sentence != sentence.start and figure.kind is not UnitKind.RATIO:
+            # Only a rate or a change (三季度增长5.7%) reaches back into the previous sentence
+            ctx = dataclasses.replace(ctx, previous_subject="")
         result = metric_rules.metric_for(ctx)
         metric = group_metrics.get(index, result.metric)
-        if index in group_metrics:
-            state.previous_subject = metric
-        elif result.subject:
-            state.previous_subject = result.subject
+        if index in group_metrics or result.subject:
+            state.previous_subject = metric if index in group_metrics else result.subject
+            state.subject_sentence = sentence.start
+        if figure.unit == "百分点":
+            state.previous_points_metric = metric
         previous_end = figure.context_end + result.consumed_after
         labelled.append(_Labelled(figure, metric))
     return labelled
@@ -373,7 +402,7 @@ def _list_members(text: str, sentence: Span, figures: list[Figure], group: list[
     begin = max(_clause_begin(text, first.context_start, sentence.start), previous_end)
     lead = text[begin:first.context_start]
     subject, _ = metric_rules.strip_trailing(lead[: lead.rfind("分别")])
-    subject = re.sub(r"(?:同比|环比)$", "", metric_rules.strip_leading(subject)).removeprefix("全国")
+    subject = _YEAR_ON_YEAR_TAIL.sub("", metric_rules.strip_leading(subject)).removeprefix("全国")
     if subject:
         members = _split_members(subject)
         if len(members) == len(group) and len(members) > 1:
@@ -426,4 +455,4 @@ def extract(text: str, published: dt.date | None, *, region_hint: str | None, so
     return indicators
 
 
-__all__ = ["Figure", "extract", "replace"]
+__all__ = ["Figure", "extract"]

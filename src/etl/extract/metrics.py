@@ -27,12 +27,16 @@ _LINK_TAIL = re.compile(
 # Duration figures introduced by 用 ("仅用172天") measure the time something took
 _TOOK_TAIL = re.compile(r"(?:仅仅|仅|只)?(?:用时|用了|(?<!使)用)$")
 _GROWTH_VERB = (r"(?:名义|实际)?(?:增长|下降|增加|减少|扩大|缩小|提升|提高|回落|加快|放缓|上升|多增|少增|"
-                r"上调|下调|回升|增幅|降幅)")
+                r"上调|下调|回升|增幅|降幅|上涨|下跌|下滑|攀升)")
 _GROWTH_TAIL = re.compile(rf"(?P<verb>{_GROWTH_VERB})$")
-_COMPARISON = re.compile(r"(?:(?<!占)比(?![重例])|较|与)[^，,。；;]{0,12}$|同比|环比")
-_TRAILING_ADVERB = re.compile(r"(?:总体|普遍|整体|稳步|持续|大幅|明显|较快|继续|就|才|却|也|还)$")
+_COMPARISON = re.compile(r"(?:(?<!占)比(?![重例])|较|与|高于|低于|快于|慢于)[^，,。；;]{0,12}$|同比|环比")
+# 比全国高 / 高于全国: a gap to a comparison base; the figure belongs to the subject before it
+_GAP_TO_BASE = re.compile(
+    r"^(?:(?:比|较)[^，,。；;]{1,10}(?:高|低|快|慢|多|少)|(?:高于|低于|快于|慢于)[^，,。；;]{1,10})$"
+)
+_TRAILING_ADVERB = re.compile(r"(?:总体|普遍|整体|稳步|持续|大幅|明显|较快|继续|就|才|却|也|还|可|将)$")
 _LEADING_NOISE = re.compile(
-    r"^(?:其中|此外|同时|另外|另|数据显示|据统计|统计显示|初步核算|这里|这座|这家|这些|这个|该市|该省|该|这|"
+    r"^(?:其中|此外|同时|另外|另|数据显示|据统计|统计显示|初步核算|这里|这座|这家|这些|这个|该[市省县区镇村乡]|该|这|"
     r"目前|如今|当前|全市|全省|全区|全港|本市|某市|已经|已|还|也|都|均|仍|又|让|使|把|成为|相当于|仅|"
     r"各类|各级|各|他们|他|她|我们|共有|拥有|(?:有|共)(?![效关力限序机益利])(?=[^的]{3,}$)|"
     r"(?:全球|全国|世界|国内|中国)?首[个家座批]|扣除[^，,]*?因素|按[^，,]*?计算)"
@@ -58,11 +62,15 @@ VERBS = (
     "出动", "投入", "发放", "招聘", "吸纳", "带动",
     "监控", "管理", "培训", "开展", "新增", "布局", "治理", "流转", "收购",
 )
+_VERB_ALTERNATION = "|".join(sorted(VERBS, key=len, reverse=True))
+# 布局建设, 累计培育, 同时监控: the governing verb with a verb or adverb right before it
+_GOVERNING_VERB_TAIL = re.compile(rf"(?:{_VERB_ALTERNATION}|同时|累计)?(?:{_VERB_ALTERNATION})$")
 # Where the counted noun after a count unit ends: a verb, a digit, or clause punctuation
 _NOUN_END = re.compile(
     r"[0-9０-９，,。；;：:！？!?\n（(]|落地|上市|投入|让|共同|参与|正在|正|已|在|是|为|被|将|可|获|得到|"
     r"开展|进行|成为|形成|完成|实现|追发|享受|入驻|参加|提供|带动|受益|通过|发挥|同比|同期|分别|累计|"
-    r"达到|超过|突破|增长|下降|集中|亮相|驻足|参展|落户|签约|开工|投用|获批|入选|出席|参观|观看|$"
+    r"达到|超过|突破|增长|下降|集中|亮相|驻足|参展|落户|签约|开工|投用|获批|入选|出席|参观|观看|报名|参赛|参会|"
+    r"到场|签署|发布|落成|投运|运营|营业|$"
 )
 # A phrase starting with these describes a figure's relation to something else, not what later figures
 # of the sentence measure
@@ -70,6 +78,21 @@ _NOT_A_SUBJECT = ("完成", "达成", "实现", "超过", "高于", "低于", "�
 # 增速 only names the change of whatever the sentence is about; it is not a subject to pass on
 _RATE_WORDS = ("增速", "增幅", "降幅", "比重", "占比")
 _DE_VERB = re.compile(r"具有|拥有|参与|从事|提供|实现|开展|获得|入选|来自|位于|覆盖|涉及|参加")
+_COMPARED_BEFORE = re.compile(r"(?:比|较|与|同)$")
+_AFTER_EVENT = re.compile(r"^[\u4e00-\u9fff]{1,4}后(?=[\u4e00-\u9fff]{4})")
+_COMPLETION_VERB = re.compile(r"^(?:完成|实现)")
+_EXAMPLES = re.compile(r"^[^，,]+?等(?=[\u4e00-\u9fff]{2,})")
+_PER_UNIT_TAIL = re.compile(r"(?:普遍)?(?:达到|达|为|在|是)每[\u4e00-\u9fff]{1,2}$")
+_FROM_TAIL = re.compile(r"(?:由|从)(?:原来|过去|以前)?的?$")
+_CHANGED_TO_TAIL = re.compile(r"(?:增长到|增加到|减少到|降低到|扩大到|缩小到)$")
+_COHORT = re.compile(r"\d{4}(?:届|年度)")
+_PAREN = re.compile(r"[（(][^）)]{1,8}[）)]")
+_DE_NOUN = re.compile(r"(?P<gap>[^，,。；;、的\d]{0,6})的(?P<noun>[^，,。；;、！？\n]+)")
+_SCOPE_TAIL = re.compile(r"(?:全国|全球|全省|全市|我国|国内|国外|境内|世界)$")
+_SHARE = re.compile(r"占(?P<base>[^，,。；;占]*?)(?P<de>的)?(?P<ratio>比重|比例)?$")
+_FINAL_VERB = re.compile(r"(落地|上市|投产|运行|开业)(?=[，,。；;]|$)")
+_LOCATED_AT = re.compile(r"^位于[^的]{0,12}的")
+_CLAUSE_SPLIT = re.compile(r"[，,。；;、！？\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +105,7 @@ class MetricContext:
     is_count: bool
     is_duration: bool
     previous_subject: str  # subject of the previous figure in the paragraph, "" if none
+    previous_points_metric: str = ""  # metric of the last 百分点 figure: 加快0.1个百分点，高于全国0.4个百分点
     next_clause: str = ""  # the clause after the figure's, for a bare duration (仅仅38天，…从毛坯到拎包入住)
     takes_noun: bool = False  # 1200多亩地, 10余万亩沙化土地: a measure that may be followed by its noun
 
@@ -91,6 +115,11 @@ class MetricResult:
     metric: str
     subject: str  # what later figures in the sentence inherit ("" keeps the previous subject)
     consumed_after: int  # characters of `after` used by the metric (the counted noun)
+
+
+_DATED_END = re.compile(
+    r"(?:从|由|增长到|增加到|提高到|提升到|下降到|减少到|降低到|到)(?:19|20)\d{2}年(?:底|末)?的$"
+)
 
 
 def _strip_quotes(text: str) -> str:
@@ -107,7 +136,7 @@ def _cut_after_time(text: str) -> str:
     A comparison base (比上年, 较去年同期) stays: it belongs to the phrase."""
     last_end = 0
     for m in TIME_PATTERN.finditer(text):
-        if m.end() > m.start() and not re.search(r"(?:比|较|与|同)$", text[:m.start()]):
+        if m.end() > m.start() and not _COMPARED_BEFORE.search(text, 0, m.start()):
             last_end = m.end()
     return text[last_end:]
 
@@ -122,10 +151,10 @@ def strip_leading(text: str) -> str:
         m = _LEADING_NOISE.match(text)
         if m and len(text) - m.end() >= 2:
             text = text[m.end():]
-        m = re.match(r"^[\u4e00-\u9fff]{1,4}后(?=[\u4e00-\u9fff]{4})", text)  # 通车后日均通行能力
+        m = _AFTER_EVENT.match(text)  # 通车后日均通行能力
         if m and not text.startswith(("此后", "今后", "随后", "之后")):
             text = text[m.end():]
-        m = re.match(r"^(?:完成|实现)", text)
+        m = _COMPLETION_VERB.match(text)
         if m and HEAD_NOUNS.search(text) and len(text) > 4:
             text = text[m.end():]
         for pattern in (REGION_PREFIX_PATTERN, _NATIONAL_PREFIX):
@@ -138,7 +167,7 @@ def strip_leading(text: str) -> str:
 
 def drop_examples(text: str) -> str:
     """叶片、塔筒等主要零部件本地配套率 -> 主要零部件本地配套率: examples before 等 are not the metric."""
-    listed = re.match(r"^[^，,]+?等(?=[\u4e00-\u9fff]{2,})", text)
+    listed = _EXAMPLES.match(text)
     return text[listed.end():] if listed else text
 
 
@@ -146,9 +175,12 @@ def strip_trailing(text: str) -> tuple[str, bool]:
     """Trim the linking verb and qualifiers from the end; report whether a 用-duration verb was there."""
     took = False
     # 试验速度达到每小时 / 容重普遍在每升: the per-unit word follows a linking verb, the metric is before it
-    text = re.sub(r"(?:普遍)?(?:达到|达|为|在|是)每[\u4e00-\u9fff]{1,2}$", "", text)
+    text = _PER_UNIT_TAIL.sub("", text)
     text = text.removesuffix("就")
-    text = re.sub(r"(?:由|从)(?:原来|过去|以前)?的?$", "", text)
+    text = _FROM_TAIL.sub("", text)
+    # 人均年收入从2012年的3000元增长到2024年的2.8万元: the dated ends of a change
+    text = _DATED_END.sub("", text)
+    text = _CHANGED_TO_TAIL.sub("", text)
     m = _TOOK_TAIL.search(text)
     if m:
         took = True
@@ -163,7 +195,7 @@ def strip_trailing(text: str) -> tuple[str, bool]:
 
 def _counted_noun(after: str) -> tuple[str, int]:
     """`个备案大模型落地` -> 备案大模型: the noun right after a count unit, up to a verb or punctuation."""
-    cohort = re.match(r"\d{4}(?:届|年度)", after)  # 1222万名2025届高校毕业生
+    cohort = _COHORT.match(after)  # 1222万名2025届高校毕业生
     if cohort:
         noun, used = _counted_noun(after[cohort.end():])
         return (cohort.group() + noun, cohort.end() + used) if noun else ("", 0)
@@ -178,7 +210,7 @@ def _counted_noun(after: str) -> tuple[str, int]:
     noun = noun.rstrip("、")
     # 个省（区、市）: a parenthesis right after the noun belongs to it
     rest = after[end.start():]
-    paren = re.match(r"[（(][^）)]{1,8}[）)]", rest)
+    paren = _PAREN.match(rest)
     if paren and noun:
         return noun + paren.group(), end.start() + paren.end()
     return noun, end.start()
@@ -186,7 +218,7 @@ def _counted_noun(after: str) -> tuple[str, int]:
 
 def _noun_after_de(after: str) -> tuple[str, str, int] | None:
     """`规模的三大先导产业基金` -> (三大先导产业基金, 规模): a 的 right after the figure introduces it."""
-    m = re.match(r"(?P<gap>[^，,。；;、的\d]{0,6})的(?P<noun>[^，,。；;、！？\n]+)", after)
+    m = _DE_NOUN.match(after)
     if m is None:
         return None
     noun = m.group("noun")
@@ -207,13 +239,9 @@ def _leading_verb(before: str) -> str | None:
             if text.startswith(verb):
                 return verb
         return None
-    text = re.sub(r"(?:全国|全球|全省|全市|我国|国内|国外|境内|世界)$", "", text).removesuffix("了")
-    for verb in VERBS:
-        if text.endswith(verb):
-            rest = text[: -len(verb)]
-            previous = next((v for v in (*VERBS, "同时", "累计") if rest.endswith(v)), "")
-            return previous + verb
-    return None
+    text = _SCOPE_TAIL.sub("", text).removesuffix("了")
+    m = _GOVERNING_VERB_TAIL.search(text)
+    return m.group() if m else None
 
 
 def _share(before: str, previous_subject: str) -> tuple[str, str] | None:
@@ -221,7 +249,7 @@ def _share(before: str, previous_subject: str) -> tuple[str, str] | None:
     实物商品网上零售额占…的比重, `基础研究经费约占` -> 基础研究经费占比. Returns (metric, subject)."""
     if before.endswith("占比"):
         return before, before
-    m = re.search(r"占(?P<base>[^，,。；;占]*?)(?P<de>的)?(?P<ratio>比重|比例)?$", before)
+    m = _SHARE.search(before)
     if m is None or m.group("base").startswith(("比", "用", "地", "有")):
         return None
     owner = before[:m.start()]
@@ -280,7 +308,7 @@ def metric_for(ctx: MetricContext) -> MetricResult:
                 return MetricResult(verb + "的" + noun, "", used)  # 他流转的1200多亩地 -> 流转的地
             if verb:
                 tail = ctx.after[used:]
-                final_verb = re.match(r"(落地|上市|投产|运行|开业)(?=[，,。；;]|$)", tail)
+                final_verb = _FINAL_VERB.match(tail)
                 return MetricResult(verb + noun + (final_verb.group() if final_verb else ""), "", used)
             return MetricResult(noun, "", used)
 
@@ -291,6 +319,11 @@ def metric_for(ctx: MetricContext) -> MetricResult:
         return MetricResult(rest, "", len(rest))  # 172天实现100%旧改签约
     if rest and ctx.unit == "%" and (not trimmed or trimmed in ("实现", "完成", "达成")):
         return MetricResult(rest, "", len(rest))  # 100%自主签约
+    gap_only = _GAP_TO_BASE.match(trimmed) is not None
+    if gap_only:
+        trimmed = ""
+        if ctx.unit == "百分点" and ctx.previous_points_metric:
+            return MetricResult(ctx.previous_points_metric, "", 0)  # …加快0.1个百分点，高于全国0.4个百分点
     subject, verb = _growth(_from_predicate(trimmed))
     subject = subject.strip("，,、 ")
     streak = subject.endswith("连续") or subject == "连续"
@@ -307,7 +340,7 @@ def metric_for(ctx: MetricContext) -> MetricResult:
     if ctx.previous_subject:
         return MetricResult(ctx.previous_subject, "", 0)
     if not rest and ctx.is_duration:
-        rest = _balanced(re.sub(r"^位于[^的]{0,12}的", "", ctx.next_clause))
+        rest = _balanced(_LOCATED_AT.sub("", ctx.next_clause))
     return MetricResult(rest or verb, "", 0)
 
 
@@ -326,5 +359,5 @@ def _from_predicate(phrase: str) -> str:
 
 def _clause_rest(after: str) -> str:
     """The rest of the clause after the figure, without a leading particle: 排名世界第一."""
-    rest = re.split(r"[，,。；;、！？\n]", after, maxsplit=1)[0]
+    rest = _CLAUSE_SPLIT.split(after, maxsplit=1)[0]
     return rest.removeprefix("的")

@@ -143,6 +143,8 @@ class PeriodResolver:
         # A bare reference (12月份, 一季度, 全年) is the latest one that ended by publication; without a
         # publication date, the year the text last named.
         bare_year = self.published.year if self.published else self.context_year
+        if m.group("whole") and self.context_year:
+            bare_year = self.context_year  # 全年 continues the year the text is about
         year = self._year_of(m) if has_year else bare_year
         if year is None:
             return None

@@ -26,6 +26,7 @@ class UnitKind(StrEnum):
     ENERGY = "energy"
     RATIO = "ratio"
     AGE = "age"
+    CONCENTRATION = "concentration"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ UNIT_SPECS: tuple[UnitSpec, ...] = (
     *_specs(UnitKind.WEIGHT, "吨", "千克", "公斤", "克", "斤"),
     *_specs(UnitKind.AREA, "平方米", "平方公里", "平方千米", "亩", "公顷"),
     *_specs(UnitKind.VOLUME, "立方米", "升"),
+    *_specs(UnitKind.CONCENTRATION, "微克/立方米", "毫克/立方米", "毫克/升"),
     *_specs(UnitKind.DISTANCE, "公里", "千米", "米", "厘米", "毫米"),
     *_specs(UnitKind.DURATION, "年", "天", "小时", "分钟", "秒", "周", "月"),
     UnitSpec("个月", "月", UnitKind.DURATION),
