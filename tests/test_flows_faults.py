@@ -90,8 +90,10 @@ def test_day_through_faults_then_recovery(
     # A page in a template we do not know (a redesign): a parse failure, never an empty article.
     site.route(
         "/n1/2025/0903/c1004-80000000.html",
-        FaultSpec(body="<html><head><title>新版页面</title></head><body><div class='new-layout'>"
-                  "<p>正文在脚本里加载</p></div></body></html>"),
+        FaultSpec(
+            body="<html><head><title>新版页面</title></head><body><div class='new-layout'>"
+            "<p>正文在脚本里加载</p></div></body></html>"
+        ),
     )
     portal = [
         site.url(p)

@@ -13,7 +13,7 @@ PUBLISHED = dt.date(2025, 9, 3)
 def extract(text: str, published: dt.date | None = PUBLISHED, **kwargs: object) -> list[Indicator]:
     indicators = extract_indicators(text, published, **kwargs)  # type: ignore[arg-type]
     for ind in indicators:
-        assert text[ind.char_start:ind.char_end] == ind.raw
+        assert text[ind.char_start : ind.char_end] == ind.raw
         assert ind.raw in ind.sentence
     return indicators
 

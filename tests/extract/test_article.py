@@ -22,10 +22,17 @@ ARTICLE = Article(
         Paragraph("在上海，浦东新区新建口袋公园38座。与此同时，苏州工业园区新增就业岗位2.1万个。"),
     ),
     images=(
-        Image(position=0, src="http://sh.people.com.cn/NMediaFile/a.jpg", caption="陆家嘴刺破云霄的天际线。",
-              credit="人民网 马作鹏摄"),
-        Image(position=1, src="http://sh.people.com.cn/NMediaFile/b.jpg",
-              caption="洋山港四期自动化码头年吞吐能力超过630万标准箱。"),
+        Image(
+            position=0,
+            src="http://sh.people.com.cn/NMediaFile/a.jpg",
+            caption="陆家嘴刺破云霄的天际线。",
+            credit="人民网 马作鹏摄",
+        ),
+        Image(
+            position=1,
+            src="http://sh.people.com.cn/NMediaFile/b.jpg",
+            caption="洋山港四期自动化码头年吞吐能力超过630万标准箱。",
+        ),
         Image(position=2, src="http://sh.people.com.cn/NMediaFile/c.jpg", caption=None),
     ),
 )
@@ -36,7 +43,7 @@ def test_body_rows_index_into_body_text() -> None:
     rows = [ind for ind in extract_article(ARTICLE) if ind.source == "body"]
     assert [ind.raw for ind in rows] == ["5150.6万标箱", "15年", "4.2万套(间)", "60.4%", "38座", "2.1万个"]
     for ind in rows:
-        assert body[ind.char_start:ind.char_end] == ind.raw
+        assert body[ind.char_start : ind.char_end] == ind.raw
         assert ind.image_position is None
 
 
@@ -45,7 +52,7 @@ def test_captions_are_their_own_texts() -> None:
     caption = ARTICLE.images[1].caption
     assert caption is not None
     assert caption_row.image_position == 1
-    assert caption[caption_row.char_start:caption_row.char_end] == caption_row.raw == "630万标准箱"
+    assert caption[caption_row.char_start : caption_row.char_end] == caption_row.raw == "630万标准箱"
     assert caption_row.value == 6.3e6
 
 
@@ -73,8 +80,12 @@ def test_region_hint_and_national_figures() -> None:
 
 
 def test_article_without_date_or_figures() -> None:
-    empty = Article(url="http://example.invalid/a", title="父亲节读诗", template="portal_2016",
-                    paragraphs=(Paragraph("父亲的教诲像一盏灯，为我们照亮前行的路。"),))
+    empty = Article(
+        url="http://example.invalid/a",
+        title="父亲节读诗",
+        template="portal_2016",
+        paragraphs=(Paragraph("父亲的教诲像一盏灯，为我们照亮前行的路。"),),
+    )
     assert extract_article(empty) == []
 
 
@@ -87,8 +98,9 @@ def test_format_table_lists_every_row() -> None:
     assert lines[-1] == f"{len(rows)} indicator(s)"
     assert "51,506,000" in table and "caption:" in table and "@img1" in table
     # columns line up although CJK characters are two terminal columns wide
-    raw_columns = {display_width(line[: line.index(f" {row.raw} ")]) for line, row in zip(lines[2:-1], rows,
-                                                                                           strict=True)}
+    raw_columns = {
+        display_width(line[: line.index(f" {row.raw} ")]) for line, row in zip(lines[2:-1], rows, strict=True)
+    }
     assert len(raw_columns) == 1
 
 
@@ -102,5 +114,5 @@ def test_version_is_semantic() -> None:
 
 def test_sentences_keep_offsets_and_closing_quotes() -> None:
     text = "“今年小麦品质好。”他说。\n第二段没有句号"
-    spans = [text[s.start:s.end] for s in split_sentences(text)]
+    spans = [text[s.start : s.end] for s in split_sentences(text)]
     assert spans == ["“今年小麦品质好。”", "他说。", "第二段没有句号"]

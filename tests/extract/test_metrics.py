@@ -68,7 +68,8 @@ def test_fenbie_list_pairs_members_with_shared_tail() -> None:
 
 def test_fenbie_list_with_head_noun_on_last_member() -> None:
     assert [i.metric for i in extract(SHANGHAI) if i.raw in ("420.6万吨", "1.25亿人次")] == [
-        "航空货邮吞吐量", "旅客吞吐量",
+        "航空货邮吞吐量",
+        "旅客吞吐量",
     ]
 
 
@@ -99,7 +100,8 @@ def test_durations_that_are_the_news() -> None:
 def test_gap_to_a_comparison_base_belongs_to_the_subject() -> None:
     text = "今年以来，浙江出口增长8.5%，比全国高0.6个百分点。"
     assert [(i.raw, i.metric, i.unit, i.value) for i in extract(text)] == [
-        ("8.5%", "出口", "%", 8.5), ("0.6个百分点", "出口", "百分点", 0.6),
+        ("8.5%", "出口", "%", 8.5),
+        ("0.6个百分点", "出口", "百分点", 0.6),
     ]
 
 
@@ -116,7 +118,8 @@ def test_planned_outcomes_and_attributive_ages_are_not_rows() -> None:
 def test_price_index_change() -> None:
     text = "全市PM2.5平均浓度为28微克/立方米，居民消费价格指数同比上涨0.4%。"
     assert [(i.raw, i.unit, i.metric) for i in extract(text)] == [
-        ("28微克/立方米", "微克/立方米", "PM2.5平均浓度"), ("0.4%", "%", "居民消费价格指数"),
+        ("28微克/立方米", "微克/立方米", "PM2.5平均浓度"),
+        ("0.4%", "%", "居民消费价格指数"),
     ]
 
 

@@ -13,8 +13,16 @@ from etl.models import Qualifier
 
 @pytest.mark.parametrize(
     ("numeral", "value"),
-    [("两", 2), ("七", 7), ("十", 10), ("十五", 15), ("二十", 20), ("一百二十三", 123), ("三千五百", 3500),
-     ("二〇二四", 2024)],
+    [
+        ("两", 2),
+        ("七", 7),
+        ("十", 10),
+        ("十五", 15),
+        ("二十", 20),
+        ("一百二十三", 123),
+        ("三千五百", 3500),
+        ("二〇二四", 2024),
+    ],
 )
 def test_chinese_numerals(numeral: str, value: int) -> None:
     assert chinese_to_int(numeral) == value
@@ -22,8 +30,13 @@ def test_chinese_numerals(numeral: str, value: int) -> None:
 
 @pytest.mark.parametrize(
     ("number", "magnitude", "value"),
-    [("3650.3", "万亿", Decimal("3650300000000000")), ("1.25", "亿", Decimal("125000000")),
-     ("１２３", None, Decimal(123)), ("1,234.5", "万", Decimal("12345000")), ("千", "亿", Decimal(10) ** 11)],
+    [
+        ("3650.3", "万亿", Decimal("3650300000000000")),
+        ("1.25", "亿", Decimal("125000000")),
+        ("１２３", None, Decimal(123)),
+        ("1,234.5", "万", Decimal("12345000")),
+        ("千", "亿", Decimal(10) ** 11),
+    ],
 )
 def test_parse_number_applies_magnitude(number: str, magnitude: str | None, value: Decimal) -> None:
     assert parse_number(number, magnitude).value == value
@@ -70,7 +83,8 @@ def test_comma_as_clause_punctuation_is_not_a_separator() -> None:
         ("卫星年产能已突破百颗。", "百颗", 100, "颗", Qualifier.GT),
     ],
 )
-def test_chinese_numerals_in_context(text: str, raw: str, value: float, unit: str,
-                                     qualifier: Qualifier) -> None:
+def test_chinese_numerals_in_context(
+    text: str, raw: str, value: float, unit: str, qualifier: Qualifier
+) -> None:
     ind = one(text, raw)
     assert (ind.value, ind.unit, ind.qualifier) == (value, unit, qualifier)

@@ -16,8 +16,17 @@ PUBLISHED = dt.date(2025, 9, 3)
 # 成 only follows Chinese numerals; bare 月 is a calendar month, a duration is 个月
 UNITS = [spec for spec in UNIT_SPECS if not spec.chinese_only and spec.surface != "月"]
 MAGNITUDES = {"": Decimal(1), "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "万亿": Decimal(10) ** 12}
-METRICS = ["集装箱吞吐量", "社会消费品零售总额", "城镇新增就业", "高技术制造业增加值", "金融市场成交额",
-           "研发经费投入强度", "粮食总产量", "新能源汽车产量", "外贸进出口总值"]
+METRICS = [
+    "集装箱吞吐量",
+    "社会消费品零售总额",
+    "城镇新增就业",
+    "高技术制造业增加值",
+    "金融市场成交额",
+    "研发经费投入强度",
+    "粮食总产量",
+    "新能源汽车产量",
+    "外贸进出口总值",
+]
 ASCII_TO_FULLWIDTH = {v: k for k, v in FULLWIDTH_TO_ASCII.items()}
 
 
@@ -36,10 +45,15 @@ def written_numbers(draw: st.DrawFn) -> tuple[str, Decimal]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(number=written_numbers(), magnitude=st.sampled_from(sorted(MAGNITUDES)), unit=st.sampled_from(UNITS),
-       metric=st.sampled_from(METRICS))
-def test_value_unit_and_metric_round_trip(number: tuple[str, Decimal], magnitude: str,
-                                          unit: object, metric: str) -> None:
+@given(
+    number=written_numbers(),
+    magnitude=st.sampled_from(sorted(MAGNITUDES)),
+    unit=st.sampled_from(UNITS),
+    metric=st.sampled_from(METRICS),
+)
+def test_value_unit_and_metric_round_trip(
+    number: tuple[str, Decimal], magnitude: str, unit: object, metric: str
+) -> None:
     spec = UNITS[UNITS.index(unit)]  # type: ignore[arg-type]
     written, value = number
     if spec.kind is UnitKind.RATIO:
@@ -55,12 +69,49 @@ def test_value_unit_and_metric_round_trip(number: tuple[str, Decimal], magnitude
     assert ind.unit == spec.base
     assert ind.metric == metric
     assert ind.period == "2024"
-    assert text[ind.char_start:ind.char_end] == ind.raw == f"{written}{magnitude}{spec.surface}"
+    assert text[ind.char_start : ind.char_end] == ind.raw == f"{written}{magnitude}{spec.surface}"
 
 
-FRAGMENTS = ["2024年", "上半年", "约", "超过", "增长", "分别为", "、", "，", "。", "\n", "“", "”", "万", "亿",
-             "元", "人次", "%", "个百分点", "家", "第", "号", "12", "3.5", "两", "百余", "数万", "四分之一",
-             "比上年", "其中", "占全市的", "连续", "年", "天", "小时内", "G4", "—", "套(间)", "七成"]
+FRAGMENTS = [
+    "2024年",
+    "上半年",
+    "约",
+    "超过",
+    "增长",
+    "分别为",
+    "、",
+    "，",
+    "。",
+    "\n",
+    "“",
+    "”",
+    "万",
+    "亿",
+    "元",
+    "人次",
+    "%",
+    "个百分点",
+    "家",
+    "第",
+    "号",
+    "12",
+    "3.5",
+    "两",
+    "百余",
+    "数万",
+    "四分之一",
+    "比上年",
+    "其中",
+    "占全市的",
+    "连续",
+    "年",
+    "天",
+    "小时内",
+    "G4",
+    "—",
+    "套(间)",
+    "七成",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -68,7 +119,7 @@ FRAGMENTS = ["2024年", "上半年", "约", "超过", "增长", "分别为", "�
 def test_any_text_gives_consistent_rows(fragments: list[str]) -> None:
     text = "".join(fragments)
     for ind in extract_indicators(text, PUBLISHED, region_hint="上海"):
-        assert text[ind.char_start:ind.char_end] == ind.raw
+        assert text[ind.char_start : ind.char_end] == ind.raw
         assert ind.raw in ind.sentence
         assert ind.value >= 0
         assert (ind.period is None) == (ind.period_start is None) == (ind.period_end is None)
