@@ -143,3 +143,27 @@ def test_a_day_without_an_issue_is_a_failure(tmp_path: Path, site_url: str) -> N
         (["202509", "04", "node_01.html"], "fetch")
     ]
     assert _q(db, "SELECT status FROM runs") == [("partial",)]
+
+
+def test_an_old_scheme_day(tmp_path: Path) -> None:
+    """Before 2024-12-01 the e-paper lived at /rmrb/html/…/nbs.D110000renmrb_NN.htm; the same flow
+    crawls it. Only one article of the page is bundled: the others are recorded as 404 failures."""
+    from etl.demo import serve_directory
+
+    pages = Path(__file__).parent / "fixtures" / "pages"
+    day_dir = tmp_path / "site" / "rmrb" / "html" / "2019-03" / "01"
+    day_dir.mkdir(parents=True)
+    (day_dir / "nbs.D110000renmrb_01.htm").write_bytes(
+        (pages / "rmrb_html_2019-03-01_nbs.D110000renmrb_04.htm").read_bytes()
+    )
+    (day_dir / "nw.D110000renmrb_20190301_3-04.htm").write_bytes(
+        (pages / "rmrb_html_2019-03-01_nw.D110000renmrb_20190301_3-04.htm").read_bytes()
+    )
+    db = tmp_path / "w.duckdb"
+    with serve_directory(tmp_path / "site") as base:
+        summary = daily_epaper(date="2019-03-01", db=str(db), base_url=base, delay=0)
+    (article,) = _q(db, "SELECT title, published_date::VARCHAR, page, template FROM articles")
+    assert article == ("春耕备耕有序推进", "2019-03-01", 4, "epaper_old")
+    failed = sorted(u.rsplit("_", 1)[-1] for u, _, _ in summary.failures)
+    assert failed == ["1-04.htm", "2-04.htm", "5-04.htm"]  # 4-04 is the 本版责编 credit line: skipped
+    assert _q(db, "SELECT count(*) FROM indicators")[0][0] > 0  # type: ignore[operator]
