@@ -227,99 +227,9 @@ def content_hash(item: ProcessedArticle, extractor_version: str) -> str:
 
 # --------------------------------------------------------------------------- Arrow staging tables
 
-_ARTICLES_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("url", pa.string()),
-        ("title", pa.string()),
-        ("pre_title", pa.string()),
-        ("subtitle", pa.string()),
-        ("published_at", pa.timestamp("us")),
-        ("published_date", pa.date32()),
-        ("source", pa.string()),
-        ("authors", pa.list_(pa.string())),
-        ("editors", pa.list_(pa.string())),
-        ("page", pa.int32()),
-        ("page_name", pa.string()),
-        ("template", pa.string()),
-        ("content_id", pa.string()),
-        ("paragraph_count", pa.int32()),
-        ("subheads", pa.list_(pa.string())),
-        ("body_text", pa.string()),
-        ("content_hash", pa.string()),
-        ("extractor_version", pa.string()),
-        ("fetched_at", pa.timestamp("us")),
-        ("loaded_at", pa.timestamp("us")),
-        ("run_id", pa.string()),
-    ]
-)
-_IMAGES_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("position", pa.int32()),
-        ("src", pa.string()),
-        ("caption", pa.string()),
-        ("credit", pa.string()),
-    ]
-)
-_INDICATORS_SCHEMA = pa.schema(
-    [
-        ("indicator_id", pa.string()),
-        ("article_id", pa.string()),
-        ("source", pa.string()),
-        ("image_position", pa.int32()),
-        ("metric", pa.string()),
-        ("value", pa.float64()),
-        ("unit", pa.string()),
-        ("qualifier", pa.string()),
-        ("period", pa.string()),
-        ("period_start", pa.date32()),
-        ("period_end", pa.date32()),
-        ("region", pa.string()),
-        ("raw", pa.string()),
-        ("sentence", pa.string()),
-        ("char_start", pa.int32()),
-        ("char_end", pa.int32()),
-        ("extractor_version", pa.string()),
-    ]
-)
-_PAGES_SCHEMA = pa.schema(
-    [
-        ("url", pa.string()),
-        ("kind", pa.string()),
-        ("final_url", pa.string()),
-        ("status", pa.string()),
-        ("http_status", pa.int32()),
-        ("encoding", pa.string()),
-        ("sha256", pa.string()),
-        ("size", pa.int64()),
-        ("etag", pa.string()),
-        ("last_modified", pa.string()),
-        ("fetched_at", pa.timestamp("us")),
-        ("checked_at", pa.timestamp("us")),
-        ("attempts", pa.int32()),
-        ("error", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
-_FAILURES_SCHEMA = pa.schema(
-    [
-        ("url", pa.string()),
-        ("kind", pa.string()),
-        ("stage", pa.string()),
-        ("reason", pa.string()),
-        ("http_status", pa.int32()),
-        ("attempts", pa.int32()),
-        ("failure_count", pa.int32()),
-        ("first_failed_at", pa.timestamp("us")),
-        ("last_failed_at", pa.timestamp("us")),
-        ("resolved_at", pa.timestamp("us")),
-        ("run_id", pa.string()),
-    ]
-)
-
-
-def _table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+def _staging(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """Rows as an Arrow table typed like the warehouse table, so the SQL files stay the only schema."""
+    schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
     return pa.Table.from_pylist(list(rows), schema=schema)
 
 
@@ -465,14 +375,14 @@ def load_batch(
         counts.articles_unchanged = len(article_rows) - len(changed)
         if changed:
             changed_ids = {r["article_id"] for r in changed}
-            con.register("stage_articles", _table(changed, _ARTICLES_SCHEMA))
+            con.register("stage_articles", _staging(con, "articles", changed))
             con.register(
                 "stage_images",
-                _table([r for r in image_rows if r["article_id"] in changed_ids], _IMAGES_SCHEMA),
+                _staging(con, "images", [r for r in image_rows if r["article_id"] in changed_ids]),
             )
             con.register(
                 "stage_indicators",
-                _table([r for r in indicator_rows if r["article_id"] in changed_ids], _INDICATORS_SCHEMA),
+                _staging(con, "indicators", [r for r in indicator_rows if r["article_id"] in changed_ids]),
             )
             for table in ("indicators", "images", "articles"):
                 con.execute(
@@ -485,11 +395,11 @@ def load_batch(
             counts.images_loaded = _scalar(con, "SELECT count(*) FROM stage_images")
             counts.indicators_loaded = _scalar(con, "SELECT count(*) FROM stage_indicators")
         if page_rows:
-            con.register("stage_pages", _table(page_rows, _PAGES_SCHEMA))
+            con.register("stage_pages", _staging(con, "pages", page_rows))
             con.execute(_UPSERT_PAGES)
             counts.pages_recorded = len(page_rows)
         if failure_rows:
-            con.register("stage_failures", _table(failure_rows, _FAILURES_SCHEMA))
+            con.register("stage_failures", _staging(con, "failures", failure_rows))
             con.execute(_UPSERT_FAILURES)
             counts.failures_recorded = len(failure_rows)
         if loaded_urls:
