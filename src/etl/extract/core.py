@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from etl.extract import metrics as metric_rules
-from etl.extract.numbers import MAGNITUDE, MORE_THAN, NUMBER, ParsedNumber, chinese_to_int, parse_number
+from etl.extract.numbers import ARABIC, MAGNITUDE, MORE_THAN, NUMBER, ParsedNumber, chinese_to_int, parse_number
 from etl.extract.periods import Period, PeriodResolver, TimeReference, find_time_references, period_at
 from etl.extract.qualifiers import clause_approx, combine, prefix_qualifier, suffix_qualifier
 from etl.extract.regions import region_before
@@ -21,22 +21,31 @@ from etl.extract.units import UNIT_ALTERNATION, UNIT_FOLD, WORD_CONTINUATIONS, U
 from etl.models import Indicator, Qualifier
 
 _NUMERAL_CHARS = "〇零一二两三四五六七八九十百千"
+# 一个半月, 两个半小时: the half sits between classifier and unit
+HALF_UNITS = "个半月|个半小时"
 INDICATOR_PATTERN = re.compile(
     rf"(?<![0-9０-９.．A-Za-z{_NUMERAL_CHARS}])"
     rf"(?:(?P<denominator>[{_NUMERAL_CHARS}]+)分之(?P<numerator>[{_NUMERAL_CHARS}]+)(?P<fraction_more>[余多强])?"
-    rf"|(?P<number>{NUMBER})(?P<inner>{MORE_THAN})?(?P<magnitude>{MAGNITUDE})?(?P<outer>{MORE_THAN})?"
-    rf"(?P<unit>{UNIT_ALTERNATION})?(?P<fold>{UNIT_FOLD})?"
+    rf"|(?P<number>{NUMBER}|(?<![上下前后大小多一])半(?=个?(?:月|小时|年|天)))"
+    rf"(?P<inner>{MORE_THAN})?(?P<magnitude>{MAGNITUDE})?(?P<outer>{MORE_THAN})?"
+    rf"(?P<unit>{HALF_UNITS}|{UNIT_ALTERNATION})?(?P<half>(?<=[年天])半)?(?P<fold>{UNIT_FOLD})?"
     r"(?P<trail>[余多](?=[来了的，,。；;、）)]|$))?)"
 )
-_RANGE_BEFORE = re.compile(r"[0-9０-９一二三四五六七八九十][—–\-~～至到]$")
+_RANGE_BEFORE = re.compile(r"[0-9０-９一二两三四五六七八九十][—–\-~～至到]$")
+_UNIT_RANGE_BEFORE = re.compile(
+    rf"(?:{ARABIC}|[{_NUMERAL_CHARS}]+)(?:{MAGNITUDE})?(?P<unit>{UNIT_ALTERNATION})[—–\-~～至到]$"
+)
 _RANGE_AFTER = re.compile(r"^[—–\-~～至到][0-9０-９一二三四五六七八九十]")
 _WINDOW_AFTER = re.compile(r"^(?:内|以内|之内)")
 _RELATIVE_BEFORE = re.compile(r"(?:后|(?<!提)前|每|第|每隔)$")
 # A sentence that lays down a rule rather than reporting a fact (须 / 需 / 应当 / 方可)
 _PRESCRIPTIVE = re.compile(r"须|需(?!求|要)|必须|应当|应在|应于|不得|方可")
+# A cap or a quota is a rule too (每日限流4万人, 限购2套)
+_CAP_BEFORE = re.compile(r"(?:限流|限购|限行|限额|限量|限报|限载|上限为?|最多可)$")
 # A clause that states a plan or a forecast
 _PLANNED = re.compile(
-    r"力争|(?<![模虚])拟|计划(?!单列)|预计|有望|目标是|将达到|将超过|建成后|投产后|竣工后|届时"
+    r"力争|(?<![模虚])拟|计划(?!单列)|预计|有望|目标是|将达到?|将超过?|将突破|将保持|将在|将增长|将提高|建成后|投产后|"
+    r"竣工后|届时"
 )
 _DURATION_FOLLOWERS = re.compile(
     r"^(?:[的了来就才即便，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|多|余|实现|完成|建成|刷新|创造|收官|完工|"
@@ -46,6 +55,7 @@ _DURATION_FOLLOWERS = re.compile(
 _DURATION_REPORTED_BEFORE = re.compile(
     r"(?:实现|达到|突破|创下|持续|历时|长达|为期|运行|用时|仅用|用了|提前|推迟|缩短|延长)$"
 )
+_CRITERION_BEFORE = re.compile(r"(?:不满|未满|(?<![已])满)$")
 # A duration after these frames another figure (元旦假期3天，全国铁路累计发送旅客…)
 _DURATION_FRAME_BEFORE = re.compile(r"(?:假期|期间|长假|黄金周|假日)$")
 _MEASURE_FOLLOWERS = re.compile(
@@ -60,6 +70,8 @@ _DIRECTION_BEFORE = re.compile(r"(?:突破|超过|超|逾|近|约|达到|达|不
 _IMPLIED_MONEY = re.compile(r"估值|市值|资金|投资|收入|营收|产值|总值|总额|金额|成交额|销售额|营业额|GDP|"
                             r"生产总值|融资|募资|资产|利润|税收|消费|基金|贷款")
 _IMPLIED_PEOPLE = re.compile(r"人口|人数$")
+_IMPLIED_VISITS = re.compile(r"(?:人次|游客|旅客|乘客|客流量?)$")
+_POPULATION_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?人口")
 _SMALL_PROSE_KINDS = (UnitKind.DURATION, UnitKind.RATIO)
 _LIST_SEPARATOR = re.compile(r"^[、，,和及与或]*$")
 _MULTI_CHAR_HEADS = ("吞吐量", "参保人数", "人数", "产量", "销量", "总额", "总量", "总值", "收入", "增加值",
@@ -69,6 +81,7 @@ _TWO_DIGITS = re.compile(r"[一二两三四五六七八九]{2}")
 _ZERO_DIGIT = re.compile("[〇零]")
 _DIGIT = re.compile(r"[0-9０-９]")
 _RATE_HEAD = re.compile(r"[率额值]")
+_SAMPLE_BEFORE = re.compile(r"(?:监测|调查|抽样|样本|统计)的?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MEMBER_SEPARATOR = re.compile(r"、|以及|和|及|与")
 _YEAR_ON_YEAR_TAIL = re.compile(r"(?:同比|环比)$")
@@ -134,6 +147,8 @@ def _is_date_or_name(text: str, m: re.Match[str], spec: UnitSpec | None, parsed:
         return True
     if before.endswith("第") or _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after_unit):
         return True
+    if spec is not None and _closes_range(text, m.start(), spec):
+        return True
     if (spec is None or spec.surface.isascii()) and _CODE_CHAR.match(text, m.end()):
         return True  # 5G, 4K: a code
     if _PHONE_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
@@ -147,12 +162,29 @@ def _is_date_or_name(text: str, m: re.Match[str], spec: UnitSpec | None, parsed:
     return parsed.chinese and not m.group("magnitude") and spec is None
 
 
+def _has_half(m: re.Match[str]) -> bool:
+    return bool(m.group("half")) or "半" in (m.group("unit") or "")
+
+
+def _reported_duration(text: str, m: re.Match[str], spec: UnitSpec | None) -> bool:
+    """提前一个月, 历时一年半: a duration of one is a figure when the verb before it reports it."""
+    if spec is None or spec.kind is not UnitKind.DURATION:
+        return False
+    return _has_half(m) or _DURATION_REPORTED_BEFORE.search(text, max(0, m.start() - 4), m.start()) is not None
+
+
+def _closes_range(text: str, start: int, spec: UnitSpec) -> bool:
+    """30分钟至1小时: the upper end of a range whose lower end carries its own unit of the same kind."""
+    lower = _UNIT_RANGE_BEFORE.search(text, max(0, start - 14), start)
+    return lower is not None and unit_spec(lower.group("unit")).kind is spec.kind
+
+
 def _rejected_shape(text: str, m: re.Match[str], spec: UnitSpec | None, parsed: ParsedNumber) -> bool:
     """Shapes that are never a reported figure on their own."""
     number = m.group("number")
     more_than = bool(m.group("inner") or m.group("outer") or m.group("trail"))
     ratio = spec is not None and spec.kind is UnitKind.RATIO
-    if number == "一" and not (m.group("magnitude") or more_than or ratio):
+    if number == "一" and not (m.group("magnitude") or more_than or ratio or _reported_duration(text, m, spec)):
         return True  # 一张床位, 一座座: the article "a"
     if parsed.chinese and _TWO_DIGITS.search(number) and not _ZERO_DIGIT.search(number):
         return True  # 四五百元: a vague range, no single value
@@ -178,6 +210,8 @@ def _attributive(text: str, m: re.Match[str], spec: UnitSpec | None) -> bool:
         return True  # 48小时内: a time window
     preceding = text[max(0, m.start() - 4):m.start()]
     if spec.kind is UnitKind.DURATION:
+        if _CRITERION_BEFORE.search(preceding):
+            return True  # 工作不满5年的青年人才: an eligibility rule
         if preceding.endswith("连续") or _DURATION_REPORTED_BEFORE.search(preceding):
             return False
         if _RELATIVE_BEFORE.search(preceding) or _DURATION_FRAME_BEFORE.search(preceding):
@@ -200,7 +234,11 @@ def _group_descriptor(text: str, m: re.Match[str], spec: UnitSpec | None, clause
     rest = text[m.end():clause_stop]
     later = _DIGIT.search(rest)
     between = rest[:later.start()] if later else ""
-    return later is not None and _RATE_HEAD.search(between) is not None and "、" not in between
+    if later is None or "、" in between:
+        return False
+    # 纳入监测的88个乡村旅游点接待游客…: a monitored sample is the group, its count is not the news
+    sampled = _SAMPLE_BEFORE.search(text, max(0, m.start() - 8), m.start()) is not None
+    return sampled or _RATE_HEAD.search(between) is not None
 
 
 def _implied_unit(text: str, m: re.Match[str], clause_begin: int) -> UnitSpec | None:
@@ -208,10 +246,13 @@ def _implied_unit(text: str, m: re.Match[str], clause_begin: int) -> UnitSpec | 
     if not m.group("magnitude"):
         return None
     if _CJK.match(text[m.end():m.end() + 1] or "。") and text[m.end()] not in "级左上以":
-        return None
-    before = text[clause_begin:m.start()]
+        # 近1亿农村贫困人口: the population noun right after the figure names the unit
+        return unit_spec("人") if _POPULATION_AFTER.match(text, m.end(), m.end() + 10) else None
+    before, _ = metric_rules.strip_trailing(text[clause_begin:m.start()])
     if _IMPLIED_MONEY.search(before):
         return unit_spec("元")
+    if _IMPLIED_VISITS.search(before):
+        return unit_spec("人次")  # 观影人次逾4500万, 总诊疗人次达101.5亿
     if _IMPLIED_PEOPLE.search(before):
         return unit_spec("人")
     return None
@@ -222,6 +263,15 @@ def _in_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return i >= 0 and spans[i][1] > start and spans[i][0] < end
 
 
+def _inner_parenthesis_start(text: str, closing: int, floor: int) -> int | None:
+    """Start of the parenthesis closed at `closing` when it is short, inside one clause and attached to a
+    word on both sides (执业（助理）医师); None for a trailing aside such as （间） or （记者…）."""
+    opening = max(text.rfind("（", max(floor, closing - 10), closing), text.rfind("(", max(floor, closing - 10), closing))
+    if opening <= floor or any(ch in "，,；;。！？!?\n" for ch in text[opening:closing]):
+        return None
+    return opening if _CJK.match(text, opening - 1) else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _clause_begin(text: str, position: int, floor: int) -> int:
     """Start of the clause before `position`; 、 joins list members so it does not end a clause, and an
@@ -230,7 +280,13 @@ def _clause_begin(text: str, position: int, floor: int) -> int:
     closed_quotes = 0
     while i > floor:
         ch = text[i - 1]
-        if ch in "，,；;：:。！？!?\n）)" or text.startswith("——", i - 2):
+        if ch in "）)":
+            opening = _inner_parenthesis_start(text, i - 1, floor)
+            if opening is None:
+                break
+            i = opening  # 研究与试验发展（R&D）经费: a short parenthesis inside the phrase belongs to it
+            continue
+        if ch in "，,；;：:。！？!?\n" or text.startswith("——", i - 2):
             break
         if ch == "”":
             closed_quotes += 1
@@ -274,7 +330,7 @@ def _figure(text: str, m: re.Match[str], sentence: Span, time_spans: list[tuple[
         return None
     if _inside_quoted_name(text, m.start(), m.end()):
         return None
-    if _PLANNED.search(text[clause_begin:m.start()]):
+    if _PLANNED.search(text[clause_begin:m.start()]) or _CAP_BEFORE.search(text, clause_begin, m.start()):
         return None
     stop = clause_end(text, m.end(), sentence.end)
     if _group_descriptor(text, m, spec, stop):
@@ -293,7 +349,7 @@ def _qualified_figure(text: str, m: re.Match[str], spec: UnitSpec, parsed: Parse
         several=parsed.several, round_figure=parsed.round_figure,
         approx_in_clause=clause_approx(text[clause_begin:m.start() - prefix_len]),
     )
-    value = parsed.value * Decimal(str(spec.scale))
+    value = (parsed.value + (Decimal("0.5") if _has_half(m) else 0)) * Decimal(str(spec.scale))
     return Figure(
         value=float(value), unit=spec.base, kind=spec.kind, qualifier=qualifier,
         raw_start=m.start(), raw_end=raw_end,

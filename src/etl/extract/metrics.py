@@ -25,7 +25,10 @@ _LINK_TAIL = re.compile(
     r"共|仅仅|仅|累计达)$"
 )
 # Duration figures introduced by 用 ("仅用172天") measure the time something took
-_TOOK_TAIL = re.compile(r"(?:仅仅|仅|只)?(?:用时|用了|(?<!使)用)$")
+# 投用 / 使用 / 应用 end in 用 too, so a bare 用 needs an adverb (仅用, 只用, 共用)
+_TOOK_TAIL = re.compile(r"(?:(?:仅仅|仅|只|共|总共|前后|先后)(?:用时|用了|用)|用时|用了|历时|耗时)$")
+# 提前一个月完成: the duration is an offset; the metric is the offset verb and what was done
+_OFFSET_TAIL = re.compile(r"(?:提前|提早|推迟|延迟|延后)$")
 _GROWTH_VERB = (r"(?:名义|实际)?(?:增长|下降|增加|减少|扩大|缩小|提升|提高|回落|加快|放缓|上升|多增|少增|"
                 r"上调|下调|回升|增幅|降幅|上涨|下跌|下滑|攀升)")
 _GROWTH_TAIL = re.compile(rf"(?P<verb>{_GROWTH_VERB})$")
@@ -34,21 +37,52 @@ _COMPARISON = re.compile(r"(?:(?<!占)比(?![重例])|较|与|高于|低于|快�
 _GAP_TO_BASE = re.compile(
     r"^(?:(?:比|较)[^，,。；;]{1,10}(?:高|低|快|慢|多|少)|(?:高于|低于|快于|慢于)[^，,。；;]{1,10})$"
 )
-_TRAILING_ADVERB = re.compile(r"(?:总体|普遍|整体|稳步|持续|大幅|明显|较快|继续|就|才|却|也|还|可|将)$")
-_LEADING_NOISE = re.compile(
-    r"^(?:其中|此外|同时|另外|另|数据显示|据统计|统计显示|初步核算|这里|这座|这家|这些|这个|该[市省县区镇村乡]|该|这|"
-    r"目前|如今|当前|全市|全省|全区|全港|本市|某市|已经|已|还|也|都|均|仍|又|让|使|把|成为|相当于|仅|"
-    r"各类|各级|各|他们|他|她|我们|共有|拥有|(?:有|共)(?![效关力限序机益利])(?=[^的]{3,}$)|"
-    r"(?:全球|全国|世界|国内|中国)?首[个家座批]|扣除[^，,]*?因素|按[^，,]*?计算)"
+_TRAILING_ADVERB = re.compile(
+    r"(?:总体|普遍|整体|稳步|持续|大幅|明显|较快|继续|始终|一直|依然|仍然|仍|(?<![人日户平亩])均|(?<!首)都|累计|"
+    r"就|(?<!人)才|却|也|还|可|将)$"
 )
+# Institutions named with their place (成都地铁, 全省法院, 全国边检机关) keep it: the place is part of the name
+INSTITUTIONS = "地铁|铁路|法院|检察|边检|海关|机场|公安|税务|公交|高铁|各级"
+_LEADING_NOISE = re.compile(
+    r"^(?:其中|此外|同时|另外|另|数据显示|据统计|统计显示|初步核算|这里|这座|这家|这些|这个|这一|"
+    r"该(?:[市省县区镇村乡站港厂园馆所院校]|公司|企业|项目|机场|平台|基地)|该|这|"
+    rf"目前|如今|当前|(?:全市|全省|全区)(?!{INSTITUTIONS})|全港|本市|某市|现有|假期|节日期间|(?:全国)?各地|"
+    r"已经|已|还|也|都|均|仍|又|让|使|把|成为|相当于|仅|"
+    r"各类|各级|各|他们|他|她|我们|共有|拥有|(?:有|共)(?![效关力限序机益利])(?=[^的]{3,}$)|"
+    r"(?:全球|全国|世界|国内|中国)?首[个家座批]|扣除[^，,]*?因素|按[^，,]*?计算|"
+    r"一(?:家|个|位|名|座|所|批)(?=[^的]{2,})|"
+    r"据[^，,]{1,12}?(?:统计|监测|测算|介绍)|(?:新开通|新建成|新投用|新建|新开)的|"
+    r"[两三四五六七八九十]大(?:国际)?(?:机场|港口|港|城市|平台|基地|园区|片区|板块|区域)|"
+    r"(?:依托|依靠|借助|围绕|利用|结合|立足)[^，,]*?的(?=[^的]{4,}$)|的)"
+)
+# Discourse words that are never a metric, even when nothing is left after removing them
+_DISCOURSE_ONLY = re.compile(r"^(?:其中|此外|同时|另外|另|目前|如今|当前|这里|据统计|数据显示|统计显示|对此|为此)$")
+# 纳入监测的88个乡村旅游点接待游客: the sample a figure was measured over is not part of its name
+_SAMPLE_PREFIX = re.compile(r"^[^，,]*?(?:监测|调查|抽样|统计)的[0-9０-９]+[个家座所项户]")
+# 以来 closes a time frame (春运以来, 今年以来, 自开通以来): what follows is the subject
+_FRAME_END = re.compile(r"^[^，,]*?以来")
+# 海关共监管…, 全国已组建…: the agent before 共 / 已 goes; the metric starts at the verb
+_AGENT_VERBS = (
+    "监管|保障|运送|发送|接待|组建|投入|完成|实现|办理|审结|受理|开行|建成|新建|培育|引进|吸引|带动|发放|筹集|"
+    "筹建|开工|签约|开通|新开通|恢复|服务|收获|收购|销售|认定|设立|建设|培训|救助|帮扶|开展|举办|吸纳|新增|处理|"
+    "检测|救治|接诊|安置|转移|回收|交付|治理|生产|推出|上线|发布|出台|建立|组织|分配|批准|提起|判处|追回|查处|"
+    "立案|累计|减免|接收|选派|查验|审理|执结|办结|化解|调解|起诉|派出|走访|执飞|新开|落实|出动|投放|种植|修复|改造|培养|招聘|招收|录取|资助|捐赠|捐款|查获|抓获|破获"
+)
+_AGENT = re.compile(rf"^[^，,]{{2,}}?(?:共|已经|已)(?=(?:{_AGENT_VERBS})[^的]{{2,}}$)")
+# 铁路部门在重点方向加开…: a place or domain adverbial before the verb
+_LOCATIVE = re.compile(r"^[^，,]{0,12}?在[^，,]{1,10}?(?:方向|领域|方面|地区|区域|线路|环节|层面)")
+# 通过…等方式筹集房源, 向…等群体发放补贴: what remains of a means or beneficiary adverbial after 等
+_ADVERBIAL_HEAD = re.compile(r"^(?:方式|渠道|途径|形式|手段|措施|群体|人群|人员|对象|方面|领域|行业)(?=[\u4e00-\u9fff]{3})")
 # 我国 adds nothing to a national figure; 全国 is kept, it is part of names like 全国城镇调查失业率
-_NATIONAL_PREFIX = re.compile(r"^我国")
+_NATIONAL_PREFIX = re.compile(rf"^(?:我国|全国)(?!{INSTITUTIONS})")
 _INNER_NOISE = (
     (re.compile(r"自[^，,]{1,8}?以来"), ""),  # 京雄城际铁路自开通以来累计发送旅客
     (re.compile(r"已(?=累计|经|达|有|完成|实现|超)"), ""),
     (re.compile(r"共(?=办理|完成|实现|发放|接待|开展|培训|收购|有)"), ""),
     (re.compile(r"可(?=发电|满足|同时|实现|达到|提供)"), ""),
     (re.compile(r"约(?=占)"), ""),
+    (re.compile(r"本轮|本次|此次|此轮"), ""),  # 欧洲央行本轮累计降息
+    (re.compile(r"按[^，,]{1,8}?(?:计算|口径|统计)"), ""),  # 按年率计算, 按可比口径
 )
 _INNER_COMPLETE = re.compile(r"(?<=.)(?<!全国)(?:完成|实现)(?=[^，,]*(?:量|额|值|投资|收入)$)")
 _QUOTE_CHARS = "“”‘’\"「」"
@@ -70,7 +104,9 @@ _NOUN_END = re.compile(
     r"[0-9０-９，,。；;：:！？!?\n（(]|落地|上市|投入|让|共同|参与|正在|正|已|在|是|为|被|将|可|获|得到|"
     r"开展|进行|成为|形成|完成|实现|追发|享受|入驻|参加|提供|带动|受益|通过|发挥|同比|同期|分别|累计|"
     r"达到|超过|突破|增长|下降|集中|亮相|驻足|参展|落户|签约|开工|投用|获批|入选|出席|参观|观看|报名|参赛|参会|"
-    r"到场|签署|发布|落成|投运|运营|营业|$"
+    r"到场|签署|发布|落成|投运|运营|营业|接待|运送|发送|集聚|聚集|扎根|"
+    r"(?<![方导意走倾面转志动取指去航风纵横双单定逆正反外内])向|(?:上|中|里)?(?:应用|使用|运行|部署)|"
+    r"(?:近|约|超过|超|逾|突破|达)(?=[0-9０-９一二两三四五六七八九十百千数])|$"
 )
 # A phrase starting with these describes a figure's relation to something else, not what later figures
 # of the sentence measure
@@ -78,11 +114,15 @@ _NOT_A_SUBJECT = ("完成", "达成", "实现", "超过", "高于", "低于", "�
 # 增速 only names the change of whatever the sentence is about; it is not a subject to pass on
 _RATE_WORDS = ("增速", "增幅", "降幅", "比重", "占比")
 _DE_VERB = re.compile(r"具有|拥有|参与|从事|提供|实现|开展|获得|入选|来自|位于|覆盖|涉及|参加")
-_COMPARED_BEFORE = re.compile(r"(?:比|较|与|同)$")
+_COMPARED_BEFORE = re.compile(r"(?:比|较|与|同|于|是)$")
 _AFTER_EVENT = re.compile(r"^[\u4e00-\u9fff]{1,4}后(?=[\u4e00-\u9fff]{4})")
 _COMPLETION_VERB = re.compile(r"^(?:完成|实现)")
+_LEADING_EXAMPLE_VERB = re.compile(
+    r"^(?:新引进|新签约|新开工|新增|新建|新开通|累计引进|累计建成|引进|建成|培育|打造|开通|签约|落地|实施|推出)"
+)
 _EXAMPLES = re.compile(r"^[^，,]+?等(?=[\u4e00-\u9fff]{2,})")
 _PER_UNIT_TAIL = re.compile(r"(?:普遍)?(?:达到|达|为|在|是)每[\u4e00-\u9fff]{1,2}$")
+_EXCHANGE_BASE_TAIL = re.compile(r"[0-9０-９]+(?:[.．][0-9]+)?[\u4e00-\u9fff]{1,3}(?:对|兑|兑换)[\u4e00-\u9fff]{1,4}$")
 _FROM_TAIL = re.compile(r"(?:由|从)(?:原来|过去|以前)?的?$")
 _CHANGED_TO_TAIL = re.compile(r"(?:增长到|增加到|减少到|降低到|扩大到|缩小到)$")
 _COHORT = re.compile(r"\d{4}(?:届|年度)")
@@ -135,8 +175,13 @@ def _cut_after_time(text: str) -> str:
     """Drop everything up to the last time reference: 2024年上海接待… -> 上海接待…
     A comparison base (比上年, 较去年同期) stays: it belongs to the phrase."""
     last_end = 0
+    base_end = -1  # end of the last comparison base: 较2024年国庆节假期 is one base, not a base and a period
     for m in TIME_PATTERN.finditer(text):
-        if m.end() > m.start() and not _COMPARED_BEFORE.search(text, 0, m.start()):
+        if m.end() == m.start():
+            continue
+        if _COMPARED_BEFORE.search(text, 0, m.start()) or m.start() == base_end:
+            base_end = m.end()
+        else:
             last_end = m.end()
     return text[last_end:]
 
@@ -146,11 +191,17 @@ def strip_leading(text: str) -> str:
     text = _cut_after_time(text).lstrip("，,、 　")
     for pattern, replacement in _INNER_NOISE:
         text = pattern.sub(replacement, text)
+    if _DISCOURSE_ONLY.match(text):
+        return ""
     while True:
         before = text
         m = _LEADING_NOISE.match(text)
         if m and len(text) - m.end() >= 2:
             text = text[m.end():]
+        for pattern in (_FRAME_END, _SAMPLE_PREFIX, _LOCATIVE, _AGENT):
+            m = pattern.match(text)
+            if m and len(text) - m.end() >= 3:
+                text = text[m.end():]
         m = _AFTER_EVENT.match(text)  # 通车后日均通行能力
         if m and not text.startswith(("此后", "今后", "随后", "之后")):
             text = text[m.end():]
@@ -168,7 +219,13 @@ def strip_leading(text: str) -> str:
 def drop_examples(text: str) -> str:
     """叶片、塔筒等主要零部件本地配套率 -> 主要零部件本地配套率: examples before 等 are not the metric."""
     listed = _EXAMPLES.match(text)
-    return text[listed.end():] if listed else text
+    if listed is None:
+        return text
+    rest = text[listed.end():]
+    rest = rest[_ADVERBIAL_HEAD.match(rest).end():] if _ADVERBIAL_HEAD.match(rest) else rest
+    # 新引进冷链物流、跨境电商等项目: the verb before the examples still governs the noun after them
+    verb = _LEADING_EXAMPLE_VERB.match(text)
+    return (verb.group() + rest) if verb and not rest.startswith(verb.group()) else rest
 
 
 def strip_trailing(text: str) -> tuple[str, bool]:
@@ -176,6 +233,7 @@ def strip_trailing(text: str) -> tuple[str, bool]:
     took = False
     # 试验速度达到每小时 / 容重普遍在每升: the per-unit word follows a linking verb, the metric is before it
     text = _PER_UNIT_TAIL.sub("", text)
+    text = _EXCHANGE_BASE_TAIL.sub("", text)  # 中间价为1欧元对人民币8.2156元
     text = text.removesuffix("就")
     text = _FROM_TAIL.sub("", text)
     # 人均年收入从2012年的3000元增长到2024年的2.8万元: the dated ends of a change
@@ -268,6 +326,9 @@ def _share(before: str, previous_subject: str) -> tuple[str, str] | None:
     return metric, metric
 
 
+_ABSTRACT_SUBJECTS = ("经济", "物价", "全年经济")
+
+
 def _growth(core_text: str) -> tuple[str, str]:
     """Split `国内生产总值同比增长` into (国内生产总值, 增长); the figure is the change of the subject."""
     m = _GROWTH_TAIL.search(core_text)
@@ -285,6 +346,10 @@ def metric_for(ctx: MetricContext) -> MetricResult:
     share = _share(trimmed, ctx.previous_subject)
     if share is not None:
         return MetricResult(share[0], share[1], 0)
+    if ctx.is_duration:
+        duration = _duration_metric(ctx, trimmed, took)
+        if duration is not None:
+            return duration
 
     de = _noun_after_de(ctx.after)
     if de is not None and ctx.is_count and de[1]:
@@ -326,6 +391,8 @@ def metric_for(ctx: MetricContext) -> MetricResult:
             return MetricResult(ctx.previous_points_metric, "", 0)  # …加快0.1个百分点，高于全国0.4个百分点
     subject, verb = _growth(_from_predicate(trimmed))
     subject = subject.strip("，,、 ")
+    if subject in _ABSTRACT_SUBJECTS and verb:
+        subject += verb  # 全年经济增长1.0%: 经济 alone names no quantity
     streak = subject.endswith("连续") or subject == "连续"
     subject = subject.removesuffix("连续")
     if streak:
@@ -342,6 +409,21 @@ def metric_for(ctx: MetricContext) -> MetricResult:
     if not rest and ctx.is_duration:
         rest = _balanced(_LOCATED_AT.sub("", ctx.next_clause))
     return MetricResult(rest or verb, "", 0)
+
+
+def _duration_metric(ctx: MetricContext, trimmed: str, took: bool) -> MetricResult | None:
+    """提前一个月完成全年任务 -> 提前完成全年任务; 工程用时一个半月 -> 工程用时; 开业不到半年的民宿 -> 开业."""
+    rest = _clause_rest(ctx.after).lstrip("就才便即")
+    offset = _OFFSET_TAIL.search(trimmed)
+    if offset is not None:
+        return MetricResult(offset.group() + rest, "", 0)
+    if took and trimmed:
+        return MetricResult(_balanced(trimmed) + "用时", "", 0)
+    if trimmed and ctx.after.startswith("的") and not HEAD_NOUNS.search(trimmed):
+        return MetricResult(_balanced(trimmed), "", 0)  # the 的-noun after is what lasted, not what was measured
+    if rest.startswith(("实现", "完成", "刷新")) and not trimmed:
+        return MetricResult(rest, "", 0)  # 三天就完成了八成以上的收获任务
+    return None
 
 
 def _from_predicate(phrase: str) -> str:

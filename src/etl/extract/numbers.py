@@ -63,6 +63,8 @@ def chinese_to_int(numeral: str) -> int:
 def parse_number(number: str, magnitude: str | None) -> ParsedNumber:
     """Value of the matched number text with its magnitude applied."""
     scale = MAGNITUDES[magnitude] if magnitude else Decimal(1)
+    if number == "半":  # 半年, 半个月
+        return ParsedNumber(Decimal("0.5"), several=False, round_figure=False, chinese=True)
     if number.startswith("数"):
         base = CHINESE_UNITS.get(number[1:], 1) if len(number) > 1 else 1
         return ParsedNumber(Decimal(base) * scale, several=True, round_figure=False, chinese=True)

@@ -47,20 +47,25 @@ _SUB = (
 )
 # A five-year plan (“十四五”期间) spans five years, which no period label expresses: it resets
 _PLAN = rf"[“\"]?十?[{_CN}]五[”\"]?(?:期间|时期|以来)"
-_HOLIDAY = r"(?P<holiday>元旦|五一|劳动节|国庆|国庆节|中秋国庆)(?:假期|长假|黄金周|期间)"
+# The holiday name is often quoted (“五一”假期) and 国庆 / 中秋 come in either order
+_HOLIDAY = (r"[“\"]?(?P<holiday>元旦|五一|劳动节|国庆中秋|中秋国庆|国庆节|国庆|春节)[”\"]?"
+            r"(?:假期|长假|黄金周|期间)")
 _RESET = rf"(?P<reset>目前|如今|当前|眼下|现阶段|近年来|近年|下一步|{_PLAN}|[\u4e00-\u9fff]{{2}}期间)"
-_HOLIDAY_MONTH = {"元旦": 1, "五一": 5, "劳动节": 5, "国庆": 10, "国庆节": 10, "中秋国庆": 10}
+_HOLIDAY_MONTH = {"元旦": 1, "五一": 5, "劳动节": 5, "国庆": 10, "国庆节": 10, "中秋国庆": 10, "国庆中秋": 10}
 # The year is optional and so is the part after it; zero-length matches are skipped by the caller.
 # Every reference starts with one of these characters; checking that first keeps the scan cheap,
 # since the optional parts would otherwise try (and fail) a zero-length match at every position.
 TIME_PATTERN = re.compile(
-    rf"(?=[0-9今去上前明当本下第全年一二两三四五六七八九十〇零元劳国中目如眼现近“\"]|[\u4e00-\u9fff]{{2}}期间)"
+    rf"(?=[0-9今去上前明当本下第全年一二两三四五六七八九十〇零元劳国中春目如眼现近“\"]|[\u4e00-\u9fff]{{2}}期间)"
     rf"(?:{_HOLIDAY}|(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_RESET})"
 )
 
 # What before a reference makes it a comparison base or a starting point, not the figure's period
-_NOT_PERIOD_BEFORE = re.compile(r"(?:比|较|与|同|相比|自|从|于|截止到?于)$")
-_NOT_PERIOD_AFTER = re.compile(r"^(?:出生|起|开始|成立|建成|同期相比|前)")
+_NOT_PERIOD_BEFORE = re.compile(r"(?:比|较|与|同|相比|自|从|于|截止到?于|是)$")
+_NOT_PERIOD_AFTER = re.compile(r"^(?:出生|起|开始|成立|建成的|建成于|同期相比|前)")
+# 提前一个月 / 此前两个季度: 前 belongs to the word before it, and what follows is a duration or an
+# offset, not the first months of a year
+_OFFSET_WORD_BEFORE = re.compile(r"(?:提|超|之|以|此|向|事|空|推迟|延迟|延后|历时|用时|耗时|仅用|长达|为期)$")
 _CONTEXT_BREAK = "。！？\n"
 
 
@@ -173,6 +178,8 @@ def find_time_references(text: str, resolver: PeriodResolver) -> list[TimeRefere
                 references.append(TimeReference(m.start(), m.end(), None, sets_period=True))
             continue
         if not _valid_month(m) or _bare_end_of_nothing(m):
+            continue
+        if _OFFSET_WORD_BEFORE.search(text, max(0, m.start() - 2), m.start()):
             continue
         period = resolver.resolve(m)
         before = text[max(0, m.start() - 4):m.start()]

@@ -8,7 +8,7 @@ from etl.models import Qualifier
 
 # Words written immediately before the number. Longest first inside the alternation.
 _PREFIXES: dict[str, Qualifier] = {
-    "大约": Qualifier.APPROX, "约为": Qualifier.APPROX, "约": Qualifier.APPROX,
+    "大约": Qualifier.APPROX, "约为": Qualifier.APPROX, "约": Qualifier.APPROX,  # not 签约 / 节约: see below
     "接近": Qualifier.LT, "将近": Qualifier.LT, "近": Qualifier.LT,
     "超过": Qualifier.GT, "超出": Qualifier.GT, "超": Qualifier.GT, "突破": Qualifier.GT,
     "逾": Qualifier.GT, "至少": Qualifier.GT, "不少于": Qualifier.GT, "不低于": Qualifier.GT,
@@ -22,7 +22,10 @@ _SUFFIXES: dict[str, Qualifier] = {
 # "约占全市的61%", "同比增长约11%": 约 governs the figure from further back in its clause.
 _CLAUSE_APPROX = re.compile(r"(?:约占|约为|约合|约有|大约)[^，,。；;：:、]*$")
 
-PREFIX_PATTERN = re.compile("(?:" + "|".join(sorted(_PREFIXES, key=len, reverse=True)) + r")\s*$")
+# 签约1.3亿人, 节约2000吨: 约 ends a word there and qualifies nothing
+PREFIX_PATTERN = re.compile(
+    r"(?<![签节制条公预相邀履合违解特婚誓践集])(?:" + "|".join(sorted(_PREFIXES, key=len, reverse=True)) + r")\s*$"
+)
 SUFFIX_PATTERN = re.compile("(?:" + "|".join(sorted(_SUFFIXES, key=len, reverse=True)) + ")")
 
 

@@ -31,6 +31,8 @@ REGION_PATTERN = re.compile(
 REGION_PREFIX_PATTERN = re.compile(
     "^(?:" + "|".join(sorted(PROVINCES + CITIES, key=len, reverse=True)) + ")"
     + r"(?!工业园区|高新区|新区|开发区|自贸区|经开区)(?:省|市|港域|港区|港|机场|全市|全省)?"
+    # 成都地铁, 广州市法院: an institution named with its place keeps the place
+    + r"(?![市省]?(?:地铁|铁路|法院|检察|边检|海关|公安|税务|公交|高铁))"
 )
 
 

@@ -27,6 +27,7 @@ class UnitKind(StrEnum):
     RATIO = "ratio"
     AGE = "age"
     CONCENTRATION = "concentration"
+    RATE = "rate"  # bandwidth: 1000Mbps
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,31 +47,38 @@ UNIT_SPECS: tuple[UnitSpec, ...] = (
     *_specs(UnitKind.MONEY, "元", "美元", "欧元", "日元", "英镑", "港元", "卢布"),
     UnitSpec("人民币", "元", UnitKind.MONEY),
     UnitSpec("港币", "港元", UnitKind.MONEY),
-    *_specs(UnitKind.PEOPLE, "人", "人次", "名", "位", "户"),
+    *_specs(UnitKind.PEOPLE, "人", "人次", "名", "位", "户", "户次", "乘次", "客次"),
     *_specs(UnitKind.COUNT, "家", "个", "件", "张", "套", "台", "项", "所", "座", "场", "场次", "批",
             "种", "条", "款", "部", "本", "册", "篇", "首", "只", "头", "株", "棵", "处", "栋", "幢",
-            "间", "例", "宗", "份", "枚", "颗", "盏", "笔", "次", "支", "块", "层", "帧", "门"),
+            "间", "例", "宗", "份", "枚", "颗", "盏", "笔", "次", "支", "块", "层", "帧", "门", "起", "根",
+            "片", "口", "眼", "单", "类", "对", "件次", "批次", "册次", "张次", "个次"),
     *_specs(UnitKind.FREIGHT, "标箱", "标准箱", "TEU"),
-    *_specs(UnitKind.WEIGHT, "吨", "千克", "公斤", "克", "斤"),
-    *_specs(UnitKind.AREA, "平方米", "平方公里", "平方千米", "亩", "公顷"),
+    *_specs(UnitKind.WEIGHT, "吨", "千克", "公斤", "克", "斤", "吨标准煤", "吨标煤", "kg"),
+    *_specs(UnitKind.AREA, "平方米", "平方公里", "平方千米", "亩", "公顷", "亩次"),
     *_specs(UnitKind.VOLUME, "立方米", "升"),
     *_specs(UnitKind.CONCENTRATION, "微克/立方米", "毫克/立方米", "毫克/升"),
-    *_specs(UnitKind.DISTANCE, "公里", "千米", "米", "厘米", "毫米"),
+    *_specs(UnitKind.DISTANCE, "公里", "千米", "米", "厘米", "毫米", "km"),
     *_specs(UnitKind.DURATION, "年", "天", "小时", "分钟", "秒", "周", "月"),
     UnitSpec("个月", "月", UnitKind.DURATION),
     UnitSpec("个小时", "小时", UnitKind.DURATION),
     UnitSpec("个工作日", "工作日", UnitKind.DURATION),
     UnitSpec("个季度", "季度", UnitKind.DURATION),
+    UnitSpec("个半月", "月", UnitKind.DURATION),
+    UnitSpec("个半小时", "小时", UnitKind.DURATION),
     *_specs(UnitKind.VEHICLE, "辆", "架", "艘", "列", "车次", "辆次", "航班", "架次", "列次", "班次",
-            "艘次", "趟"),
-    *_specs(UnitKind.ENERGY, "千瓦", "千瓦时", "兆瓦", "吉瓦", "瓦", "度"),
+            "艘次", "趟", "班", "航次", "架班"),
+    *_specs(UnitKind.ENERGY, "千瓦", "千瓦时", "兆瓦", "兆瓦时", "吉瓦", "吉瓦时", "瓦", "度", "千伏安",
+            "GW", "MW", "kW", "kWh", "MWh", "GWh", "TWh"),
+    *_specs(UnitKind.RATE, "Mbps", "Gbps"),
     UnitSpec("%", "%", UnitKind.RATIO),
     UnitSpec("％", "%", UnitKind.RATIO),
     UnitSpec("‰", "‰", UnitKind.RATIO),
     UnitSpec("百分点", "百分点", UnitKind.RATIO),
     UnitSpec("个百分点", "百分点", UnitKind.RATIO),
     UnitSpec("倍", "倍", UnitKind.RATIO),
-    UnitSpec("个点", "点", UnitKind.RATIO),  # 指数提升约2个点: index points
+    UnitSpec("个点", "点", UnitKind.RATIO),
+    UnitSpec("个基点", "基点", UnitKind.RATIO),  # 降息25个基点
+    UnitSpec("基点", "基点", UnitKind.RATIO),  # 指数提升约2个点: index points
     UnitSpec("P", "P", UnitKind.COUNT),  # 算力规模超过1.5万P: computing power in PFLOPS
     UnitSpec("成", "%", UnitKind.RATIO, chinese_only=True, scale=10.0),
     UnitSpec("岁", "岁", UnitKind.AGE),
@@ -96,6 +104,12 @@ WORD_CONTINUATIONS: tuple[str, ...] = (
     "条件", "家庭", "家长", "项目", "座谈", "件事", "部门", "部分", "门槛", "层面", "层次", "首都",
     "首次", "首批", "头部", "块钱", "支持", "支撑", "笔者", "本届", "本地", "列车", "门户", "度过",
     "人社", "人大", "人才", "人民", "人口", "人工", "名义", "台风", "场馆", "场所", "部署", "户籍",
+    "班子", "班级", "班组", "班长", "班车", "班主任", "班会", "起步", "起来", "起点", "起飞", "起降", "起诉",
+    "起草", "起航", "起始", "起价", "起征", "根本", "根据", "根源", "根基", "片区", "片面", "片刻", "片段",
+    "口岸", "口径", "口号", "口罩", "口味", "口碑", "口腔", "之家", "眼睛", "眼前", "眼下", "眼光", "眼界",
+    "类型", "类似", "类别", "单位", "单元", "单日", "单月", "单价", "单体", "单独", "单项", "单笔", "单次",
+    "单车", "单向", "单品", "单身", "单一", "单个", "班列", "把握", "对于", "对外", "对接", "对象", "对比",
+    "对手", "对话", "对策", "对应", "对口", "对标", "对照", "对冲", "对称", "对待", "对岸", "对面",
 )
 
 
