@@ -37,19 +37,25 @@ def daily_epaper(
 
     Every 版面 is probed until a 404; 广告 pages and 本版责编 credit entries are skipped; article
     pages are fetched, parsed, cleaned and extracted in batches, one warehouse transaction per batch.
-    Open failures of earlier runs are retried with this run's pages.
+    Open failures of earlier runs (版面 pages and articles, of any day) are retried with this run's
+    pages.
     """
     logger = get_run_logger()
     day = dt.date.fromisoformat(date) if date else today_in_beijing()
     settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
     params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}
-    retries = retry_refs(Path(settings.db_path), [PageKind.EPAPER_ARTICLE]) if retry_failed else []
+    retries = (
+        retry_refs(Path(settings.db_path), [PageKind.EPAPER_LAYOUT, PageKind.EPAPER_ARTICLE])
+        if retry_failed
+        else []
+    )
+    retry_layouts = [r for r in retries if r.kind is PageKind.EPAPER_LAYOUT]
     hosts = [base_url, *(r.url for r in retries)]
     with crawl_session("daily_epaper", settings, params, extra_hosts=hosts) as (crawl, summary):
-        layouts, layout_batch = discover_layouts(crawl, epaper_layout_refs(day, base_url))
+        layouts, layout_batch = discover_layouts(crawl, epaper_layout_refs(day, base_url), retry_layouts)
         refs = article_refs(layouts, day)
         discovered = {r.url for r in refs}
-        refs += [r for r in retries if r.url not in discovered]
+        refs += [r for r in retries if r.kind is PageKind.EPAPER_ARTICLE and r.url not in discovered]
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
         summary.record(layout_batch, load_batch(crawl, layout_batch))
         for refs_batch in batches(refs, batch_size):

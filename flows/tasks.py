@@ -55,6 +55,7 @@ class BatchResult:
     articles: list[ProcessedArticle] = field(default_factory=list)
     fetches: list[tuple[FetchResult, PageKind | None]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    succeeded_urls: list[str] = field(default_factory=list)  # pages that fetched and parsed, no article
 
 
 def batches(items: Sequence[PageRef], size: int = BATCH_SIZE) -> list[list[PageRef]]:
@@ -86,31 +87,42 @@ def _fetch(crawl: Crawl, urls: Sequence[str]) -> list[FetchResult]:
 
 
 @task(name="discover-epaper-pages", cache_policy=NO_CACHE)
-def discover_layouts(crawl: Crawl, layout_refs: Sequence[PageRef]) -> tuple[list[LayoutPage], BatchResult]:
-    """Fetch 版面 01, 02, … one by one until the first 404, and parse each."""
+def discover_layouts(
+    crawl: Crawl, probe_refs: Sequence[PageRef], retry: Sequence[PageRef] = ()
+) -> tuple[list[LayoutPage], BatchResult]:
+    """Fetch 版面 01, 02, … one by one until the first 404, then the 版面 pages that failed in
+    earlier runs, and parse each."""
     logger = get_run_logger()
     layouts: list[LayoutPage] = []
     out = BatchResult()
-    consecutive_failures = 0
-    for ref in layout_refs:
+
+    def visit(ref: PageRef) -> FetchResult:
         (fetch,) = _fetch(crawl, [ref.url])
         out.fetches.append((fetch, ref.kind))
         if fetch.status is FetchStatus.NOT_FOUND and ref.page_no and ref.page_no > 1:
-            break  # the day has no more pages
+            return fetch  # the end of a day's pages, not a failure
         parsed = pipeline.parse_layout_page(ref, fetch)
         if isinstance(parsed, Failure):
             out.failures.append(parsed)
             logger.warning("版面 %s failed: %s: %s", ref.url, parsed.stage, parsed.reason)
-            consecutive_failures += 1
-            if (
-                fetch.status is FetchStatus.NOT_FOUND
-                or consecutive_failures >= MAX_CONSECUTIVE_LAYOUT_FAILURES
-            ):
-                break
-            continue
-        consecutive_failures = 0
-        layouts.append(parsed)
-        logger.info("版面 %s %s: %d entries", parsed.page_no, parsed.page_name, len(parsed.entries))
+        else:
+            out.succeeded_urls.append(ref.url)
+            layouts.append(parsed)
+            logger.info("版面 %s %s: %d entries", parsed.page_no, parsed.page_name, len(parsed.entries))
+        return fetch
+
+    consecutive_failures = 0
+    for ref in probe_refs:
+        fetch = visit(ref)
+        if fetch.status is FetchStatus.NOT_FOUND:
+            break
+        consecutive_failures = 0 if out.succeeded_urls[-1:] == [ref.url] else consecutive_failures + 1
+        if consecutive_failures >= MAX_CONSECUTIVE_LAYOUT_FAILURES:
+            break
+    probed = {fetch.url for fetch, _ in out.fetches}
+    for ref in retry:
+        if ref.url not in probed:
+            visit(ref)
     return layouts, out
 
 
@@ -151,6 +163,7 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         articles=batch.articles,
         fetches=batch.fetches,
         failures=batch.failures,
+        succeeded_urls=batch.succeeded_urls,
         extractor_version=EXTRACTOR_VERSION,
     )
     get_run_logger().info(
@@ -167,7 +180,8 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
 def retry_refs(db_path: Path, kinds: Sequence[PageKind]) -> list[PageRef]:
     """Open failures from earlier runs, to be retried with this run's pages. Their hosts were named
     explicitly by the run that first tried them, so they stay allowed."""
-    return [ref_for_url(f.url) for f in load.open_failures(db_path, kinds=[str(k) for k in kinds])]
+    failures = load.open_failures(db_path, kinds=[str(k) for k in kinds], retryable_only=True)
+    return [ref_for_url(f.url) for f in failures]
 
 
 def today_in_beijing() -> dt.date:

@@ -26,7 +26,7 @@ def article(*paragraphs: str, images: tuple[Image, ...] = (), **fields: object) 
         paragraphs=tuple(Paragraph(p) for p in paragraphs),
         images=images,
     )
-    return Article(**{**{f: getattr(base, f) for f in Article.__slots__}, **fields})  # type: ignore[arg-type]
+    return Article(**{**{f: getattr(base, f) for f in Article.__slots__}, **fields})
 
 
 def texts(a: Article) -> list[str]:
@@ -56,6 +56,11 @@ def test_normalise_text_is_idempotent_and_trimmed(s: str) -> None:
         "（责编：萧潇、张妍）",
         "责任编辑：王斌",
         "原标题：春季学期开学，织密返校疫情防控网",
+        "（原标题：前三季度我国货物贸易进出口总值33.6万亿元）",
+        "【责任编辑：王斌】",
+        "（来源：经济日报）",
+        "来源：人民网－人民日报",
+        "（完）",
         "《人民日报》（2026年09月17日 第 02 版）",
         "《 人民日报 》（ 2019年03月01日 04 版）",
         "上一篇 下一篇 返回目录",
@@ -175,3 +180,48 @@ def test_clean_is_pure_and_idempotent() -> None:
     once = clean_article(raw)
     assert repr(raw) == snapshot
     assert clean_article(once) == once
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（相关报道见第二版）",
+        "（图片报道见第六版）",
+        "（下转第四版）",
+        "（上接第一版）",
+        "(见第3版)",
+        "（相关评论见第五版）",
+    ],
+)
+def test_page_jump_lines_are_dropped(line: str) -> None:
+    assert texts(clean_article(article(BODY[0], line, BODY[1]))) == [normalise_text(b) for b in BODY]
+
+
+def test_page_jumps_at_the_edges_of_a_paragraph_are_cut() -> None:
+    cleaned = clean_article(
+        article(
+            "（上接第一版）各地组织联合收割机投入秋收。", "确保颗粒归仓。（下转第四版）", "详见第二版的报道。"
+        )
+    )
+    assert texts(cleaned) == ["各地组织联合收割机投入秋收。", "确保颗粒归仓。", "详见第二版的报道。"]
+    assert clean_article(cleaned) == cleaned
+
+
+def test_closing_credit_paragraph_moves_to_authors() -> None:
+    cleaned = clean_article(article(*BODY, "（本报记者  李  洋）"))
+    assert texts(cleaned) == [normalise_text(b) for b in BODY]
+    assert cleaned.authors == ("李洋",)
+
+
+@pytest.mark.parametrize(
+    "line", ["本报记者 陈晓航摄", "（影像中国）", "新华社记者 张平 摄", "宝兴居民区供图"]
+)
+def test_photo_credit_left_on_its_own_line_is_dropped(line: str) -> None:
+    cleaned = clean_article(article(BODY[0], line, BODY[1]))
+    assert texts(cleaned) == [normalise_text(b) for b in BODY]
+    assert cleaned.authors == ()  # a photographer is not the author of the text
+
+
+def test_sentence_ending_in_a_credit_like_word_is_kept() -> None:
+    line = "游客在景区拍摄"
+    assert texts(clean_article(article(line))) == [line]

@@ -10,7 +10,7 @@ from etl.discover import (
     epaper_layout_refs,
     epaper_layout_url,
     is_credit_entry,
-    is_peoples_daily_host,
+    source_key,
 )
 from etl.models import LayoutEntry, LayoutPage, PageKind
 
@@ -125,14 +125,35 @@ def test_canonical_url_drops_the_page_suffix() -> None:
 
 
 @pytest.mark.parametrize(
-    ("host", "ok"),
+    ("a", "b"),
     [
-        ("people.com.cn", True),
-        ("js.people.com.cn", True),
-        ("en.people.cn", True),
-        ("evilpeople.cn", False),
-        ("people.com.cn.evil.org", False),
+        # the same e-paper article from the live site and from a mirror on another host and port
+        (
+            "http://paper.people.com.cn/rmrb/pc/content/202509/03/content_30170118.html",
+            "http://127.0.0.1:8765/rmrb/pc/content/202509/03/content_30170118.html",
+        ),
+        # one portal story published in two channels, and its second page
+        (
+            "http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html",
+            "http://www.people.com.cn/n1/2024/0424/c1001-40223222-2.html",
+        ),
+        (
+            "http://paper.people.com.cn/rmrb/html/2022-07/22/nw.D110000renmrb_20220722_6-02.htm",
+            "https://mirror.example/rmrb/html/2022-07/22/nw.D110000renmrb_20220722_6-02.htm",
+        ),
     ],
 )
-def test_peoples_daily_hosts(host: str, ok: bool) -> None:
-    assert is_peoples_daily_host(host) is ok
+def test_one_article_one_source_key(a: str, b: str) -> None:
+    assert source_key(a) == source_key(b)
+
+
+def test_different_articles_have_different_keys() -> None:
+    keys = {
+        source_key("http://paper.people.com.cn/rmrb/pc/content/202509/03/content_30170118.html"),
+        source_key("http://paper.people.com.cn/rmrb/pc/content/202509/03/content_30170119.html"),
+        source_key("http://paper.people.com.cn/rmrb/html/2022-07/22/nw.D110000renmrb_20220722_6-02.htm"),
+        source_key("http://paper.people.com.cn/rmrb/html/2022-07/22/nw.D110000renmrb_20220722_7-02.htm"),
+        source_key("http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html"),
+        source_key("http://example.org/some/page.html"),
+    }
+    assert len(keys) == 6

@@ -199,16 +199,28 @@ def test_429_retry_after_seconds_is_honoured(server: FaultServer, vtime: Virtual
     assert vtime.sleeps == [3.0]
 
 
-def test_retry_after_is_capped_at_backoff_max(server: FaultServer, vtime: VirtualTime) -> None:
-    faults = [
-        Fault.error(429, retry_after="3600"),
-        Fault.error(503, retry_after="Fri, 31 Dec 2100 23:59:59 GMT"),
-    ]
-    server.route("/busy.html", FaultSpec(body=PAGE, faults=faults))
+def test_a_long_retry_after_is_waited_in_full(server: FaultServer, vtime: VirtualTime) -> None:
+    server.route("/busy.html", FaultSpec(body=PAGE, faults=[Fault.error(429, retry_after="120")]))
     with make_fetcher(vtime) as fetcher:
         result = fetcher.fetch(server.url("/busy.html"))
-    assert result.status is FetchStatus.OK and result.attempts == 3
-    assert vtime.sleeps == [4.0, 4.0]
+    assert result.status is FetchStatus.OK and result.attempts == 2
+    assert vtime.sleeps == [120.0]  # more than backoff_max: the server's word wins
+
+
+@pytest.mark.parametrize("retry_after", ["3600", "Fri, 31 Dec 2100 23:59:59 GMT"])
+def test_a_retry_after_past_the_cap_ends_the_attempts(
+    server: FaultServer, vtime: VirtualTime, retry_after: str
+) -> None:
+    server.route("/busy.html", FaultSpec(body=PAGE, faults=[Fault.error(503, retry_after=retry_after)]))
+    server.route("/next.html", FaultSpec(body=PAGE))
+    with make_fetcher(vtime) as fetcher:
+        result = fetcher.fetch(server.url("/busy.html"))
+        following = fetcher.fetch(server.url("/next.html"))
+    assert result.status is FetchStatus.FAILED and result.attempts == 1
+    assert result.error is not None and "retry after" in result.error and "300 s" in result.error
+    assert server.count("/busy.html") == 1
+    # The host is still left alone for as long as we are willing to wait.
+    assert following.status is FetchStatus.OK and vtime.sleeps == [300.0]
 
 
 def test_read_timeout_is_retried_then_reported(server: FaultServer, vtime: VirtualTime) -> None:

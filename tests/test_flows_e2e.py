@@ -167,3 +167,16 @@ def test_an_old_scheme_day(tmp_path: Path) -> None:
     failed = sorted(u.rsplit("_", 1)[-1] for u, _, _ in summary.failures)
     assert failed == ["1-04.htm", "2-04.htm", "5-04.htm"]  # 4-04 is the 本版责编 credit line: skipped
     assert _q(db, "SELECT count(*) FROM indicators")[0][0] > 0  # type: ignore[operator]
+
+
+def test_a_mirror_on_another_port_adds_no_duplicates(tmp_path: Path, site_url: str) -> None:
+    from etl.demo import serve_directory
+
+    db = tmp_path / "w.duckdb"
+    _crawl(db, site_url)
+    before = _snapshot(db)
+    with serve_directory(Path(__file__).parent / "fixtures" / "site") as other:
+        assert other != site_url
+        epaper, portal = _crawl(db, other)
+    assert epaper.counts.articles_unchanged == 5 and portal.counts.articles_unchanged == 2  # type: ignore[attr-defined]
+    assert _snapshot(db) == before

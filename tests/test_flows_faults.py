@@ -166,3 +166,26 @@ def test_day_through_faults_then_recovery(
     assert {reason for _, _, reason in ingest2.failures} == {"HTTP 404"}  # gone for good
     assert _q(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(7, 7)]
     assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(4,)]
+
+
+def test_a_failed_page_of_another_day_is_retried(
+    tmp_path: Path, servers: tuple[FaultServer, FaultServer], fast_retries: None
+) -> None:
+    site, _ = servers
+    db = tmp_path / "w.duckdb"
+    node_02 = "/rmrb/pc/layout/202509/03/node_02.html"
+    site.route(node_02, FaultSpec(body=_file(node_02), persistent_fault=Fault.error(500)))
+    first = daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0)
+    assert [(u.rsplit("/", 1)[-1], s) for u, s, _ in first.failures] == [("node_02.html", "fetch")]
+    assert first.counts.articles_loaded == 3  # 版面 01; 版面 03 is all ads; 版面 02's are unknown
+
+    site.clear_faults()
+    # The next scheduled run is for another day (here one without an issue); it still retries
+    # yesterday's failed 版面 and loads the articles behind it.
+    nxt = daily_epaper(date="2025-09-04", db=str(db), base_url=site.base_url, delay=0)
+    assert nxt.counts.articles_loaded == 2
+    assert [u.rsplit("/", 3)[-3:] for u, _, _ in nxt.failures] == [["202509", "04", "node_01.html"]]
+    assert _q(db, "SELECT count(*) FROM articles") == [(5,)]
+    assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL AND url LIKE '%node_02%'") == [
+        (0,)
+    ]

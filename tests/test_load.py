@@ -264,3 +264,45 @@ def test_connect_waits_then_reports_a_busy_warehouse(tmp_path: Path) -> None:
         holder.communicate("\n", timeout=30)
     with load.connect(db, wait_seconds=0.5) as con:
         assert con.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_the_same_article_from_another_host_is_one_row(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    live = "http://paper.people.com.cn/rmrb/pc/content/202509/03/content_30170118.html"
+    mirror = "http://127.0.0.1:8765/rmrb/pc/content/202509/03/content_30170118.html"
+    _load(db, failures=[Failure(mirror, "fetch", "HTTP 503", 503, 4, PageKind.EPAPER_ARTICLE)])
+    _load(db, articles=[_article(live)])
+    again = _load(db, articles=[_article(mirror)])
+    assert again.articles_unchanged == 1
+    assert _rows(db, "SELECT url FROM articles") == [(live,)]
+    # The failure on the mirror is resolved by the same article loading from the live site.
+    assert load.open_failures(db) == []
+    changed = _load(db, articles=[_article(mirror, title="改")])
+    assert changed.articles_loaded == 1
+    assert _rows(db, "SELECT url, title FROM articles") == [(mirror, "改")]
+
+
+def test_pages_that_parse_resolve_their_failures(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    layout = "http://x/rmrb/pc/layout/202509/03/node_02.html"
+    _load(db, failures=[Failure(layout, "fetch", "HTTP 500", 500, 4, PageKind.EPAPER_LAYOUT)])
+    assert [f.url for f in load.open_failures(db)] == [layout]
+    _load(db, succeeded_urls=[layout])
+    assert load.open_failures(db) == []
+
+
+@pytest.mark.parametrize(
+    ("http_status", "runs_retried"),
+    [(404, load.MAX_RUNS_WHEN_GONE), (410, load.MAX_RUNS_WHEN_GONE), (503, load.MAX_RUNS_PER_FAILURE)],
+)
+def test_failures_stop_being_retried_after_a_while(
+    tmp_path: Path, http_status: int, runs_retried: int
+) -> None:
+    db = tmp_path / "w.duckdb"
+    fail = Failure("http://x/1.html", "fetch", f"HTTP {http_status}", http_status, 1, PageKind.PORTAL_ARTICLE)
+    retryable_runs = 0
+    for _ in range(runs_retried + 2):
+        _load(db, failures=[fail])
+        retryable_runs += bool(load.open_failures(db, retryable_only=True))
+    assert retryable_runs == runs_retried - 1  # the first failure plus the retries make the limit
+    assert [f.url for f in load.open_failures(db)] == ["http://x/1.html"]  # still listed

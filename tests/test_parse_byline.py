@@ -36,6 +36,8 @@ def test_byline_paragraphs(text: str, names: tuple[str, ...]) -> None:
         "江苏多地日前发布通知，部署春季学期开学师生返校和疫情防控工作。",
         "记者了解到，今年以来新开通国际集装箱航线42条。",
         "本报记者" + "很长的一段正文" * 10,
+        "人民网记者 刘颖颖摄",  # a photo credit on its own line under a caption
+        "（新华社记者 张平 摄）",
     ],
 )
 def test_not_byline_paragraphs(text: str) -> None:

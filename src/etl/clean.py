@@ -2,8 +2,8 @@
 
 Pure and idempotent: clean_article(clean_article(a)) == clean_article(a). The parsers already
 remove boilerplate *nodes*; this stage removes boilerplate *lines* that live inside ordinary
-paragraphs on some pages (share prompts, 责编 lines, issue references, navigation words, footers,
-player labels), moves byline paragraphs into `authors`, and keeps each photo caption once.
+paragraphs on some pages (share prompts, 责编 lines, issue references, page jumps, navigation words,
+footers, player labels), moves byline paragraphs into `authors`, and keeps each photo caption once.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ _BOILERPLATE: tuple[tuple[re.Pattern[str], int], ...] = tuple(
         (r"^分享让更多人看到", 40),
         (r"^(?:分享到|扫一扫|扫码(?:关注|下载))", 40),
         (r"^(?:Play Video|Video Player is loading|播放视频|视频加载中)", 80),
-        (r"^[（(]?\s*(?:本版)?(?:责编|责任编辑|编辑|校对|审核)\s*[：:]", 80),
-        (r"^原标题\s*[：:]", 200),
+        (r"^[（(【]?\s*(?:本版)?(?:责编|责任编辑|编辑|校对|审核)\s*[：:]", 80),
+        (r"^[（(【]?\s*原标题\s*[：:]", 200),
+        (r"^[（(【]?\s*(?:本文|文章|稿件)?来源\s*[：:][^。！？]{1,30}$", 40),  # "（来源：经济日报）"
+        (r"^[（(]\s*完\s*[)）]$", 5),  # wire copy's end mark
         (r"^《\s*人\s*民\s*日\s*报\s*》\s*[（(][^）)]*版\s*[)）]$", 60),
         (r"^人民日报\s*[（(]\s*\d{4}", 60),
         (r"^《人民日报》\s*[（(]电子版[)）]的一切内容", 1000),
@@ -46,6 +48,12 @@ _BOILERPLATE: tuple[tuple[re.Pattern[str], int], ...] = tuple(
 
 
 _RX_DOUBLED = re.compile(r"(.{4,}?)\s*\1")
+_STRAY_CREDIT_MAX_CHARS = 40  # "新华社记者 张三 李四 摄（新华社发）" fits; a sentence with 摄 in it does not
+# Print page jumps: "（相关报道见第二版）", "（下转第四版）", "（上接第一版）". They point into the paper,
+# not into this record, so they go whether they stand alone or end/start a paragraph.
+_PAGE_NO = r"第?\s*[一二三四五六七八九十零〇\d]{1,3}\s*版"
+_JUMP = rf"[（(]\s*(?:[^（()）\s]{{0,10}}?见|下转|上接|紧接|转|接)\s*{_PAGE_NO}\s*[)）]"
+_RX_JUMP_EDGES = re.compile(rf"^\s*{_JUMP}\s*|\s*{_JUMP}\s*$")
 
 
 def clean_article(article: Article) -> Article:
@@ -54,14 +62,14 @@ def clean_article(article: Article) -> Article:
     authors = list(_clean_names(article.authors))
     paragraphs: list[Paragraph] = []
     for paragraph in article.paragraphs:
-        text = normalise_text(paragraph.text)
+        text = _without_page_jumps(normalise_text(paragraph.text))
         if not text or not has_word_characters(text) or is_boilerplate(text):
             continue
         if is_byline_paragraph(text):
             authors.extend(names_in(text))  # the byline is metadata, not body text
             continue
-        if _squash(text) in captions:
-            continue  # a caption printed again as a paragraph
+        if _squash(text) in captions or _is_stray_credit(text):
+            continue  # a caption printed again as a paragraph, or a photo credit left on its own
         if paragraphs and paragraphs[-1].text == text:
             continue
         paragraphs.append(Paragraph(text, is_subhead=paragraph.is_subhead))
@@ -82,6 +90,16 @@ def clean_article(article: Article) -> Article:
 
 def is_boilerplate(text: str) -> bool:
     return any(len(text) <= cap and pattern.search(text) for pattern, cap in _BOILERPLATE)
+
+
+def _is_stray_credit(text: str) -> bool:
+    """A short line that is only a photo credit ("本报记者 张三摄", "（影像中国）"): never body copy."""
+    caption, credit = split_credit(text)
+    return caption is None and credit is not None and len(text) <= _STRAY_CREDIT_MAX_CHARS
+
+
+def _without_page_jumps(text: str) -> str:
+    return _RX_JUMP_EDGES.sub("", text).strip()
 
 
 def _optional(value: str | None, title: str) -> str | None:

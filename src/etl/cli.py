@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from etl.discover import DEFAULT_EPAPER_BASE
+
 if TYPE_CHECKING:
     from flows.common import RunSummary
 
@@ -97,7 +99,7 @@ def _run_flow(call: object) -> None:
 @db_option
 @click.option(
     "--base-url",
-    default="http://paper.people.com.cn",
+    default=DEFAULT_EPAPER_BASE,
     show_default=True,
     help="Scheme and host of the e-paper, for mirrors and saved copies.",
 )

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from etl.discover import PEOPLES_DAILY_HOSTS, host_of
 from etl.fetch import FetchConfig
+from etl.fetch.politeness import host_of
 
 DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
 
@@ -77,7 +77,7 @@ class Settings:
     def fetch_config(self, extra_urls_or_hosts: Sequence[str] = ()) -> FetchConfig:
         """People's Daily hosts, plus hosts named explicitly for this run (a --base-url mirror, an
         ingest URL): nothing else is ever fetched, redirects included."""
-        hosts = list(PEOPLES_DAILY_HOSTS)
+        hosts = list(FetchConfig().allowed_hosts)
         for item in extra_urls_or_hosts:
             host = host_of(item) if "://" in item else item.lower()
             if host and host not in hosts:

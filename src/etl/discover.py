@@ -29,9 +29,11 @@ _EPAPER_NEW_LAYOUT = re.compile(r"/rmrb(?:hwb)?/(?:pc|pad)/layout/(\d{6})/(\d{2}
 _EPAPER_NEW_CONTENT = re.compile(r"/rmrb(?:hwb)?/(?:pc|pad)/content/(\d{6})/(\d{2})/content_\d+\.html$")
 _EPAPER_OLD_LAYOUT = re.compile(r"/rmrb/html/(\d{4})-(\d{2})/(\d{2})/nbs\.D110000renmrb_(\d{2})\.htm$")
 _EPAPER_OLD_CONTENT = re.compile(r"/rmrb/html/\d{4}-\d{2}/\d{2}/nw\.D110000renmrb_(\d{8})_\d+-(\d{2})\.htm$")
+_EPAPER_NEW_CONTENT_ID = re.compile(r"/(rmrb(?:hwb)?)/(?:pc|pad)/content/\d{6}/\d{2}/content_(\d+)\.html$")
+_EPAPER_OLD_CONTENT_ID = re.compile(r"/nw\.D110000renmrb_(\d{8}_\d+-\d{2})\.htm$")
+_PORTAL_CONTENT_ID = re.compile(r"/n[123]?/\d{4}/\d{4}/c\d+-(\d+)(?:-\d+)?\.html$")
 _PORTAL_ARTICLE = re.compile(r"/n[123]?/(\d{4})/(\d{2})(\d{2})/c\d+-\d+(?:-\d+)?\.html$")
 
-PEOPLES_DAILY_HOSTS = ("people.com.cn", "people.cn")
 
 
 def epaper_layout_url(day: dt.date, page_no: int, base_url: str = DEFAULT_EPAPER_BASE) -> str:
@@ -126,9 +128,15 @@ def canonical_article_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def is_peoples_daily_host(host: str) -> bool:
-    return any(host == h or host.endswith("." + h) for h in PEOPLES_DAILY_HOSTS)
+def source_key(url: str) -> str:
+    """What identifies an article whatever host or port served it: the e-paper's date and content id,
+    the portal's content id (one story is often published in several channels under one id), else the
+    URL itself. A mirror, a saved copy and the live site therefore load as one article."""
+    path = urlsplit(url).path
+    if m := _EPAPER_NEW_CONTENT_ID.search(path):
+        return f"epaper:{m.group(1)}:{m.group(2)}"
+    if m := _EPAPER_OLD_CONTENT_ID.search(path):
+        return f"epaper-old:{m.group(1)}"
+    if m := _PORTAL_CONTENT_ID.search(path):
+        return f"portal:{m.group(1)}"
+    return canonical_article_url(url)

@@ -23,10 +23,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
 
+from etl.discover import source_key
 from etl.models import Failure, FetchResult, FetchStatus, Indicator, PageKind, ProcessedArticle, Validators
 
 log = logging.getLogger("etl.load")
@@ -192,7 +194,8 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def article_id_for(url: str) -> str:
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    """Stable across hosts and ports: the same article from a mirror or the live site is one row."""
+    return hashlib.sha256(source_key(url).encode("utf-8")).hexdigest()[:16]
 
 
 def indicator_id_for(article_id: str, ind: Indicator) -> str:
@@ -218,7 +221,8 @@ def content_hash(item: ProcessedArticle, extractor_version: str) -> str:
         "page_name": a.page_name,
         "template": a.template,
         "paragraphs": [[p.text, p.is_subhead] for p in a.paragraphs],
-        "images": [[i.position, i.src, i.caption, i.credit] for i in a.images],
+        # The same photo reached through a mirror has another host: only its path is content.
+        "images": [[i.position, urlsplit(i.src).path, i.caption, i.credit] for i in a.images],
         "extractor_version": extractor_version,
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -339,16 +343,20 @@ def load_batch(
     articles: Sequence[ProcessedArticle] = (),
     fetches: Sequence[tuple[FetchResult, PageKind | None]] = (),
     failures: Sequence[Failure] = (),
+    succeeded_urls: Sequence[str] = (),
     extractor_version: str,
     wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> LoadCounts:
     """Write one batch in one transaction: articles (with images and indicators), page outcomes, and
-    failures. Articles whose content hash is already stored are left untouched."""
+    failures. Articles whose content hash is already stored are left untouched. Open failures are
+    resolved for the articles loaded and for `succeeded_urls` (other pages that fetched and parsed,
+    such as 版面 pages)."""
     now = _now()
-    items = _last_by(articles, lambda it: it.article.url)
+    items = _last_by(articles, lambda it: article_id_for(it.article.url))
     article_rows, image_rows, indicator_rows = _article_rows(items, run_id, extractor_version, now)
     page_rows = _last_by((_page_row(f, k, run_id, now) for f, k in fetches), lambda r: r["url"])
     loaded_urls = {r["url"] for r in article_rows}
+    resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
     failure_rows = _last_by(
         (
             {
@@ -363,9 +371,10 @@ def load_batch(
                 "last_failed_at": now,
                 "resolved_at": None,
                 "run_id": run_id,
+                "source_key": source_key(f.url),
             }
             for f in failures
-            if f.url not in loaded_urls
+            if source_key(f.url) not in resolved_keys
         ),
         lambda r: r["url"],
     )
@@ -402,11 +411,11 @@ def load_batch(
             con.register("stage_failures", _staging(con, "failures", failure_rows))
             con.execute(_UPSERT_FAILURES)
             counts.failures_recorded = len(failure_rows)
-        if loaded_urls:
-            con.register("stage_loaded", pa.table({"url": sorted(loaded_urls)}))
+        if resolved_keys:
+            con.register("stage_resolved", pa.table({"source_key": sorted(resolved_keys)}))
             con.execute(
                 "UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL "
-                "AND url IN (SELECT url FROM stage_loaded)",
+                "AND source_key IN (SELECT source_key FROM stage_resolved)",
                 [now],
             )
     counts.loaded_urls = sorted(loaded_urls)
@@ -421,16 +430,15 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] =
 def _changed_articles(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not rows:
         return []
-    con.register(
-        "stage_hashes", pa.table({"url": [r["url"] for r in rows], "h": [r["content_hash"] for r in rows]})
-    )
+    hashes = pa.table({"id": [r["article_id"] for r in rows], "h": [r["content_hash"] for r in rows]})
+    con.register("stage_hashes", hashes)
     same = {
-        url
-        for (url,) in con.execute(
-            "SELECT s.url FROM stage_hashes s JOIN articles a ON a.url = s.url AND a.content_hash = s.h"
+        article_id
+        for (article_id,) in con.execute(
+            "SELECT s.id FROM stage_hashes s JOIN articles a ON a.article_id = s.id AND a.content_hash = s.h"
         ).fetchall()
     }
-    return [r for r in rows if r["url"] not in same]
+    return [r for r in rows if r["article_id"] not in same]
 
 
 # A page that answered 304 or failed keeps the body we already have (sha256, fetched_at): only the
@@ -469,7 +477,8 @@ ON CONFLICT (url) DO UPDATE SET
                            ELSE EXCLUDED.first_failed_at END,
     last_failed_at = EXCLUDED.last_failed_at,
     resolved_at = NULL,
-    run_id = EXCLUDED.run_id
+    run_id = EXCLUDED.run_id,
+    source_key = EXCLUDED.source_key
 """
 
 
@@ -523,6 +532,14 @@ def validators_for(db_path: Path | str, urls: Sequence[str]) -> dict[str, Valida
     return {url: Validators(etag=etag, last_modified=lm, sha256=sha) for url, etag, lm, sha in rows}
 
 
+# A page that answered 404/410 may still appear (an issue published late), so the next runs try it
+# again, but only this many times in all; then it waits in `etl failures` for a person.
+MAX_RUNS_WHEN_GONE = 3
+# Any other failure is retried by the runs that follow, up to this many times in all.
+MAX_RUNS_PER_FAILURE = 10
+GONE_STATUSES = (404, 410)
+
+
 @dataclass(frozen=True, slots=True)
 class OpenFailure:
     url: str
@@ -534,8 +551,17 @@ class OpenFailure:
     failure_count: int
     last_failed_at: dt.datetime
 
+    @property
+    def retryable(self) -> bool:
+        limit = MAX_RUNS_WHEN_GONE if self.http_status in GONE_STATUSES else MAX_RUNS_PER_FAILURE
+        return self.failure_count < limit
 
-def open_failures(db_path: Path | str, *, kinds: Sequence[str] | None = None) -> list[OpenFailure]:
+
+def open_failures(
+    db_path: Path | str, *, kinds: Sequence[str] | None = None, retryable_only: bool = False
+) -> list[OpenFailure]:
+    """Failures not resolved yet, oldest first. With `retryable_only`, those a run should try again
+    by itself: gone pages (404/410) a few times only, everything else up to a limit."""
     path = Path(db_path)
     if not path.exists():
         return []
@@ -549,13 +575,6 @@ def open_failures(db_path: Path | str, *, kinds: Sequence[str] | None = None) ->
     found = [OpenFailure(*row) for row in rows]
     if kinds is not None:
         found = [f for f in found if f.kind in kinds]
+    if retryable_only:
+        found = [f for f in found if f.retryable]
     return found
-
-
-def stored_urls(db_path: Path | str, urls: Sequence[str]) -> set[str]:
-    """Which of these article URLs are already in the warehouse."""
-    if not urls:
-        return set()
-    with connect(db_path) as con:
-        con.register("wanted", pa.table({"url": list(urls)}))
-        return {u for (u,) in con.execute("SELECT url FROM articles JOIN wanted USING (url)").fetchall()}

@@ -23,9 +23,6 @@ from etl.models import (
     ProcessedArticle,
 )
 
-# Pages that answered but carry no article for us (a 404 on a probe is how a day's pages end).
-_FINAL_STATUSES = {FetchStatus.NOT_FOUND, FetchStatus.DISALLOWED, FetchStatus.FAILED}
-
 
 def fetch_failure(ref: PageRef, fetch: FetchResult) -> Failure | None:
     """The failure a fetch result stands for, or None when it delivered a body."""
@@ -117,7 +114,3 @@ def _with_ref_metadata(article: Article, ref: PageRef) -> Article:
     if not article.title and ref.title_hint:
         changes["title"] = ref.title_hint
     return replace(article, **changes)  # type: ignore[arg-type]
-
-
-def is_final(fetch: FetchResult) -> bool:
-    return fetch.status in _FINAL_STATUSES

@@ -8,7 +8,7 @@ CREATE TABLE runs (
     params              VARCHAR,                   -- JSON of the flow parameters
     started_at          TIMESTAMP NOT NULL,
     finished_at         TIMESTAMP,                 -- NULL while running or when the run was killed
-    status              VARCHAR NOT NULL,          -- running | ok | partial | failed
+    status              VARCHAR NOT NULL,          -- running | ok | partial | failed | aborted (killed)
     pages_fetched       INTEGER DEFAULT 0,
     pages_not_modified  INTEGER DEFAULT 0,
     articles_loaded     INTEGER DEFAULT 0,         -- new or changed articles written

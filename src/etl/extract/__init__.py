@@ -13,11 +13,17 @@ from etl.extract.regions import dominant_region
 from etl.extract.table import format_table
 from etl.models import Article, Indicator
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 
-def extract_indicators(text: str, published: dt.date | None, *, region_hint: str | None = None,
-                       source: str = "body", image_position: int | None = None) -> list[Indicator]:
+def extract_indicators(
+    text: str,
+    published: dt.date | None,
+    *,
+    region_hint: str | None = None,
+    source: str = "body",
+    image_position: int | None = None,
+) -> list[Indicator]:
     """Every indicator in `text`; offsets index into `text` (text[char_start:char_end] == raw)."""
     return extract(text, published, region_hint=region_hint, source=source, image_position=image_position)
 
@@ -30,8 +36,15 @@ def extract_article(article: Article) -> list[Indicator]:
     indicators = extract_indicators(body, published, region_hint=hint, source="body")
     for image in article.images:
         if image.caption:
-            indicators.extend(extract_indicators(image.caption, published, region_hint=hint, source="caption",
-                                                 image_position=image.position))
+            indicators.extend(
+                extract_indicators(
+                    image.caption,
+                    published,
+                    region_hint=hint,
+                    source="caption",
+                    image_position=image.position,
+                )
+            )
     return indicators
 
 

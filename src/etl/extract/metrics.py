@@ -21,16 +21,18 @@ from etl.extract.regions import REGION_PREFIX_PATTERN
 _LINK_TAIL = re.compile(
     r"(?:分别(?:为|是|达到|达)?|达到了?|达|为|是|有|在|共计|合计|总计|已达到?|达至|升至|降至|增至|"
     r"提高到|提高至|提升到|提升至|上升到|上升至|下降到|下降至|降到|缩短至|缩短到|压缩到|压缩至|稳定在|"
-    r"保持在|超过了?|超出|突破|超|逾|约为|约|大约|将近|接近|近|不到|不足|高达|多达|首次|已|已经|了|的|"
-    r"共|仅仅|仅|累计达)$"
+    r"保持在|超过了?|超出|突破|超|逾|约为|(?<![签节制条公预相邀履合违解特婚誓践集])约|大约|将近|接近|近|不到|不足|高达|多达|首次|已|已经|了|的|"
+    r"共|仅仅|仅|累计达|(?:能|可)(?:达到|达|到)|优于|(?<!截)至|(?<![预汇通申快日周年月海电情举上公])报)$"
 )
 # Duration figures introduced by 用 ("仅用172天") measure the time something took
 # 投用 / 使用 / 应用 end in 用 too, so a bare 用 needs an adverb (仅用, 只用, 共用)
 _TOOK_TAIL = re.compile(r"(?:(?:仅仅|仅|只|共|总共|前后|先后)(?:用时|用了|用)|用时|用了|历时|耗时)$")
 # 提前一个月完成: the duration is an offset; the metric is the offset verb and what was done
 _OFFSET_TAIL = re.compile(r"(?:提前|提早|推迟|延迟|延后)$")
-_GROWTH_VERB = (r"(?:名义|实际)?(?:增长|下降|增加|减少|扩大|缩小|提升|提高|回落|加快|放缓|上升|多增|少增|"
-                r"上调|下调|回升|增幅|降幅|上涨|下跌|下滑|攀升)")
+_GROWTH_VERB = (
+    r"(?:名义|实际)?(?:增长|下降|增加|减少|扩大|缩小|提升|提高|回落|加快|放缓|上升|多增|少增|"
+    r"上调|下调|回升|增幅|降幅|上涨|下跌|下滑|攀升)"
+)
 _GROWTH_TAIL = re.compile(rf"(?P<verb>{_GROWTH_VERB})$")
 _COMPARISON = re.compile(r"(?:(?<!占)比(?![重例])|较|与|高于|低于|快于|慢于)[^，,。；;]{0,12}$|同比|环比")
 # 比全国高 / 高于全国: a gap to a comparison base; the figure belongs to the subject before it
@@ -41,13 +43,13 @@ _TRAILING_ADVERB = re.compile(
     r"(?:总体|普遍|整体|稳步|持续|大幅|明显|较快|继续|始终|一直|依然|仍然|仍|(?<![人日户平亩])均|(?<!首)都|累计|"
     r"就|(?<!人)才|却|也|还|可|将)$"
 )
-# Institutions named with their place (成都地铁, 全省法院, 全国边检机关) keep it: the place is part of the name
+# Institutions named with their place (成都地铁, 全省法院, 全国边检机关) keep it: it is part of the name
 INSTITUTIONS = "地铁|铁路|法院|检察|边检|海关|机场|公安|税务|公交|高铁|各级"
 _LEADING_NOISE = re.compile(
     r"^(?:其中|此外|同时|另外|另|数据显示|据统计|统计显示|初步核算|这里|这座|这家|这些|这个|这一|"
-    r"该(?:[市省县区镇村乡站港厂园馆所院校]|公司|企业|项目|机场|平台|基地)|该|这|"
-    rf"目前|如今|当前|(?:全市|全省|全区)(?!{INSTITUTIONS})|全港|本市|某市|现有|假期|节日期间|(?:全国)?各地|"
-    r"已经|已|还|也|都|均|仍|又|让|使|把|成为|相当于|仅|"
+    r"该[市省县区镇村乡站港厂园馆所院校]|该|这|(?:月|年|季)[末底初]|"
+    rf"目前|如今|当前|(?:全市|全省|全区|全县|全州|全盟|全旗|全镇|全乡|全村)(?!{INSTITUTIONS})|全港|本市|某市|现有|假期|节日期间|(?:全国)?各地|"
+    r"(?:已经|已)(?![\u4e00-\u9fff]{1,3}的)|还|也|都|均|仍|又|让|使|把|成为|相当于|仅|"
     r"各类|各级|各|他们|他|她|我们|共有|拥有|(?:有|共)(?![效关力限序机益利])(?=[^的]{3,}$)|"
     r"(?:全球|全国|世界|国内|中国)?首[个家座批]|扣除[^，,]*?因素|按[^，,]*?计算|"
     r"一(?:家|个|位|名|座|所|批)(?=[^的]{2,})|"
@@ -56,7 +58,9 @@ _LEADING_NOISE = re.compile(
     r"(?:依托|依靠|借助|围绕|利用|结合|立足)[^，,]*?的(?=[^的]{4,}$)|的)"
 )
 # Discourse words that are never a metric, even when nothing is left after removing them
-_DISCOURSE_ONLY = re.compile(r"^(?:其中|此外|同时|另外|另|目前|如今|当前|这里|据统计|数据显示|统计显示|对此|为此)$")
+_DISCOURSE_ONLY = re.compile(
+    r"^(?:其中|此外|同时|另外|另|目前|如今|当前|这里|据统计|数据显示|统计显示|对此|为此)$"
+)
 # 纳入监测的88个乡村旅游点接待游客: the sample a figure was measured over is not part of its name
 _SAMPLE_PREFIX = re.compile(r"^[^，,]*?(?:监测|调查|抽样|统计)的[0-9０-９]+[个家座所项户]")
 # 以来 closes a time frame (春运以来, 今年以来, 自开通以来): what follows is the subject
@@ -72,29 +76,80 @@ _AGENT = re.compile(rf"^[^，,]{{2,}}?(?:共|已经|已)(?=(?:{_AGENT_VERBS})[^�
 # 铁路部门在重点方向加开…: a place or domain adverbial before the verb
 _LOCATIVE = re.compile(r"^[^，,]{0,12}?在[^，,]{1,10}?(?:方向|领域|方面|地区|区域|线路|环节|层面)")
 # 通过…等方式筹集房源, 向…等群体发放补贴: what remains of a means or beneficiary adverbial after 等
-_ADVERBIAL_HEAD = re.compile(r"^(?:方式|渠道|途径|形式|手段|措施|群体|人群|人员|对象|方面|领域|行业)(?=[\u4e00-\u9fff]{3})")
+# Each cut with a character its pattern needs, so phrases without it skip the regex
+_CLAUSE_CUTS = (
+    ("以来", _FRAME_END),
+    ("的", _SAMPLE_PREFIX),
+    ("在", _LOCATIVE),
+    ("已", _AGENT),
+    ("共", _AGENT),
+)
+_ADVERBIAL_HEAD = re.compile(
+    r"^(?:方式|渠道|途径|形式|手段|措施|群体|人群|人员|对象|方面|领域|行业)(?=[\u4e00-\u9fff]{3})"
+)
 # 我国 adds nothing to a national figure; 全国 is kept, it is part of names like 全国城镇调查失业率
 _NATIONAL_PREFIX = re.compile(rf"^(?:我国|全国)(?!{INSTITUTIONS})")
+# Words removed wherever they stand in the phrase, each with the characters its pattern starts with so
+# phrases without them skip the regex
 _INNER_NOISE = (
-    (re.compile(r"自[^，,]{1,8}?以来"), ""),  # 京雄城际铁路自开通以来累计发送旅客
-    (re.compile(r"已(?=累计|经|达|有|完成|实现|超)"), ""),
-    (re.compile(r"共(?=办理|完成|实现|发放|接待|开展|培训|收购|有)"), ""),
-    (re.compile(r"可(?=发电|满足|同时|实现|达到|提供)"), ""),
-    (re.compile(r"约(?=占)"), ""),
-    (re.compile(r"本轮|本次|此次|此轮"), ""),  # 欧洲央行本轮累计降息
-    (re.compile(r"按[^，,]{1,8}?(?:计算|口径|统计)"), ""),  # 按年率计算, 按可比口径
+    ("自", re.compile(r"自[^，,]{1,8}?以来")),  # 京雄城际铁路自开通以来累计发送旅客
+    ("已", re.compile(r"已(?=累计|经|达|有|完成|实现|超|保持|连续)")),
+    ("共", re.compile(r"共(?=办理|完成|实现|发放|接待|开展|培训|收购|有)")),
+    ("可", re.compile(r"可(?=发电|满足|同时|实现|达到|提供)")),
+    ("约", re.compile(r"约(?=占)")),
+    ("本此", re.compile(r"本轮|本次|此次|此轮")),  # 欧洲央行本轮累计降息
+    ("按", re.compile(r"按[^，,]{1,8}?(?:计算|口径|统计)")),  # 按年率计算, 按可比口径
 )
 _INNER_COMPLETE = re.compile(r"(?<=.)(?<!全国)(?:完成|实现)(?=[^，,]*(?:量|额|值|投资|收入)$)")
-_QUOTE_CHARS = "“”‘’\"「」"
+_QUOTE_CHARS = '“”‘’"「」'
 HEAD_NOUNS = re.compile(
     r"(?:量|额|值|率|数|总数|规模|面积|长度|全长|收入|产值|支出|投资|比重|比例|占比|GDP|成交额|人口|"
     r"能力|指数|强度|水平|产量|销量|增速|估值|月租|租金|价格|时间|里程|容量|效率)$"
 )
 VERBS = (
-    "开发", "链接", "连接", "培育", "构建", "服务", "辐射", "接入", "覆盖", "推动", "支持",
-    "建成", "建设", "新建", "开通", "举办", "引进", "引育", "孵化", "打造", "联合", "提供", "涉及", "惠及",
-    "出动", "投入", "发放", "招聘", "吸纳", "带动",
-    "监控", "管理", "培训", "开展", "新增", "布局", "治理", "流转", "收购",
+    "开发",
+    "链接",
+    "连接",
+    "培育",
+    "构建",
+    "服务",
+    "辐射",
+    "接入",
+    "覆盖",
+    "推动",
+    "支持",
+    "建成",
+    "建设",
+    "新建",
+    "开通",
+    "举办",
+    "引进",
+    "引育",
+    "孵化",
+    "打造",
+    "联合",
+    "提供",
+    "涉及",
+    "惠及",
+    "出动",
+    "投入",
+    "发放",
+    "招聘",
+    "吸纳",
+    "带动",
+    "选派",
+    "派出",
+    "组织",
+    "吸引",
+    "监控",
+    "管理",
+    "培训",
+    "开展",
+    "新增",
+    "布局",
+    "治理",
+    "流转",
+    "收购",
 )
 _VERB_ALTERNATION = "|".join(sorted(VERBS, key=len, reverse=True))
 # 布局建设, 累计培育, 同时监控: the governing verb with a verb or adverb right before it
@@ -104,7 +159,7 @@ _NOUN_END = re.compile(
     r"[0-9０-９，,。；;：:！？!?\n（(]|落地|上市|投入|让|共同|参与|正在|正|已|在|是|为|被|将|可|获|得到|"
     r"开展|进行|成为|形成|完成|实现|追发|享受|入驻|参加|提供|带动|受益|通过|发挥|同比|同期|分别|累计|"
     r"达到|超过|突破|增长|下降|集中|亮相|驻足|参展|落户|签约|开工|投用|获批|入选|出席|参观|观看|报名|参赛|参会|"
-    r"到场|签署|发布|落成|投运|运营|营业|接待|运送|发送|集聚|聚集|扎根|"
+    r"到场|签署|发布|落成|投运|运营|营业|接待|运送|发送|集聚|聚集|扎根|下沉|抱团|"
     r"(?<![方导意走倾面转志动取指去航风纵横双单定逆正反外内])向|(?:上|中|里)?(?:应用|使用|运行|部署)|"
     r"(?:近|约|超过|超|逾|突破|达)(?=[0-9０-９一二两三四五六七八九十百千数])|$"
 )
@@ -120,9 +175,19 @@ _COMPLETION_VERB = re.compile(r"^(?:完成|实现)")
 _LEADING_EXAMPLE_VERB = re.compile(
     r"^(?:新引进|新签约|新开工|新增|新建|新开通|累计引进|累计建成|引进|建成|培育|打造|开通|签约|落地|实施|推出)"
 )
-_EXAMPLES = re.compile(r"^[^，,]+?等(?=[\u4e00-\u9fff]{2,})")
-_PER_UNIT_TAIL = re.compile(r"(?:普遍)?(?:达到|达|为|在|是)每[\u4e00-\u9fff]{1,2}$")
-_EXCHANGE_BASE_TAIL = re.compile(r"[0-9０-９]+(?:[.．][0-9]+)?[\u4e00-\u9fff]{1,3}(?:对|兑|兑换)[\u4e00-\u9fff]{1,4}$")
+# 等 closing a list of examples, not the 等 of 高等 / 中等 / 平等 / 一等奖
+_EXAMPLES = re.compile(
+    r"^[^，,]+?(?<![高中初平同相均对上次优特头超一二三])等(?![级奖待])(?=[\u4e00-\u9fff]{2,})"
+)
+_PER_UNIT_TAIL = re.compile(
+    r"(?:普遍)?(?:达到|达|为|在|是|提高到|提高至|提升到|提升至|增加到|增至|上调至|调整为)(?:每[\u4e00-\u9fff]{1,2}){1,2}$"
+)
+# 药品集采已开展10批: a light verb after the subject says only that the counted thing took place
+_LIGHT_VERB_ENDINGS = ("开展", "进行", "实施", "举办", "了")
+_LIGHT_VERB_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{4})(?:已经|已)?(?:开展|进行|实施|举办)了?$")
+_EXCHANGE_BASE_TAIL = re.compile(
+    r"[0-9０-９]+(?:[.．][0-9]+)?[\u4e00-\u9fff]{1,3}(?:对|兑|兑换)[\u4e00-\u9fff]{1,4}$"
+)
 _FROM_TAIL = re.compile(r"(?:由|从)(?:原来|过去|以前)?的?$")
 _CHANGED_TO_TAIL = re.compile(r"(?:增长到|增加到|减少到|降低到|扩大到|缩小到)$")
 _COHORT = re.compile(r"\d{4}(?:届|年度)")
@@ -130,6 +195,7 @@ _PAREN = re.compile(r"[（(][^）)]{1,8}[）)]")
 _DE_NOUN = re.compile(r"(?P<gap>[^，,。；;、的\d]{0,6})的(?P<noun>[^，,。；;、！？\n]+)")
 _SCOPE_TAIL = re.compile(r"(?:全国|全球|全省|全市|我国|国内|国外|境内|世界)$")
 _SHARE = re.compile(r"占(?P<base>[^，,。；;占]*?)(?P<de>的)?(?P<ratio>比重|比例)?$")
+_ACTOR_VERB = re.compile(r"参展|参会|参赛|入驻|落户|签约|参加|参与|报名|入选|获批")
 _FINAL_VERB = re.compile(r"(落地|上市|投产|运行|开业)(?=[，,。；;]|$)")
 _LOCATED_AT = re.compile(r"^位于[^的]{0,12}的")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;、！？\n]")
@@ -189,29 +255,30 @@ def _cut_after_time(text: str) -> str:
 def strip_leading(text: str) -> str:
     """Trim time, place and discourse words from the front, keeping at least a meaningful phrase."""
     text = _cut_after_time(text).lstrip("，,、 　")
-    for pattern, replacement in _INNER_NOISE:
-        text = pattern.sub(replacement, text)
+    for markers, pattern in _INNER_NOISE:
+        if any(ch in text for ch in markers):
+            text = pattern.sub("", text)
     if _DISCOURSE_ONLY.match(text):
         return ""
     while True:
         before = text
         m = _LEADING_NOISE.match(text)
         if m and len(text) - m.end() >= 2:
-            text = text[m.end():]
-        for pattern in (_FRAME_END, _SAMPLE_PREFIX, _LOCATIVE, _AGENT):
-            m = pattern.match(text)
+            text = text[m.end() :]
+        for marker, pattern in _CLAUSE_CUTS:
+            m = pattern.match(text) if marker in text else None
             if m and len(text) - m.end() >= 3:
-                text = text[m.end():]
+                text = text[m.end() :]
         m = _AFTER_EVENT.match(text)  # 通车后日均通行能力
         if m and not text.startswith(("此后", "今后", "随后", "之后")):
-            text = text[m.end():]
+            text = text[m.end() :]
         m = _COMPLETION_VERB.match(text)
         if m and HEAD_NOUNS.search(text) and len(text) > 4:
-            text = text[m.end():]
+            text = text[m.end() :]
         for pattern in (REGION_PREFIX_PATTERN, _NATIONAL_PREFIX):
             m = pattern.match(text)
             if m and m.end() > 0 and len(text) - m.end() >= 3:
-                text = text[m.end():]
+                text = text[m.end() :]
         if text == before:
             return _INNER_COMPLETE.sub("", text)
 
@@ -221,8 +288,9 @@ def drop_examples(text: str) -> str:
     listed = _EXAMPLES.match(text)
     if listed is None:
         return text
-    rest = text[listed.end():]
-    rest = rest[_ADVERBIAL_HEAD.match(rest).end():] if _ADVERBIAL_HEAD.match(rest) else rest
+    rest = text[listed.end() :]
+    adverbial = _ADVERBIAL_HEAD.match(rest)
+    rest = rest[adverbial.end() :] if adverbial else rest
     # 新引进冷链物流、跨境电商等项目: the verb before the examples still governs the noun after them
     verb = _LEADING_EXAMPLE_VERB.match(text)
     return (verb.group() + rest) if verb and not rest.startswith(verb.group()) else rest
@@ -233,7 +301,8 @@ def strip_trailing(text: str) -> tuple[str, bool]:
     took = False
     # 试验速度达到每小时 / 容重普遍在每升: the per-unit word follows a linking verb, the metric is before it
     text = _PER_UNIT_TAIL.sub("", text)
-    text = _EXCHANGE_BASE_TAIL.sub("", text)  # 中间价为1欧元对人民币8.2156元
+    if "对" in text or "兑" in text:
+        text = _EXCHANGE_BASE_TAIL.sub("", text)  # 中间价为1欧元对人民币8.2156元
     text = text.removesuffix("就")
     text = _FROM_TAIL.sub("", text)
     # 人均年收入从2012年的3000元增长到2024年的2.8万元: the dated ends of a change
@@ -242,7 +311,7 @@ def strip_trailing(text: str) -> tuple[str, bool]:
     m = _TOOK_TAIL.search(text)
     if m:
         took = True
-        text = text[:m.start()]
+        text = text[: m.start()]
     while True:
         before = text
         text = _LINK_TAIL.sub("", text)
@@ -255,19 +324,19 @@ def _counted_noun(after: str) -> tuple[str, int]:
     """`个备案大模型落地` -> 备案大模型: the noun right after a count unit, up to a verb or punctuation."""
     cohort = _COHORT.match(after)  # 1222万名2025届高校毕业生
     if cohort:
-        noun, used = _counted_noun(after[cohort.end():])
+        noun, used = _counted_noun(after[cohort.end() :])
         return (cohort.group() + noun, cohort.end() + used) if noun else ("", 0)
     if not after or not ("\u4e00" <= after[0] <= "\u9fff" or after[0] in _QUOTE_CHARS):
         return "", 0
     end = _NOUN_END.search(after)
     assert end is not None  # the pattern matches at the end of the string
-    noun = after[:end.start()]
+    noun = after[: end.start()]
     if "的" in noun:
         head, _, tail = noun.rpartition("的")
         noun = tail if tail and _DE_VERB.search(head) else head
     noun = noun.rstrip("、")
     # 个省（区、市）: a parenthesis right after the noun belongs to it
-    rest = after[end.start():]
+    rest = after[end.start() :]
     paren = _PAREN.match(rest)
     if paren and noun:
         return noun + paren.group(), end.start() + paren.end()
@@ -282,7 +351,7 @@ def _noun_after_de(after: str) -> tuple[str, str, int] | None:
     noun = m.group("noun")
     end = _NOUN_END.search(noun)
     if end is not None and end.start() > 0:
-        noun = noun[:end.start()]
+        noun = noun[: end.start()]
     noun = noun.rpartition("的")[2]
     if len(_strip_quotes(noun)) < 2:
         return None
@@ -310,7 +379,7 @@ def _share(before: str, previous_subject: str) -> tuple[str, str] | None:
     m = _SHARE.search(before)
     if m is None or m.group("base").startswith(("比", "用", "地", "有")):
         return None
-    owner = before[:m.start()]
+    owner = before[: m.start()]
     base = m.group("base")
     if not base:
         owner = owner or previous_subject
@@ -327,6 +396,8 @@ def _share(before: str, previous_subject: str) -> tuple[str, str] | None:
 
 
 _ABSTRACT_SUBJECTS = ("经济", "物价", "全年经济")
+_AVERAGE_WORDS = ("日均", "月均", "年均", "周均", "平均")
+_ACCUMULATED = re.compile(r"累计|共")
 
 
 def _growth(core_text: str) -> tuple[str, str]:
@@ -334,13 +405,15 @@ def _growth(core_text: str) -> tuple[str, str]:
     m = _GROWTH_TAIL.search(core_text)
     if m is None:
         return core_text, ""
-    subject = _COMPARISON.sub("", core_text[:m.start()])
+    subject = _COMPARISON.sub("", core_text[: m.start()])
     subject = _TRAILING_ADVERB.sub("", subject)
     return subject, m.group("verb")
 
 
 def metric_for(ctx: MetricContext) -> MetricResult:
     trimmed, took = strip_trailing(ctx.before)
+    if not ctx.is_duration and trimmed.endswith(_LIGHT_VERB_ENDINGS):
+        trimmed = _LIGHT_VERB_TAIL.sub("", trimmed)  # 实施两年多 keeps its verb; 已开展10批 does not
     trimmed = drop_examples(strip_leading(trimmed))
 
     share = _share(trimmed, ctx.previous_subject)
@@ -375,6 +448,9 @@ def metric_for(ctx: MetricContext) -> MetricResult:
                 tail = ctx.after[used:]
                 final_verb = _FINAL_VERB.match(tail)
                 return MetricResult(verb + noun + (final_verb.group() if final_verb else ""), "", used)
+            short_actor = _ACTOR_VERB.match(ctx.after, used) if len(noun) <= 2 else None
+            if short_actor:  # 1022家企业参展: a bare noun says more with the verb it does
+                return MetricResult(noun + short_actor.group(), "", used)
             return MetricResult(noun, "", used)
 
     rest = _clause_rest(ctx.after)
@@ -393,10 +469,15 @@ def metric_for(ctx: MetricContext) -> MetricResult:
     subject = subject.strip("，,、 ")
     if subject in _ABSTRACT_SUBJECTS and verb:
         subject += verb  # 全年经济增长1.0%: 经济 alone names no quantity
+    if subject in _AVERAGE_WORDS and ctx.previous_subject:
+        # …边检机关累计查验出入境人员1886.8万人次，日均235.9万人次: the average of the same activity
+        subject += _ACCUMULATED.split(ctx.previous_subject)[-1]
+    if subject.startswith("是") and ctx.unit in ("倍", "%") and ctx.previous_subject:
+        return MetricResult(ctx.previous_subject, "", 0)  # …14.8件，是“十三五”末的2.5倍
     streak = subject.endswith("连续") or subject == "连续"
     subject = subject.removesuffix("连续")
     if streak:
-        base = subject or ctx.previous_subject
+        base = strip_trailing(subject)[0] or ctx.previous_subject  # 为连续两个月增长: 为 only links
         return MetricResult(base + _clause_rest(ctx.after), base, 0)
     if took:
         return MetricResult((subject or "") + "用时", subject, 0)
@@ -412,7 +493,8 @@ def metric_for(ctx: MetricContext) -> MetricResult:
 
 
 def _duration_metric(ctx: MetricContext, trimmed: str, took: bool) -> MetricResult | None:
-    """提前一个月完成全年任务 -> 提前完成全年任务; 工程用时一个半月 -> 工程用时; 开业不到半年的民宿 -> 开业."""
+    """提前一个月完成全年任务 -> 提前完成全年任务; 工程用时一个半月 -> 工程用时;
+    开业不到半年的民宿 -> 开业."""
     rest = _clause_rest(ctx.after).lstrip("就才便即")
     offset = _OFFSET_TAIL.search(trimmed)
     if offset is not None:
@@ -420,7 +502,9 @@ def _duration_metric(ctx: MetricContext, trimmed: str, took: bool) -> MetricResu
     if took and trimmed:
         return MetricResult(_balanced(trimmed) + "用时", "", 0)
     if trimmed and ctx.after.startswith("的") and not HEAD_NOUNS.search(trimmed):
-        return MetricResult(_balanced(trimmed), "", 0)  # the 的-noun after is what lasted, not what was measured
+        return MetricResult(
+            _balanced(trimmed), "", 0
+        )  # the 的-noun after is what lasted, not what was measured
     if rest.startswith(("实现", "完成", "刷新")) and not trimmed:
         return MetricResult(rest, "", 0)  # 三天就完成了八成以上的收获任务
     return None

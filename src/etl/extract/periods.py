@@ -33,8 +33,10 @@ class TimeReference:
 
 _CN = "一二两三四五六七八九十"
 _MONTH = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[{_CN[:-1]}])"
-_YEAR = (r"(?:(?P<year>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年"
-         r"|(?P<rel>今年|去年|上年|前年|明年|当年|本年))")
+_YEAR = (
+    r"(?:(?P<year>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年"
+    r"|(?P<rel>今年|去年|上年|前年|明年|当年|本年))"
+)
 _SUB = (
     r"(?:(?P<half>上半年|下半年)"
     r"|前(?P<qrange>[一二两三1-3])个?季度"
@@ -48,16 +50,21 @@ _SUB = (
 # A five-year plan (“十四五”期间) spans five years, which no period label expresses: it resets
 _PLAN = rf"[“\"]?十?[{_CN}]五[”\"]?(?:期间|时期|以来)"
 # The holiday name is often quoted (“五一”假期) and 国庆 / 中秋 come in either order
-_HOLIDAY = (r"[“\"]?(?P<holiday>元旦|五一|劳动节|国庆中秋|中秋国庆|国庆节|国庆|春节)[”\"]?"
-            r"(?:假期|长假|黄金周|期间)")
+_HOLIDAY = (
+    r"[“\"]?(?P<holiday>元旦|五一|劳动节|国庆中秋|中秋国庆|国庆节|国庆|春节)[”\"]?"
+    r"(?:假期|长假|黄金周|期间)"
+)
+# 过去一年 opens a government work report (January to March) and means the last calendar year; later in
+# the year it is the last twelve months, which no label expresses
+_PAST_YEAR = r"(?P<past_year>过去(?:的)?一年)"
 _RESET = rf"(?P<reset>目前|如今|当前|眼下|现阶段|近年来|近年|下一步|{_PLAN}|[\u4e00-\u9fff]{{2}}期间)"
 _HOLIDAY_MONTH = {"元旦": 1, "五一": 5, "劳动节": 5, "国庆": 10, "国庆节": 10, "中秋国庆": 10, "国庆中秋": 10}
 # The year is optional and so is the part after it; zero-length matches are skipped by the caller.
 # Every reference starts with one of these characters; checking that first keeps the scan cheap,
 # since the optional parts would otherwise try (and fail) a zero-length match at every position.
 TIME_PATTERN = re.compile(
-    rf"(?=[0-9今去上前明当本下第全年一二两三四五六七八九十〇零元劳国中春目如眼现近“\"]|[\u4e00-\u9fff]{{2}}期间)"
-    rf"(?:{_HOLIDAY}|(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_RESET})"
+    rf"(?=[0-9今去上前明当本下第全年一二两三四五六七八九十〇零元劳国中春目如眼现近过“\"]|[\u4e00-\u9fff]{{2}}期间)"
+    rf"(?:{_HOLIDAY}|{_PAST_YEAR}|(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_RESET})"
 )
 
 # What before a reference makes it a comparison base or a starting point, not the figure's period
@@ -138,6 +145,10 @@ class PeriodResolver:
         return self.published.year + offsets[rel]
 
     def resolve(self, m: re.Match[str]) -> Period | None:
+        if m.group("past_year"):
+            if self.published is None or self.published.month > 3:
+                return None
+            return _year_period(self.published.year - 1)
         if m.group("holiday"):
             if self.published is None:
                 return None
@@ -153,8 +164,10 @@ class PeriodResolver:
         year = self._year_of(m) if has_year else bare_year
         if year is None:
             return None
-        has_sub = any(m.group(g) for g in ("half", "qrange", "quarter", "first_months", "month_from",
-                                           "month", "whole", "year_end"))
+        has_sub = any(
+            m.group(g)
+            for g in ("half", "qrange", "quarter", "first_months", "month_from", "month", "whole", "year_end")
+        )
         period = _sub_period(m, year) if has_sub else _year_period(year)
         if not has_year and self.published is not None and period.end > self.published:
             period = _sub_period(m, year - 1)  # "12月份" in a January article is the last December
@@ -182,8 +195,11 @@ def find_time_references(text: str, resolver: PeriodResolver) -> list[TimeRefere
         if _OFFSET_WORD_BEFORE.search(text, max(0, m.start() - 2), m.start()):
             continue
         period = resolver.resolve(m)
-        before = text[max(0, m.start() - 4):m.start()]
-        after = text[m.end():m.end() + 4]
+        if m.group("past_year") and period is None:
+            references.append(TimeReference(m.start(), m.end(), None, sets_period=True))
+            continue
+        before = text[max(0, m.start() - 4) : m.start()]
+        after = text[m.end() : m.end() + 4]
         sets_period = (
             period is not None
             and not m.group("day")

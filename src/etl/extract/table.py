@@ -24,10 +24,19 @@ def format_value(value: float) -> str:
 
 
 def _row(ind: Indicator) -> tuple[str, ...]:
-    where = f"{ind.source}:{ind.char_start}" + (f"@img{ind.image_position}" if ind.image_position is not None
-                                                 else "")
-    return (format_value(ind.value), ind.unit, ind.qualifier.value, ind.metric, ind.period or "",
-            ind.region or "", ind.raw, where)
+    where = f"{ind.source}:{ind.char_start}" + (
+        f"@img{ind.image_position}" if ind.image_position is not None else ""
+    )
+    return (
+        format_value(ind.value),
+        ind.unit,
+        ind.qualifier.value,
+        ind.metric,
+        ind.period or "",
+        ind.region or "",
+        ind.raw,
+        where,
+    )
 
 
 def format_table(indicators: Sequence[Indicator]) -> str:

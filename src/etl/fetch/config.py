@@ -24,6 +24,9 @@ class FetchConfig:
     max_attempts: int = 4
     backoff_base: float = 1.0
     backoff_max: float = 60.0
+    # A Retry-After is waited in full up to this; a server asking for longer gets the URL back as a
+    # failure for the next run instead of a crawler parked for hours.
+    max_retry_after: float = 300.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     # A URL's host must equal one of these or be a subdomain of one.

@@ -261,6 +261,15 @@ class Fetcher:
             sent += exchange.sent
             if not exchange.retryable or attempt == self.config.max_attempts:
                 return exchange, sent
+            if exchange.retry_after is not None and exchange.retry_after > self.config.max_retry_after:
+                exchange.error = (
+                    f"{exchange.error}; server asked to retry after {exchange.retry_after:.0f} s, "
+                    f"more than the {self.config.max_retry_after:.0f} s we wait"
+                )
+                gate = self._gate(host_of(url))
+                with gate.lock:  # still leave the host alone as long as we would have waited
+                    gate.hold_off(self._clock() + self.config.max_retry_after)
+                return exchange, sent
             wait = self._retry_wait(attempt, exchange.retry_after)
             logger.warning(
                 "GET %s attempt %d/%d failed (%s); retrying in %.1f s",
@@ -279,7 +288,7 @@ class Fetcher:
 
     def _retry_wait(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(retry_after, self.config.backoff_max)
+            return retry_after  # at most max_retry_after: longer requests end the URL's attempts
         return backoff_delay(
             attempt, self.config.backoff_base, self.config.backoff_max, self.config.jitter, self._rng
         )

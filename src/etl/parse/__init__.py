@@ -17,8 +17,8 @@ from etl.parse.article_base import ArticleTemplate
 from etl.parse.dom import make_soup
 from etl.parse.epaper import EpaperArticleNew, EpaperArticleOld
 from etl.parse.errors import ParseError
-from etl.parse.layout import EpaperLayoutNew, EpaperLayoutOld, LayoutTemplate
-from etl.parse.portal import PortalArticle2016, PortalArticle2020
+from etl.parse.layout import EpaperIssueIndex, EpaperLayoutNew, EpaperLayoutOld, LayoutTemplate
+from etl.parse.portal import PortalArticle2016, PortalArticle2020, PortalArticleClassic
 
 __all__ = [
     "ARTICLE_TEMPLATES",
@@ -32,15 +32,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Most specific first: e-paper pages carry the page furniture of layouts, theory-channel portal
-# pages reuse the old e-paper class div.text_c.
+# Most specific first: e-paper pages carry the page furniture of layouts; theory and cpc channel
+# portal pages reuse the old e-paper class div.text_c (told apart by #ozoom).
 ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     EpaperArticleNew,
     PortalArticle2020,
     PortalArticle2016,
+    PortalArticleClassic,
     EpaperArticleOld,
 )
-LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld)
+LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld, EpaperIssueIndex)
 
 
 def detect_template(html: str) -> str | None:

@@ -138,5 +138,6 @@ def _paragraph_authors(paragraphs: tuple[Paragraph, ...]) -> tuple[str, ...]:
         if is_byline_paragraph(paragraph.text):
             names.extend(names_in(paragraph.text))
         else:
-            names.extend(credited_names(paragraph.text, is_first=i == 0))
+            # The wire lead "…电（记者 …）" may follow a visible 原标题 line or a bare byline.
+            names.extend(credited_names(paragraph.text, is_first=i < BYLINE_SCAN))
     return tuple(names)

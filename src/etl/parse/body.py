@@ -26,9 +26,9 @@ log = logging.getLogger(__name__)
 SUBHEAD_MAX_CHARS = 40  # 小标题 are short; a long bold paragraph is emphasis, not a heading
 CAPTION_MAX_CHARS = 200
 # Site chrome that can sit inside a body: 2016/2020 template icons, e-paper template images,
-# the "next page" button, share buttons.
+# the "next page" / "previous page" buttons, share buttons.
 _RX_CHROME_IMAGE = re.compile(
-    r"/img/(?:20\d\d[a-z]\w*|next_page)|/tplimg/|next_page\.(?:jpe?g|gif|png)|/share[^/]*\.png$",
+    r"/img/(?:20\d\d[a-z]\w*|(?:next|prev)_page)|/tplimg/|(?:next|prev)_page\.(?:jpe?g|gif|png)|/share[^/]*\.png$",
     re.IGNORECASE,
 )
 _RX_HAN = re.compile("[\u4e00-\u9fff]")
@@ -65,6 +65,7 @@ class BodyReader:
         self._paragraphs: list[Paragraph] = []
         self._photos: list[_Photo] = []
         self._last_was_photo = False
+        self._captioned: _Photo | None = None  # photo whose caption the previous <p> was
         self._saw_paragraph_text = False  # any <p> with text, captions included
 
     def read(self, container: Tag) -> tuple[tuple[Paragraph, ...], tuple[Image, ...]]:
@@ -97,6 +98,8 @@ class BodyReader:
             return
         self._saw_paragraph_text = True
         if self._last_was_photo and self._take_caption(p, text):
+            return
+        if self._take_credit(text):
             return
         if not images and _is_link_only(p, text):
             return  # promotion or related-article link, not copy
@@ -141,8 +144,20 @@ class BodyReader:
         if repeats_alt or (looks_like_caption and not self._is_subhead(p, text)):
             photo.set_caption(text)
             self._last_was_photo = False
+            self._captioned = photo
             return True
         return False
+
+    def _take_credit(self, text: str) -> bool:
+        """A credit printed on its own line under the caption ("人民网记者 刘颖颖摄") joins that photo."""
+        photo, self._captioned = self._captioned, None
+        if photo is None or photo.credit is not None:
+            return False
+        caption, credit = split_credit(text)
+        if caption is not None or credit is None:
+            return False
+        photo.credit = credit
+        return True
 
     def _read_loose_text(self, container: Tag) -> None:
         """Bodies without <p> (old founder-content, <br>-separated text): one paragraph per line."""

@@ -32,6 +32,8 @@ _RX_ROLE = re.compile(ROLE)
 _RX_HAN_CHAR = re.compile(f"[{_HAN}]")
 _RX_NAME = re.compile(NAME)
 _RX_COLLECTIVE = re.compile(rf"^(?:{_OUTLETS})?(?:特约)?评论员$")
+# A photo credit ("人民网记者 刘颖颖摄", "（新华社记者 张平 摄）") has the shape of a byline plus 摄.
+_RX_PHOTO_CREDIT_END = re.compile(r"(?:摄|供图)\s*[）)】]?\s*$")
 # Words that follow 记者 in column heads ("记者手记", "记者调查") and would otherwise read as a name.
 _NOT_NAMES = frozenset(
     {"手记", "观察", "调查", "走访", "探访", "追踪", "述评", "日记", "札记", "笔记", "再访", "感言"}
@@ -40,7 +42,7 @@ _NOT_NAMES = frozenset(
 
 def is_byline_paragraph(text: str) -> bool:
     """A paragraph that is only a byline, e.g. "□ 本报记者 葛灵丹", "新华社记者", "（本报记者 王某）"."""
-    if len(text) > 60 or _RX_BYLINE_PARAGRAPH.match(text) is None:
+    if len(text) > 60 or _RX_BYLINE_PARAGRAPH.match(text) is None or _RX_PHOTO_CREDIT_END.search(text):
         return False
     return not any(word in text for word in _NOT_NAMES)
 

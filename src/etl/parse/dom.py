@@ -14,6 +14,10 @@ from etl.parse.text import normalise_text
 _RX_CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _RX_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
 _BOLD_TAGS = frozenset({"strong", "b"})
+# Block elements start a new line when rendered: two <p> in one table cell are two lines, not one word.
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "tr", "td", "th", "table", "section", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
 
 
 def make_soup(html: str) -> BeautifulSoup:
@@ -21,14 +25,14 @@ def make_soup(html: str) -> BeautifulSoup:
 
 
 def text_of(node: Tag) -> str:
-    """Visible text of a node, <br> read as a space, whitespace collapsed.
+    """Visible text of a node, <br> and nested block elements read as a space, whitespace collapsed.
 
-    Concatenates text nodes without a separator, because inline tags (<a>, <span>, <strong>)
+    Concatenates the text of inline tags (<a>, <span>, <strong>) without a separator, because they
     sit inside words of Chinese sentences.
     """
     parts: list[str] = []
     for element in node.descendants:
-        if isinstance(element, Tag) and element.name == "br":
+        if isinstance(element, Tag) and (element.name == "br" or element.name in _BLOCK_TAGS):
             parts.append(" ")
         elif type(element) is NavigableString and not _inside(element, ("script", "style", "noscript")):
             parts.append(str(element))

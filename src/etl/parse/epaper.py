@@ -13,7 +13,7 @@ from bs4.element import NavigableString
 from etl.models import Image, Paragraph
 from etl.parse.article_base import ArticleTemplate
 from etl.parse.byline import is_byline_paragraph, names_in
-from etl.parse.dom import drop_comments, first, is_ancestor, text_of
+from etl.parse.dom import drop_comments, first, first_text, is_ancestor, text_of
 from etl.parse.patterns import (
     RX_DATE_CN,
     RX_EPAPER_CONTENT_ID,
@@ -53,6 +53,8 @@ class EpaperArticle(ArticleTemplate):
     byline_selectors: ClassVar[tuple[str, ...]]
     reference_selectors: ClassVar[tuple[str, ...]]  # nodes that print 《人民日报》（YYYY年MM月DD日 第 NN 版）
     issue_date_selectors: ClassVar[tuple[str, ...]]  # nodes that print the issue date alone
+    # The page label of the furniture around the article: "第02版：要闻".
+    page_label_selectors: ClassVar[tuple[str, ...]] = (".paper-bot .ban", ".paper-bot p.left")
     # Page furniture around the article: page picture, page switcher, article list, buttons.
     chrome: ClassVar[tuple[str, ...]] = (
         ".top", ".nav", ".paper-box", ".swiper-box", ".date-box", ".news", ".art-btn", "#go-top",
@@ -136,11 +138,21 @@ class EpaperArticle(ArticleTemplate):
         return int(m.group(1)) if m else None
 
     def page_name(self) -> str | None:
-        # The article page rarely names its page; <nodename> does when it reads "第05版：评论".
-        m = RX_PAGE_LABEL.fullmatch(self._enp.get("nodename", ""))
-        if m is None:
+        """<nodename> when it reads "第05版：评论", else the page label of the furniture around the
+        article (.paper-bot .ban) when it names the same page as the issue reference."""
+        if m := RX_PAGE_LABEL.fullmatch(self._enp.get("nodename", "")):
+            return normalise_text(m.group(2)) or None
+        label = RX_PAGE_LABEL.fullmatch(first_text(self.soup, self.page_label_selectors))
+        if label is None or int(label.group(1)) != self.page_no():
             return None
-        return normalise_text(m.group(2)) or None
+        return normalise_text(label.group(2)).split(" ")[0] or None
+
+    def content_id(self) -> str | None:
+        """The id in the URL (content_N / nw.D110000renmrb_…), else the comment's <articleid>."""
+        for rx in (RX_EPAPER_CONTENT_ID, RX_EPAPER_OLD_ID):
+            if m := rx.search(self.url):
+                return m.group(1)
+        return self._enp.get("articleid") or None
 
     def byline_authors(self) -> tuple[str, ...]:
         byline = self._byline_text()
@@ -191,10 +203,6 @@ class EpaperArticleNew(EpaperArticle):
     issue_date_selectors = (".sec .date", ".sec .newstime", ".sec", ".date-box .newstime")
     body_selectors = (".article #ozoom", "#ozoom", "#articleContent")
 
-    def content_id(self) -> str | None:
-        m = RX_EPAPER_CONTENT_ID.search(self.url)
-        return m.group(1) if m else (self._enp.get("articleid") or None)
-
 
 class EpaperArticleOld(EpaperArticle):
     """nw.D110000renmrb_YYYYMMDD_i-NN.htm: div.text_c › h3/h1/h2/h4(byline), div.lai, div.c_c › div#ozoom."""
@@ -207,7 +215,3 @@ class EpaperArticleOld(EpaperArticle):
     reference_selectors = ("div.lai", "div.text_c")
     issue_date_selectors = ("div.lai", "#riqi_")
     body_selectors = ("div.c_c #ozoom", "#ozoom")
-
-    def content_id(self) -> str | None:
-        m = RX_EPAPER_OLD_ID.search(self.url)
-        return m.group(1) if m else (self._enp.get("articleid") or None)

@@ -144,6 +144,37 @@ class EpaperLayoutOld(LayoutTemplate):
         return None
 
 
+class EpaperIssueIndex(LayoutTemplate):
+    """layout/index.html: the latest issue as a #list of its 版面 ("第01版 要闻" → YYYYMM/DD/node_01.html).
+
+    It lists pages, not articles, so its LayoutPage has page_urls and no entries; the issue date
+    comes from the page URLs because index.html itself carries none.
+    """
+
+    name = "epaper_issue_index"
+    required = ("#list li a[href]",)
+    forbidden = (".news-list", "#titleList", ".article", "div.text_c")
+    entry_selectors = ()
+    page_label_selectors = ()
+    pdf_selectors = ()
+    date_selectors = (".date-box .newstime", ".date-box")
+    page_link_selectors = ("#list li a[href*='node_']", "#list li a[href]")
+
+    def parse(self) -> LayoutPage:
+        page_urls = self.page_urls()
+        if not page_urls:
+            raise ParseError(f"{self.name}: issue index lists no pages")
+        return LayoutPage(
+            url=self.url,
+            issue_date=date_from_url(page_urls[0]) or self.issue_date(),
+            page_no=None,
+            page_name=None,
+            entries=(),
+            page_urls=page_urls,
+            template=self.name,
+        )
+
+
 def _next_pdf_link(row: Tag) -> Tag | None:
     sibling = row.find_next_sibling(class_="right_title-pdf")
     return sibling.select_one('a[href$=".pdf"]') if isinstance(sibling, Tag) else None

@@ -1,4 +1,5 @@
-"""人民网 portal article templates: 2016–2019 ("2016wb") and 2020+ ("2020wbc", with 2025–26 variants)."""
+"""人民网 portal article templates: 2020+ ("2020wbc", with 2025–26 variants), 2016–2019 ("2016wb"), and
+the classic #p_content pages (www /n/ 2012–2015, cpc/theory channels)."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ class PortalArticle(ArticleTemplate):
     subtitle_selectors: ClassVar[tuple[str, ...]]
     author_box_selectors: ClassVar[tuple[str, ...]]
     dateline_selectors: ClassVar[tuple[str, ...]]
+    # Nodes holding only the source name, for pages that print it apart from the dateline.
+    source_selectors: ClassVar[tuple[str, ...]] = ()
+    editor_selectors: ClassVar[tuple[str, ...]] = ("div.edit", ".edit")
     body_noise = (
-        # the "next page" button table follows the pager, so it goes before the pager itself
-        "div.zdfy + center", "center:has(img[src*=next_page])", ".zdfy",
+        # the "next/previous page" button table follows the pager, so it goes before the pager itself
+        "div.zdfy + center", "center:has(img[src*=next_page])", "center:has(img[src*=prev_page])", ".zdfy",
         ".bza", ".box_pic:not(:has(img))", ".otitle", ".edit", "p.paper_num",
         ".rm_relevant", ".rm_download", "#rwb_tjyd", ".box_news", ".box_down",
         ".rmw-page-view", ".rm_type", ".rm_dingy", ".rm_qxdingy", ".rm_yshouc", ".rm_shouc",
@@ -63,19 +67,23 @@ class PortalArticle(ArticleTemplate):
         return dt.datetime(day.year, day.month, day.day) if day else None
 
     def source(self) -> str | None:
+        """来源 from the dateline, else a node of its own, else <meta name=source> ("来源：人民日报")."""
         for selector in self.dateline_selectors:
             for node in self.soup.select(selector):
                 if m := RX_SOURCE.search(text_of(node)):
                     return m.group(1)
+        if named := first_text(self.soup, self.source_selectors):
+            return named
         meta = self.soup.select_one("meta[name=source]")
         if meta is not None and (m := RX_SOURCE.search(normalise_text(attr(meta, "content")))):
             return m.group(1)
         return None
 
     def editors(self) -> tuple[str, ...]:
-        for node in self.soup.select("div.edit, .edit"):
-            if m := RX_EDITOR.search(text_of(node)):
-                return tuple(n for n in _RX_EDITOR_SPLIT.split(m.group(1).strip()) if n)
+        for selector in self.editor_selectors:
+            for node in self.soup.select(selector):
+                if m := RX_EDITOR.search(text_of(node)):
+                    return tuple(n for n in _RX_EDITOR_SPLIT.split(m.group(1).strip()) if n)
         return ()
 
     def byline_authors(self) -> tuple[str, ...]:
@@ -133,6 +141,28 @@ class PortalArticle2020(PortalArticle):
     author_box_selectors = (".rm_txt .col-1 > .author", ".rm_txt .author")
     dateline_selectors = ("#newstime", ".rm_txt .channel .col-1-1", ".channel .col-1-1", "p.sou")
     body_selectors = ("#rm_txt_zw", "div.rm_txt_con", "div.show_text")
+
+
+class PortalArticleClassic(PortalArticle):
+    """#p_content / div.show_text pages without the 2016 or 2020 furniture.
+
+    Two layouts share it: the www /n/ template of 2012–2015 (h1#p_title, span#p_publishtime,
+    span#p_origin, div#p_content, #p_editor) and the cpc/theory channel pages (div.text_c with
+    h3/h1/h4.sub, p.sou1 author, p.sou dateline, #p_content or div.show_text). The old e-paper
+    article also uses div.text_c but always has #ozoom, which is forbidden here.
+    """
+
+    name = "portal_classic"
+    required = ("#p_content, div.show_text",)
+    forbidden = (".rm_txt", "div.text_title", "#ozoom")
+    title_selectors = ("div.text_c > h1", "h1#p_title", "#p_title", ".text_c h1")
+    pre_title_selectors = ("div.text_c > h3", "#jtitle", "h3.pre")
+    subtitle_selectors = ("div.text_c > h4.sub", "div.text_c > h2", "#ftitle", "h4.sub")
+    author_box_selectors = ("div.text_c > p.sou1", "div.text_c > p.author", "p.author")
+    dateline_selectors = ("p.sou", "#p_publishtime", "div.text_c > h5")
+    source_selectors = ("#p_origin",)
+    editor_selectors = ("#p_editor", "div.edit", ".edit")
+    body_selectors = ("#p_content", "div.show_text")
 
 
 def _meta_date(meta: Tag | None) -> dt.date | None:
