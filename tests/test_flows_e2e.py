@@ -76,6 +76,9 @@ def test_day_and_portal_load_once_and_rerun_changes_nothing(tmp_path: Path, site
     for raw, text, start, end in spans:
         assert text[start:end] == raw  # type: ignore[index]
     assert _q(db, "SELECT count(*) FROM indicators WHERE source = 'caption'")[0][0] >= 2  # type: ignore[operator]
+    # Analysts sum v_indicators without double counting a figure printed in a caption and the body.
+    repeats = "SELECT count(*) FROM v_indicators WHERE caption_repeats_body AND source = 'body'"
+    assert _q(db, repeats) == [(0,)]
     assert _q(db, "SELECT count(*) FROM articles WHERE body_text = '' OR title = ''") == [(0,)]
 
     # Captions are their own rows, printed once, with the credit split off, and not in the body.

@@ -19,6 +19,11 @@ SELECT
     i.sentence,
     i.source,
     i.image_position,
+    -- A caption often repeats a figure of the body; filter on this before summing.
+    (i.source = 'caption' AND EXISTS (
+        SELECT 1 FROM indicators b
+        WHERE b.article_id = i.article_id AND b.source = 'body' AND b.value = i.value AND b.unit = i.unit
+    )) AS caption_repeats_body,
     i.char_start,
     i.char_end,
     i.extractor_version,

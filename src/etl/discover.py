@@ -35,7 +35,6 @@ _PORTAL_CONTENT_ID = re.compile(r"/n[123]?/\d{4}/\d{4}/c\d+-(\d+)(?:-\d+)?\.html
 _PORTAL_ARTICLE = re.compile(r"/n[123]?/(\d{4})/(\d{2})(\d{2})/c\d+-\d+(?:-\d+)?\.html$")
 
 
-
 def epaper_layout_url(day: dt.date, page_no: int, base_url: str = DEFAULT_EPAPER_BASE) -> str:
     """URL of 版面 `page_no` of the issue of `day`, in the scheme the site used on that day."""
     base = base_url.rstrip("/")

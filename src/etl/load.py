@@ -231,6 +231,7 @@ def content_hash(item: ProcessedArticle, extractor_version: str) -> str:
 
 # --------------------------------------------------------------------------- Arrow staging tables
 
+
 def _staging(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
     """Rows as an Arrow table typed like the warehouse table, so the SQL files stay the only schema."""
     schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema

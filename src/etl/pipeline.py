@@ -49,8 +49,8 @@ def parse_layout_page(ref: PageRef, fetch: FetchResult) -> LayoutPage | Failure:
     assert fetch.text is not None
     try:
         layout = parse.parse_layout(fetch.text, fetch.final_url or ref.url)
-    except parse.ParseError as exc:
-        return Failure(ref.url, "parse", str(exc), fetch.http_status, fetch.attempts, ref.kind)
+    except Exception as exc:
+        return _parse_failure(ref, fetch, exc)
     if layout.issue_date is None and ref.issue_date is not None:
         layout = replace(layout, issue_date=ref.issue_date)
     if layout.page_no is None and ref.page_no is not None:
@@ -65,8 +65,15 @@ def parse_article_page(ref: PageRef, fetch: FetchResult) -> Article | Failure:
     assert fetch.text is not None
     try:
         return parse.parse_article(fetch.text, fetch.final_url or ref.url)
-    except parse.ParseError as exc:
-        return Failure(ref.url, "parse", str(exc), fetch.http_status, fetch.attempts, ref.kind)
+    except Exception as exc:
+        return _parse_failure(ref, fetch, exc)
+
+
+def _parse_failure(ref: PageRef, fetch: FetchResult, exc: Exception) -> Failure:
+    """A page we cannot read costs that page, never the batch: a ParseError says why in its own
+    words; anything else is a parser bug on an unexpected page, named by its type."""
+    reason = str(exc) if isinstance(exc, parse.ParseError) else f"{type(exc).__name__}: {exc}"
+    return Failure(ref.url, "parse", reason, fetch.http_status, fetch.attempts, ref.kind)
 
 
 def complete_article(
@@ -90,8 +97,8 @@ def complete_article(
     article = parse.merge_pages(first, rest) if rest else first
     try:
         article = clean.clean_article(article)
-    except ValueError as exc:
-        return Failure(ref.url, "parse", f"cleaning failed: {exc}", kind=ref.kind)
+    except Exception as exc:  # same rule as parsing: one page, not the batch
+        return Failure(ref.url, "parse", f"cleaning failed: {type(exc).__name__}: {exc}", kind=ref.kind)
     if not article.paragraphs:
         return Failure(ref.url, "parse", "article body is empty after cleaning", kind=ref.kind)
     article = _with_ref_metadata(article, ref)

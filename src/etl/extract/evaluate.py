@@ -1,14 +1,18 @@
-"""Score the indicator extractor against the hand-labelled gold set in tests/gold/.
+"""Score the indicator extractor against hand-labelled gold sets (tests/gold/, tests/gold_holdout/).
 
-    python -m etl.extract.evaluate [GOLD_DIR] [--verbose] [--min-f1 0.9] [--min-metric-acc 0.85] ...
+    python -m etl.extract.evaluate [GOLD_DIR ...] [--verbose] [--min-f1 0.9] [--min-metric-acc 0.85] ...
 
 A predicted row matches a gold row when the values agree (relative tolerance 1e-6), the units are
 the same string and the spans overlap; matching is one-to-one. Precision, recall and F1 count
-matches on (value, unit); among the matched rows the report gives the share whose metric, qualifier
-and period are right. Units are compared exactly: 标箱 and 标准箱 are different strings, because the
-extractor keeps the article's own word (see tests/gold/README.md).
+matches on (value, unit); among the matched rows the report gives the share whose metric, qualifier,
+period and region are right. Units are compared exactly: 标箱 and 标准箱 are different strings, because
+the extractor keeps the article's own word (see tests/gold/README.md). Regions are compared exactly
+too (a null region is right only against a null gold region); a gold row without a `region` key is
+left out of the region score.
 
-The command is a report and exits 0, unless a --min-* threshold is given and not reached.
+Without a directory the command reports tests/gold and the held-out split tests/gold_holdout, one
+block each, and repeats each block's overall line at the end. The command is a report and exits 0,
+unless a --min-* threshold is given and a directory does not reach it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import logging
 import math
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -37,7 +41,10 @@ VALUE_REL_TOL = 1e-6
 # Quotes and spaces carry no meaning in a metric phrase: “水环”全长 and 水环全长 are the same metric.
 _METRIC_NOISE = re.compile(r"[\s\u3000“”‘’\"'「」『』]")
 _SENTENCE_END = "。！？；!?;\n"
-_DEFAULT_GOLD_DIR = Path(__file__).resolve().parents[3] / "tests" / "gold"
+_TESTS_DIR = Path(__file__).resolve().parents[3] / "tests"
+_DEFAULT_GOLD_DIR = _TESTS_DIR / "gold"
+# Articles the extractor has never been tuned on (tests/gold_holdout/README.md).
+_DEFAULT_HOLDOUT_DIR = _TESTS_DIR / "gold_holdout"
 
 
 class GoldFormatError(ValueError):
@@ -61,6 +68,9 @@ class GoldIndicator:
     metric_accept: tuple[str, ...] = ()
     period: str | None = None
     region: str | None = None
+    # False when the gold file does not label the region of this row (older files); such a row is
+    # left out of the region score instead of counting a null region as the answer.
+    region_labelled: bool = True
 
     @property
     def end(self) -> int:
@@ -96,6 +106,13 @@ class Match:
     @property
     def period_ok(self) -> bool:
         return self.predicted.period == self.gold.period
+
+    @property
+    def region_ok(self) -> bool | None:
+        """Whether the region is right; None when the gold row does not label one."""
+        if not self.gold.region_labelled:
+            return None
+        return self.predicted.region == self.gold.region
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +165,10 @@ class ArticleResult:
     def period_acc(self) -> float | None:
         return _share(sum(m.period_ok for m in self.matches), self.tp)
 
+    @property
+    def region_acc(self) -> float | None:
+        return _region_share(self.matches)
+
 
 @dataclass(frozen=True, slots=True)
 class EvalReport:
@@ -189,6 +210,11 @@ class EvalReport:
     def period_acc(self) -> float:
         return self._overall_share(lambda m: m.period_ok)
 
+    @property
+    def region_acc(self) -> float | None:
+        """Share of right regions among matched rows whose gold row labels one; None if there is none."""
+        return _region_share([m for a in self.articles for m in a.matches])
+
     def _overall_share(self, is_right: Callable[[Match], bool]) -> float:
         # With no match at all there is nothing right: 0.0, so a threshold on it fails.
         return _share(sum(is_right(m) for a in self.articles for m in a.matches), self.tp) or 0.0
@@ -208,6 +234,11 @@ def _f1(precision: float, recall: float) -> float:
 
 def _share(right: int, total: int) -> float | None:
     return right / total if total else None
+
+
+def _region_share(matches: Iterable[Match]) -> float | None:
+    scored = [ok for ok in (m.region_ok for m in matches) if ok is not None]
+    return _share(sum(scored), len(scored))
 
 
 def normalise_metric(metric: str) -> str:
@@ -265,6 +296,7 @@ def _parse_indicator(row: object, text: str, where: str) -> GoldIndicator:
         metric_accept=tuple(accept),
         period=period,
         region=_optional_str(row, "region", where),
+        region_labelled="region" in row,
     )
 
 
@@ -420,33 +452,48 @@ def _pct(value: float | None) -> str:
     return "    -" if value is None else f"{value:5.1%}"
 
 
+_ARTICLE_WIDTH = 52  # held-out ids carry the page id (…_content_30170118), so wider than 44
+
+
+def _counts_and_scores(name: str, gold: int, predicted: int, result: ArticleResult | EvalReport) -> str:
+    return (
+        f"{name[:_ARTICLE_WIDTH]:<{_ARTICLE_WIDTH}} {gold:>4} {predicted:>4} {result.tp:>4} {result.fp:>4}"
+        f" {result.fn:>4}  {_pct(result.precision)}  {_pct(result.recall)}  {_pct(result.f1)}"
+        f"  {_pct(result.metric_acc)}  {_pct(result.qualifier_acc)}  {_pct(result.period_acc)}"
+        f"  {_pct(result.region_acc)}"
+    )
+
+
+def _header() -> str:
+    counts = f"{'article':<{_ARTICLE_WIDTH}} {'gold':>4} {'pred':>4} {'TP':>4} {'FP':>4} {'FN':>4}"
+    return counts + "   P      R      F1     metric qual.  period region"
+
+
+def overall_line(report: EvalReport, name: str = "overall") -> str:
+    """One line with the totals and scores of a whole report, in the table's columns."""
+    return _counts_and_scores(name, report.tp + report.fn, report.tp + report.fp, report)
+
+
 def _table(report: EvalReport) -> list[str]:
-    counts = f"{'article':<44} {'gold':>4} {'pred':>4} {'TP':>4} {'FP':>4} {'FN':>4}"
-    header = counts + "   P      R      F1     metric qual.  period"
+    header = _header()
     lines = [header, "-" * len(header)]
     for a in report.articles:
-        gold, predicted = len(a.article.indicators), a.tp + a.fp
-        lines.append(
-            f"{a.article.id[:44]:<44} {gold:>4} {predicted:>4} {a.tp:>4} {a.fp:>4} {a.fn:>4}"
-            f"  {_pct(a.precision)}  {_pct(a.recall)}  {_pct(a.f1)}"
-            f"  {_pct(a.metric_acc)}  {_pct(a.qualifier_acc)}  {_pct(a.period_acc)}"
-            + (f"  ERROR {a.error}" if a.error else "")
-        )
+        line = _counts_and_scores(a.article.id, len(a.article.indicators), a.tp + a.fp, a)
+        lines.append(line + (f"  ERROR {a.error}" if a.error else ""))
     lines.append("-" * len(header))
-    lines.append(
-        f"{'overall':<44} {report.tp + report.fn:>4} {report.tp + report.fp:>4} {report.tp:>4} {report.fp:>4}"
-        f" {report.fn:>4}  {_pct(report.precision)}  {_pct(report.recall)}  {_pct(report.f1)}"
-        f"  {_pct(report.metric_acc)}  {_pct(report.qualifier_acc)}  {_pct(report.period_acc)}"
-    )
+    lines.append(overall_line(report))
     return lines
 
 
 def _describe_gold(g: GoldIndicator) -> str:
-    return f"{g.raw!r} = {g.value:g} {g.unit} [{g.qualifier}] {g.metric} ({g.period or '-'})"
+    region = (g.region or "-") if g.region_labelled else "?"
+    return f"{g.raw!r} = {g.value:g} {g.unit} [{g.qualifier}] {g.metric} ({g.period or '-'}; {region})"
 
 
 def _describe_predicted(p: Indicator) -> str:
-    return f"{p.raw!r} = {p.value:g} {p.unit} [{p.qualifier}] {p.metric} ({p.period or '-'})"
+    return (
+        f"{p.raw!r} = {p.value:g} {p.unit} [{p.qualifier}] {p.metric} ({p.period or '-'}; {p.region or '-'})"
+    )
 
 
 def _errors(report: EvalReport, verbose: bool) -> list[str]:
@@ -466,16 +513,22 @@ def _errors(report: EvalReport, verbose: bool) -> list[str]:
     return lines
 
 
+def _wrong_fields(m: Match) -> list[str]:
+    checks = (
+        ("metric", m.metric_ok),
+        ("qualifier", m.qualifier_ok),
+        ("period", m.period_ok),
+        ("region", m.region_ok is not False),  # an unlabelled region is not wrong
+    )
+    return [name for name, ok in checks if not ok]
+
+
 def _attribute_errors(a: ArticleResult) -> list[str]:
     lines = []
     for m in a.matches:
-        wrong = [
-            name
-            for name, ok in (("metric", m.metric_ok), ("qualifier", m.qualifier_ok), ("period", m.period_ok))
-            if not ok
-        ]
+        wrong = _wrong_fields(m)
         if wrong:
-            lines.append(f"WRONG {'/'.join(wrong):<16} {a.article.id} @{m.gold.start}")
+            lines.append(f"WRONG {'/'.join(wrong):<23} {a.article.id} @{m.gold.start}")
             lines.append(f"          gold {_describe_gold(m.gold)}")
             lines.append(f"          pred {_describe_predicted(m.predicted)}")
     return lines
@@ -490,6 +543,16 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def format_reports(reports: Sequence[tuple[str, EvalReport]], verbose: bool = False) -> str:
+    """One block per gold directory, then every block's overall line together so they can be compared."""
+    blocks = [f"== {name}\n{format_report(report, verbose)}" for name, report in reports]
+    if len(reports) > 1:
+        header = _header()
+        summary = [header, "-" * len(header), *(overall_line(report, name) for name, report in reports)]
+        blocks.append("== overall per directory\n" + "\n".join(summary) + "\n")
+    return "\n".join(blocks)
+
+
 def _thresholds_failed(report: EvalReport, args: argparse.Namespace) -> list[str]:
     checks = (
         ("F1", report.f1, args.min_f1),
@@ -500,11 +563,25 @@ def _thresholds_failed(report: EvalReport, args: argparse.Namespace) -> list[str
     return [f"{name} {got:.3f} < {want:.3f}" for name, got, want in checks if want is not None and got < want]
 
 
+def _display_name(gold_dir: Path) -> str:
+    # Relative to the working directory when possible: `make eval` prints tests/gold, not a long path.
+    try:
+        return str(gold_dir.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(gold_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m etl.extract.evaluate", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("gold_dir", nargs="?", type=Path, default=_DEFAULT_GOLD_DIR)
+    parser.add_argument(
+        "gold_dirs",
+        nargs="*",
+        type=Path,
+        metavar="GOLD_DIR",
+        help="directories of gold files (default: tests/gold and tests/gold_holdout)",
+    )
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="also list matched rows with a wrong field"
     )
@@ -516,9 +593,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.verbose:
         logger.setLevel(logging.DEBUG)
-    report = evaluate(args.gold_dir)
-    sys.stdout.write(format_report(report, verbose=args.verbose))
-    failed = _thresholds_failed(report, args)
+    gold_dirs: list[Path] = args.gold_dirs or [_DEFAULT_GOLD_DIR, _DEFAULT_HOLDOUT_DIR]
+    extractor = _default_extractor()
+    reports = [(_display_name(d), evaluate(d, extractor)) for d in gold_dirs]
+    sys.stdout.write(format_reports(reports, verbose=args.verbose))
+    failed = [f"{reason} ({name})" for name, report in reports for reason in _thresholds_failed(report, args)]
     for reason in failed:
         sys.stderr.write(f"below threshold: {reason}\n")
     return 1 if failed else 0

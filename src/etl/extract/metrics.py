@@ -89,16 +89,15 @@ _ADVERBIAL_HEAD = re.compile(
 )
 # 我国 adds nothing to a national figure; 全国 is kept, it is part of names like 全国城镇调查失业率
 _NATIONAL_PREFIX = re.compile(rf"^(?:我国|全国)(?!{INSTITUTIONS})")
-# Words removed wherever they stand in the phrase, each with the characters its pattern starts with so
-# phrases without them skip the regex
+# Words removed wherever they stand in the phrase
 _INNER_NOISE = (
-    ("自", re.compile(r"自[^，,]{1,8}?以来")),  # 京雄城际铁路自开通以来累计发送旅客
-    ("已", re.compile(r"已(?=累计|经|达|有|完成|实现|超|保持|连续)")),
-    ("共", re.compile(r"共(?=办理|完成|实现|发放|接待|开展|培训|收购|有)")),
-    ("可", re.compile(r"可(?=发电|满足|同时|实现|达到|提供)")),
-    ("约", re.compile(r"约(?=占)")),
-    ("本此", re.compile(r"本轮|本次|此次|此轮")),  # 欧洲央行本轮累计降息
-    ("按", re.compile(r"按[^，,]{1,8}?(?:计算|口径|统计)")),  # 按年率计算, 按可比口径
+    re.compile(r"自[^，,]{1,8}?以来"),  # 京雄城际铁路自开通以来累计发送旅客
+    re.compile(r"已(?=累计|经|达|有|完成|实现|超|保持|连续)"),
+    re.compile(r"共(?=办理|完成|实现|发放|接待|开展|培训|收购|有)"),
+    re.compile(r"可(?=发电|满足|同时|实现|达到|提供)"),
+    re.compile(r"约(?=占)"),
+    re.compile(r"本轮|本次|此次|此轮"),  # 欧洲央行本轮累计降息
+    re.compile(r"按[^，,]{1,8}?(?:计算|口径|统计)"),  # 按年率计算, 按可比口径
 )
 _INNER_COMPLETE = re.compile(r"(?<=.)(?<!全国)(?:完成|实现)(?=[^，,]*(?:量|额|值|投资|收入)$)")
 _QUOTE_CHARS = '“”‘’"「」'
@@ -255,9 +254,8 @@ def _cut_after_time(text: str) -> str:
 def strip_leading(text: str) -> str:
     """Trim time, place and discourse words from the front, keeping at least a meaningful phrase."""
     text = _cut_after_time(text).lstrip("，,、 　")
-    for markers, pattern in _INNER_NOISE:
-        if any(ch in text for ch in markers):
-            text = pattern.sub("", text)
+    for pattern in _INNER_NOISE:
+        text = pattern.sub("", text)
     if _DISCOURSE_ONLY.match(text):
         return ""
     while True:

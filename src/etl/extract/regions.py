@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 
@@ -372,6 +373,7 @@ REGION_PREFIX_PATTERN = re.compile(
 )
 
 
+@functools.cache
 def canonical(name: str) -> str:
     base = re.sub(r"(?:省|市|自治区|特别行政区)$", "", name) if name != "吉林市" else "吉林"
     return "全国" if base in NATIONAL else base

@@ -1,0 +1,61 @@
+"""The pure per-page composition: what a page turns into, and that no page can take a batch down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from etl import parse, pipeline
+from etl.fetch import decode_html
+from etl.models import Failure, FetchResult, FetchStatus, PageKind, PageRef, ProcessedArticle
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+ARTICLE = "rmrb/pc/content/202509/03/content_30170121.html"
+URL = "http://paper.people.com.cn/" + ARTICLE
+
+
+def _ok(path: str, url: str = URL) -> FetchResult:
+    text, encoding = decode_html((SITE / path).read_bytes())
+    return FetchResult(
+        url=url, status=FetchStatus.OK, http_status=200, text=text, encoding=encoding, attempts=1
+    )
+
+
+def test_an_epaper_article_gets_its_layout_metadata() -> None:
+    ref = PageRef(URL, PageKind.EPAPER_ARTICLE, issue_date=dt.date(2025, 9, 3), page_no=2, page_name="经济")
+    first = pipeline.parse_article_page(ref, _ok(ARTICLE))
+    assert not isinstance(first, Failure)
+    done = pipeline.complete_article(ref, first)
+    assert isinstance(done, ProcessedArticle)
+    assert done.article.page_name == "经济" and done.article.published_at == dt.datetime(2025, 9, 3)
+    assert done.indicators and all(i.raw for i in done.indicators)
+
+
+def test_fetch_outcomes_become_failures_with_their_reason() -> None:
+    ref = PageRef(URL, PageKind.EPAPER_ARTICLE)
+    gone = FetchResult(url=URL, status=FetchStatus.NOT_FOUND, http_status=404, error="HTTP 404", attempts=1)
+    failure = pipeline.parse_article_page(ref, gone)
+    assert failure == Failure(URL, "fetch", "HTTP 404", 404, 1, PageKind.EPAPER_ARTICLE)
+
+
+def test_a_parser_crash_is_one_failed_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(html: str, url: str) -> object:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(parse, "parse_article", broken)
+    failure = pipeline.parse_article_page(PageRef(URL, PageKind.EPAPER_ARTICLE), _ok(ARTICLE))
+    assert isinstance(failure, Failure)
+    assert (failure.stage, failure.reason) == ("parse", "IndexError: list index out of range")
+
+
+def test_a_failed_continuation_page_fails_the_article() -> None:
+    url = "http://finance.people.com.cn/n1/2025/0903/c1004-40556677.html"
+    ref = PageRef(url, PageKind.PORTAL_ARTICLE)
+    first = pipeline.parse_article_page(ref, _ok("n1/2025/0903/c1004-40556677.html", url))
+    assert not isinstance(first, Failure) and first.next_pages
+    broken = FetchResult(url=first.next_pages[0], status=FetchStatus.FAILED, error="HTTP 500 (gave up)")
+    failure = pipeline.complete_article(ref, first, [broken])
+    assert isinstance(failure, Failure) and failure.url == url
+    assert failure.reason.startswith(f"continuation page {first.next_pages[0]}")
