@@ -167,6 +167,13 @@ def test_old_layout_page() -> None:
     ]
     assert layout.pdf_url == "http://paper.people.com.cn/rmrb/page/2019-03/01/04/rmrb2019030104.pdf"
     assert layout.page_urls == tuple(f"{base}nbs.D110000renmrb_{n:02d}.htm" for n in range(1, 21))
+    assert layout.editors == ("王斌", "刘洁")  # from "本版责编：王 斌 刘 洁", the padding undone
+
+
+def test_a_headline_mentioning_an_editor_is_still_an_article() -> None:
+    html = page(OLD_LAYOUT).replace("春耕备耕有序推进", "当好新时代的责任编辑")
+    titles = [e.title for e in parse_layout(html, OLD_LAYOUT_URL).entries]
+    assert "当好新时代的责任编辑" in titles and not any(t.startswith("本版责编") for t in titles)
 
 
 def test_old_layout_pdf_from_the_page_switcher_when_the_label_has_none() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from etl.models import LayoutPage, PageKind, PageRef
+from etl.parse.patterns import RX_CREDIT_ENTRY
 
 DEFAULT_EPAPER_BASE = "http://paper.people.com.cn"
 
@@ -22,8 +23,6 @@ NEW_EPAPER_SCHEME_SINCE = dt.date(2024, 12, 1)
 MAX_EPAPER_PAGES = 60
 
 _AD_PAGE = re.compile(r"广告")
-# Layout pages list the page editors' credit line with the same DOM as an article.
-_CREDIT_ENTRY = re.compile(r"^\s*(?:本版责编|责任编辑|责编|本版编辑|版式设计)\s*[：:]")
 
 _EPAPER_NEW_LAYOUT = re.compile(r"/rmrb(?:hwb)?/(?:pc|pad)/layout/(\d{6})/(\d{2})/node_(\d{2})\.html$")
 _EPAPER_NEW_CONTENT = re.compile(r"/rmrb(?:hwb)?/(?:pc|pad)/content/(\d{6})/(\d{2})/content_\d+\.html$")
@@ -56,7 +55,7 @@ def is_ad_page(layout: LayoutPage) -> bool:
 
 
 def is_credit_entry(title: str) -> bool:
-    return bool(_CREDIT_ENTRY.search(title))
+    return bool(RX_CREDIT_ENTRY.search(title))
 
 
 def article_refs(layouts: Iterable[LayoutPage], day: dt.date | None = None) -> list[PageRef]:
@@ -79,6 +78,7 @@ def article_refs(layouts: Iterable[LayoutPage], day: dt.date | None = None) -> l
                     page_no=layout.page_no,
                     page_name=layout.page_name,
                     title_hint=entry.title,
+                    editors=layout.editors,
                 )
             )
     return refs

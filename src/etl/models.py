@@ -38,6 +38,7 @@ class PageRef:
     page_no: int | None = None  # e-paper 版次
     page_name: str | None = None  # e-paper 版名 (要闻, 评论, ...)
     title_hint: str | None = None  # link text on the layout page
+    editors: tuple[str, ...] = ()  # the 版面's 本版责编, for articles that do not name their own
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ class LayoutPage:
     page_urls: tuple[str, ...] = ()  # every 版面 of the day, from the page switcher
     pdf_url: str | None = None
     template: str = ""
+    editors: tuple[str, ...] = ()  # from the 本版责编 credit line listed among the entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,8 @@ class Image:
 class Article:
     url: str  # canonical URL (first page of a multi-page article)
     title: str
-    template: str  # parser that produced it: portal_2016, portal_2020, epaper_new, epaper_old
+    # parser that produced it: portal_2016, portal_2020, portal_classic, epaper_new, epaper_old
+    template: str
     pre_title: str | None = None  # 引题
     subtitle: str | None = None  # 副题
     published_at: dt.datetime | None = None  # naive, Asia/Shanghai wall time

@@ -116,6 +116,8 @@ def _with_ref_metadata(article: Article, ref: PageRef) -> Article:
         changes["page_no"] = ref.page_no
     if not article.page_name and ref.page_name:
         changes["page_name"] = ref.page_name
+    if not article.editors and ref.editors:
+        changes["editors"] = ref.editors
     if article.published_at is None and ref.issue_date is not None:
         changes["published_at"] = dt.datetime.combine(ref.issue_date, dt.time())
     if not article.title and ref.title_hint:

@@ -449,9 +449,10 @@ def sentence_around(text: str, start: int, end: int) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "    -" if value is None else f"{value:5.1%}"
+    return "     -" if value is None else f"{value:6.1%}"  # six wide: 100.0% keeps the columns straight
 
 
+_SCORE_COLUMNS = ("P", "R", "F1", "metric", "qual.", "period", "region")
 _ARTICLE_WIDTH = 52  # held-out ids carry the page id (…_content_30170118), so wider than 44
 
 
@@ -464,9 +465,9 @@ def _counts_and_scores(name: str, gold: int, predicted: int, result: ArticleResu
     )
 
 
-def _header() -> str:
-    counts = f"{'article':<{_ARTICLE_WIDTH}} {'gold':>4} {'pred':>4} {'TP':>4} {'FP':>4} {'FN':>4}"
-    return counts + "   P      R      F1     metric qual.  period region"
+def _header(first_column: str = "article") -> str:
+    counts = f"{first_column:<{_ARTICLE_WIDTH}} {'gold':>4} {'pred':>4} {'TP':>4} {'FP':>4} {'FN':>4}"
+    return counts + "".join(f"  {name:>6}" for name in _SCORE_COLUMNS)
 
 
 def overall_line(report: EvalReport, name: str = "overall") -> str:
@@ -547,7 +548,7 @@ def format_reports(reports: Sequence[tuple[str, EvalReport]], verbose: bool = Fa
     """One block per gold directory, then every block's overall line together so they can be compared."""
     blocks = [f"== {name}\n{format_report(report, verbose)}" for name, report in reports]
     if len(reports) > 1:
-        header = _header()
+        header = _header("directory")
         summary = [header, "-" * len(header), *(overall_line(report, name) for name, report in reports)]
         blocks.append("== overall per directory\n" + "\n".join(summary) + "\n")
     return "\n".join(blocks)

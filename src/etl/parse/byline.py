@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from etl.parse.patterns import RX_CREDIT_EDITORS
+
 _HAN = "\u4e00-\u9fff"
 _OUTLETS = "新华社|人民网|人民日报|本报|中新社|经济日报|光明日报|央视|中央广电总台"
 # "本报记者", "新华社记者", "本报驻纽约记者", "本报通讯员", "本报特约记者", "人民网记者", "本报评论员".
@@ -129,4 +131,35 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     credit = m.group("credit").strip()
     if credit[0] in "（(" and credit[-1] in "）)":
         credit = credit[1:-1].strip()
-    return (caption, credit or None)
+    return (caption, _RX_PADDED_PAIR.sub(r"\1\2", credit) or None)
+
+
+# A two-character name padded to the width of three ("唐  奕摄"), so that a search for 唐奕 finds it.
+_RX_PADDED_PAIR = re.compile(rf"(?<![{_HAN}])([{_HAN}])[ \u3000]+([{_HAN}])(?=[ \u3000]*(?:摄|[（(、，,]|$))")
+
+
+# ---- 版面 editor credits ---------------------------------------------------------------------------
+
+_RX_CREDIT_SPLIT = re.compile(r"[\s、，,]+")
+
+
+def credit_line_editors(title: str) -> tuple[str, ...]:
+    """Editors named by a 版面 credit entry: "本版责编：王  浩  李  平" -> ("王浩", "李平").
+
+    The print pads two-character names to the width of three, so lone characters pair up into one
+    name; a token of two or more characters is a name on its own ("张  文  谭晓涵" -> 张文, 谭晓涵).
+    """
+    m = RX_CREDIT_EDITORS.search(title)
+    if not m:
+        return ()
+    tokens = [t for t in _RX_CREDIT_SPLIT.split(m.group(1)) if _RX_HAN_CHAR.search(t)]
+    names: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if len(tokens[i]) == 1 and i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
+            names.append(tokens[i] + tokens[i + 1])
+            i += 2
+        else:
+            names.append(tokens[i])
+            i += 1
+    return tuple(dict.fromkeys(names))

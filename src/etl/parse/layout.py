@@ -10,13 +10,12 @@ from typing import ClassVar
 from bs4 import BeautifulSoup, Tag
 
 from etl.models import LayoutEntry, LayoutPage
+from etl.parse.byline import credit_line_editors
 from etl.parse.dom import absolute, attr, first, first_text, text_of
 from etl.parse.errors import ParseError
-from etl.parse.patterns import RX_PAGE_LABEL, date_from_cn, date_from_url
+from etl.parse.patterns import RX_CREDIT_ENTRY, RX_PAGE_LABEL, date_from_cn, date_from_url
 from etl.parse.text import normalise_text
 
-# Editor credits are listed exactly like articles (same li > a → content_N.html).
-_RX_EDITOR_CREDIT = re.compile(r"本版责编|责任编辑|责编[：:]")
 # Old list titles are written by script: document.write(view("标题<br>副题  ")).
 _RX_SCRIPT_TITLE = re.compile(r"""view\(\s*["'](.*?)["']\s*\)""", re.DOTALL)
 _RX_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -54,14 +53,16 @@ class LayoutTemplate:
             issue_date=self.issue_date(),
             page_no=page_no,
             page_name=page_name,
-            entries=entries,
+            entries=tuple(e for e in entries if not RX_CREDIT_ENTRY.search(e.title)),
             page_urls=self.page_urls(),
             pdf_url=self.pdf_url(),
             template=self.name,
+            editors=tuple(n for e in entries for n in credit_line_editors(e.title)),
         )
 
     def entries(self) -> tuple[LayoutEntry, ...]:
-        """Article links in DOM order, de-duplicated; the page-picture hotspots when the list is missing."""
+        """Links in DOM order, de-duplicated, the page-picture hotspots when the list is missing. The
+        editors' credit line is among them (same markup as an article); `parse` splits it off."""
         for selectors in (self.entry_selectors, _MAP_AREAS):
             links = _first_nonempty(self.soup, selectors)
             if links:
@@ -73,7 +74,7 @@ class LayoutTemplate:
         for link in links:
             url = absolute(self.url, attr(link, "href"))
             title = self._link_title(link)
-            if _RX_EDITOR_CREDIT.search(title) or url in entries:
+            if url in entries:
                 continue
             entries[url] = LayoutEntry(url=url, title=title)
         return tuple(entries.values())

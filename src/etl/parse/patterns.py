@@ -11,6 +11,13 @@ RX_DATELINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2}
 RX_DATE_CN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 # "来源：新华网" / "来源：人民网-文化频道 原创稿"; the source ends at whitespace or a bar.
 RX_SOURCE = re.compile(r"来源[：:]\s*([^\s|｜]+)")
+# A 版面's editor credit, listed like an article: "本版责编：王  浩  李  平". Anchored, so a headline
+# that merely contains 责任编辑 stays an article.
+RX_CREDIT_ENTRY = re.compile(r"^\s*(?:本版责编|责任编辑|责编|本版编辑|版式设计|本版制图)\s*[：:]")
+# The names after 责编 in such a line, up to the next role ("版式设计：…").
+RX_CREDIT_EDITORS = re.compile(
+    r"(?:本版责编|责任编辑|责编|本版编辑)\s*[：:]\s*(.*?)\s*(?=(?:版式设计|本版制图|制图|美编|图片编辑)\s*[：:]|$)"
+)
 # "(责编：牛镛、岳弘彬)"; some channels print "(责任编辑：…)".
 RX_EDITOR = re.compile(r"(?:责编|责任编辑)[：:]\s*([^)）]+)")
 # "《人民日报》（2024年12月25日 第 01 版）"; old pages write "（ 2019年03月01日 01 版）".
