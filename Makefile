@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 lint: install
 	$(BIN)/ruff check src flows tests
+	$(BIN)/ruff format --check src flows tests
 	$(BIN)/mypy
 
 test: lint
@@ -28,7 +29,7 @@ run: install
 	$(BIN)/etl run
 
 eval: install
-	$(BIN)/python -m etl.extract.evaluate tests/gold
+	$(BIN)/python -m etl.extract.evaluate
 
 bench: install
 	$(BIN)/python -m etl.bench
