@@ -86,7 +86,7 @@ def _fetch(crawl: Crawl, urls: Sequence[str]) -> list[FetchResult]:
     return [_with_archived_body(r, known.get(r.url), crawl.archive) for r in results]
 
 
-@task(name="discover-epaper-pages", cache_policy=NO_CACHE)
+@task(name="discover-epaper-pages", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
 def discover_layouts(
     crawl: Crawl, probe_refs: Sequence[PageRef], retry: Sequence[PageRef] = ()
 ) -> tuple[list[LayoutPage], BatchResult]:
@@ -126,7 +126,7 @@ def discover_layouts(
     return layouts, out
 
 
-@task(name="fetch-and-process-articles", cache_policy=NO_CACHE)
+@task(name="fetch-and-process-articles", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
 def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract."""
     logger = get_run_logger()
