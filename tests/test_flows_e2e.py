@@ -189,3 +189,13 @@ def test_a_mirror_on_another_port_adds_no_duplicates(tmp_path: Path, site_url: s
         epaper, portal = _crawl(db, other)
     assert epaper.counts.articles_unchanged == 5 and portal.counts.articles_unchanged == 2  # type: ignore[attr-defined]
     assert _snapshot(db) == before
+
+
+def test_ingest_takes_epaper_article_urls_too(tmp_path: Path, site_url: str) -> None:
+    db = tmp_path / "w.duckdb"
+    url = site_url + "/rmrb/pc/content/202509/03/content_30170120.html"
+    summary = ingest_urls(urls=[url], db=str(db), delay=0)
+    assert summary.failures == [] and summary.counts.articles_loaded == 1
+    assert _q(db, "SELECT template, page, page_name, published_date::VARCHAR, source FROM articles") == [
+        ("epaper_new", 1, "要闻", DAY, "人民日报")
+    ]
