@@ -406,3 +406,17 @@ def test_command_line_takes_several_directories_and_checks_each() -> None:
     assert strict.returncode == 1
     failures = [line for line in strict.stderr.splitlines() if line.startswith("below threshold: F1")]
     assert len(failures) == 2 and "gold_holdout" in failures[1], strict.stderr
+
+
+def test_the_frozen_split_shows_scores_but_not_its_sentences() -> None:
+    from etl.extract.evaluate import evaluate, format_reports
+
+    def nothing(text: str, published: dt.date | None, *, region_hint: str | None = None) -> list[Indicator]:
+        return []  # every gold row becomes a miss, which the report would list with its sentence
+
+    report = evaluate(HOLDOUT_DIR, nothing)
+    first_gold_raw = json.loads(HOLDOUT_FILES[0].read_text(encoding="utf-8"))["indicators"][0]["raw"]
+    hidden = format_reports([("tests/gold_holdout", report)])
+    shown = format_reports([("tests/gold_holdout", report)], show_frozen=True)
+    assert "overall" in hidden and first_gold_raw not in hidden
+    assert first_gold_raw in shown

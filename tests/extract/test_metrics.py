@@ -132,3 +132,44 @@ def test_both_ends_of_a_change() -> None:
 def test_subject_does_not_leak_into_the_next_sentence_for_counts() -> None:
     text = "全市共有5A级景区12家。他今年72岁。"
     assert [i.metric for i in extract(text)] == ["5A级景区", "年龄"]
+
+
+def test_growth_takes_the_counted_thing_not_the_verb_that_holds_it() -> None:
+    text = "目前，园区已集聚生物医药企业560家，同比增长12%；全市已投用充电桩4.6万个，比上年增长35%。"
+    assert [(i.raw, i.metric) for i in extract(text)] == [
+        ("560家", "集聚生物医药企业"),
+        ("12%", "生物医药企业"),
+        ("4.6万个", "投用充电桩"),
+        ("35%", "充电桩"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("second", "raw", "metric"),
+    [
+        ("这一比重比上年提高0.4个百分点。", "0.4个百分点", "文化产业增加值占地区生产总值的比重"),
+        ("该比例已连续三年提高。", "三年", "文化产业增加值占地区生产总值的比重提高"),
+        ("上述比重较上年提高0.3个百分点。", "0.3个百分点", "文化产业增加值占地区生产总值的比重"),
+    ],
+)
+def test_an_anaphor_resolves_to_the_metric_named_before_it(second: str, raw: str, metric: str) -> None:
+    text = "全市文化产业增加值占地区生产总值的比重为6.1%。" + second
+    assert one(text, raw).metric == metric
+
+
+def test_an_anaphor_does_not_reach_into_the_previous_paragraph() -> None:
+    text = "全市文化产业增加值占地区生产总值的比重为6.1%。\n这一比例在县域达到45%。"
+    assert "文化产业" not in one(text, "45%").metric
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        ("去年，规上工业营业收入超过千亿元的城市有8个。", "8个", "规上工业营业收入超过千亿元的城市"),
+        ("全国出口额超过千亿美元的省份达到9个。", "9个", "出口额超过千亿美元的省份"),
+        ("年产值超百亿元的企业增至36家。", "36家", "年产值超百亿元的企业"),
+    ],
+)
+def test_a_generic_noun_keeps_the_phrase_that_qualifies_it(text: str, raw: str, metric: str) -> None:
+    assert [i.raw for i in extract(text)] == [raw]
+    assert one(text, raw).metric == metric

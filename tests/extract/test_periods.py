@@ -155,3 +155,55 @@ def test_event_span_dated_by_a_year_keeps_the_year() -> None:
     text = "“今年麦收期间遭遇‘干热风’。”他流转的1200多亩地，小麦亩产超过1300斤。"
     assert {i.period for i in extract(text, dt.date(2024, 7, 16))} == {"2024"}
     assert extract("麦收期间，全省日投入联合收割机近20万台。", dt.date(2024, 7, 16))[0].period is None
+
+
+# --- resets, seasons, holidays and start dates ---------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["日前", "近日", "近期", "目前", "如今"])
+def test_recent_time_words_reset_the_carried_period(word: str) -> None:
+    text = f"今年上半年，全市新增就业岗位8.2万个。{word}，全市已举办招聘会120场。"
+    assert {i.raw: i.period for i in extract(text)} == {"8.2万个": "2025-H1", "120场": None}
+
+
+def test_a_day_before_a_date_is_not_a_reset() -> None:
+    text = "今年上半年，全市新增就业岗位8.2万个，其中6月30日前完成签约的岗位3.1万个。"
+    assert {i.raw: i.period for i in extract(text)} == {"8.2万个": "2025-H1", "3.1万个": "2025-H1"}
+
+
+@pytest.mark.parametrize("season", ["今年暑期", "暑假期间", "今年寒假", "今年春运"])
+def test_a_season_has_no_label(season: str) -> None:
+    text = f"{season}，全市博物馆接待观众320万人次。"
+    assert one(text, "320万人次").period is None
+
+
+@pytest.mark.parametrize(
+    ("holiday", "published", "label"),
+    [
+        ("春节假期", dt.date(2025, 2, 5), "2025-01"),
+        ("春节假期", dt.date(2026, 2, 25), "2026-02"),
+        ("端午假期", dt.date(2025, 6, 3), "2025-05"),
+        ("中秋假期", dt.date(2024, 9, 18), "2024-09"),
+        ("清明假期", dt.date(2025, 4, 7), "2025-04"),
+    ],
+)
+def test_named_holidays_resolve_to_their_month(holiday: str, published: dt.date, label: str) -> None:
+    text = f"{holiday}，全省接待游客3200万人次。"
+    assert one(text, "3200万人次", published).period == label
+
+
+@pytest.mark.parametrize(
+    ("start", "label"),
+    [("自7月1日起", None), ("今年1月1日起", "2025"), ("2024年10月1日起", "2024")],
+)
+def test_a_start_date_replaces_the_carried_period(start: str, label: str | None) -> None:
+    text = f"今年上半年，全市新增城镇就业7.5万人。{start}，全市城乡低保标准提高5%，惠及困难群众30万人。"
+    rows = {i.raw: i.period for i in extract(text)}
+    assert rows == {"7.5万人": "2025-H1", "5%": label, "30万人": label}
+
+
+@pytest.mark.parametrize(
+    "text", ["今年上半年，景区最近日均接待游客2万人次。", "今年上半年，节日前后景区接待游客2万人次。"]
+)
+def test_words_that_contain_a_reset_word_do_not_reset(text: str) -> None:
+    assert one(text, "2万人次").period == "2025-H1"

@@ -24,6 +24,13 @@ from etl.models import Qualifier
         ("租金在同地段市场租金的85%以下。", "85%", Qualifier.LT),
         ("一室一厅，月租1200元出头。", "1200元", Qualifier.GT),
         ("上海港集装箱吞吐量5150.6万标箱。", "5150.6万标箱", Qualifier.EXACT),
+        ("当天大约3000名志愿者参与服务。", "3000名", Qualifier.APPROX),
+        ("全年开行班列大约1200列。", "1200列", Qualifier.APPROX),
+        ("增速大约在5%上下。", "5%", Qualifier.APPROX),
+        ("每天开行货运列车30多列。", "30多列", Qualifier.GT),
+        ("新建充电桩1.6万多个。", "1.6万多个", Qualifier.GT),
+        ("参展企业两千多家。", "两千多家", Qualifier.GT),
+        ("惠及1.4亿多参保群众。", "1.4亿多", Qualifier.GT),
     ],
 )
 def test_qualifier(text: str, raw: str, qualifier: Qualifier) -> None:

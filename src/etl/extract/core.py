@@ -25,7 +25,16 @@ from etl.extract.periods import Period, PeriodResolver, TimeReference, find_time
 from etl.extract.qualifiers import clause_approx, combine, prefix_qualifier, suffix_qualifier
 from etl.extract.regions import region_between, region_mentions
 from etl.extract.sentences import Span, clause_end, paragraph_starts, split_sentences
-from etl.extract.units import UNIT_ALTERNATION, UNIT_FOLD, WORD_CONTINUATIONS, UnitKind, UnitSpec, unit_spec
+from etl.extract.units import (
+    NOT_MEASURE_WORDS,
+    UNIT_ALTERNATION,
+    UNIT_FOLD,
+    WORD_CONTINUATIONS,
+    UnitKind,
+    UnitSpec,
+    unit_spec,
+    written_unit_spec,
+)
 from etl.models import Indicator, Qualifier
 
 _NUMERAL_CHARS = "〇零一二两三四五六七八九十百千"
@@ -34,7 +43,8 @@ INDICATOR_PATTERN = re.compile(
     rf"(?:(?P<denominator>[{_NUMERAL_CHARS}]+)分之(?P<numerator>[{_NUMERAL_CHARS}]+)(?P<fraction_more>[余多强])?"
     rf"|(?P<number>{NUMBER}|(?<![上下前后大小多一])半(?=个?(?:月|小时|年|天)))"
     rf"(?P<inner>{MORE_THAN})?(?P<magnitude>{MAGNITUDE})?(?P<outer>{MORE_THAN})?"
-    rf"(?P<unit>{UNIT_ALTERNATION})?(?P<half>(?<=[年天])半)?(?P<fold>{UNIT_FOLD})?"
+    rf"(?:(?P<unit>{UNIT_ALTERNATION})|(?<=[0-9０-９万亿余多])(?P<loose>[\u4e00-\u9fff])(?=[，,。；;！？!?、）)”]|$))?"
+    rf"(?P<half>(?<=[年天])半)?(?P<fold>{UNIT_FOLD})?"
     r"(?P<trail>[余多](?=[来了的，,。；;、）)]|$))?)"
 )
 _RANGE_BEFORE = re.compile(r"[0-9０-９一二两三四五六七八九十][—–\-~～至到]$")
@@ -46,8 +56,14 @@ _RANGE_AFTER = re.compile(r"^[—–\-~～至到][0-9０-９一二三四五六�
 _WINDOW_AFTER = re.compile(r"^(?:内|以内|之内)")
 _RELATIVE_BEFORE = re.compile(r"(?:后|(?<!提)前|每|第|每隔)$")
 # A sentence that lays down a rule rather than reporting a fact (须 / 需 / 应当 / 方可)
-_PRESCRIPTIVE = re.compile(r"须|需(?!求|要)|必须|应当|应在|应于|不得|方可")
+_PRESCRIPTIVE = re.compile(r"须|(?<![仅只无])需(?!求|要)|必须|应当|应在|应于|不得|方可")  # 仅需3小时 reports
 _FORECAST_BEFORE = re.compile(r"预计|预测|有望|预期目标|主要目标是|到(?:19|20)\d{2}年[^。；;]*?将")
+# A clause that goes on with the forecast before it rather than stating a fact of its own
+_FORECAST_CONTINUES = re.compile(
+    r"(?:其中|同比|环比|比|较|将|并|且|还将|也将|或将|分别|增速|增幅|降幅|占|达到|增长|提高|届时)"
+)
+# 预计…将突破500列，班列线路将覆盖15个国家: a clause in the future tense goes on with the forecast
+_FUTURE_CLAUSE = re.compile(r"[^，,；;。0-9０-９]{0,12}?(?:将|有望|或将|可望)")
 # A cap or a quota is a rule too (每日限流4万人, 限购2套)
 _CAP_BEFORE = re.compile(r"(?:限流|限购|限行|限额|限量|限报|限载|上限为?|最多可)$")
 # A clause that states a plan or a forecast
@@ -63,13 +79,31 @@ _DURATION_FOLLOWERS = re.compile(
 _DURATION_REPORTED_BEFORE = re.compile(
     r"(?:实现|达到|突破|创下|持续|历时|长达|为期|运行|用时|仅用|用了|提前|推迟|缩短|延长)$"
 )
+# 开业三个月以来，…; 新馆运营半年，…: how long a place has been open frames the figures that follow
+# (通车一年多来 stays a reported duration, tests/gold/README.md)
+_OPENED_BEFORE = re.compile(
+    r"(?:开业|营业|运营|投用|投运|开通|成立|上线|开园|开馆|启用|投产|开放|挂牌|落成)"
+    r"(?:了|已|已经|刚|刚刚|才)?$"
+)  # 成立不到两年 stresses how short the time is: that is reported (tests/gold/README.md)
+_OPENED_FRAME_AFTER = re.compile(r"^[多余]?(?:以来|[，,])")
+_FIGURE_LATER = re.compile(r"[^。！？\n]*?(?:[0-9０-９]|[一二两三四五六七八九十]成)")
+# 离地铁站步行不到10分钟, 骑车10分钟可达, 距市中心15公里: a travel time or a distance that says where a
+# place is, not a measured fact
+_TRAVEL_MODE_BEFORE = re.compile(
+    r"(?:步行|骑车|骑行|驾车|开车|车程|打车|自驾|坐公交|乘公交|坐地铁|乘地铁)"
+    r"(?:只要|只需|仅需|需要|需|要|大约|约|不到|不足|仅|就|也就|最多)*$"
+)
+_LOCATED_FROM_BEFORE = re.compile(
+    r"(?:距离|距|(?<![撤分隔脱远偏背])离(?![开岛退婚职任]))[^，,。；;0-9０-９]{1,12}$"
+)
+_REACHED_AFTER = re.compile(r"^(?:左右|以内)?(?:可达|可到|即达|即到|就到|直达|车程)")
 _CRITERION_BEFORE = re.compile(r"(?:不满|未满|(?<![已])满)$")
 # A duration after these frames another figure (元旦假期3天，全国铁路累计发送旅客…)
 _DURATION_FRAME_BEFORE = re.compile(r"(?:假期|期间|长假|黄金周|假日)$")
 _MEASURE_FOLLOWERS = re.compile(
     r"^(?:[的了，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|以下|多|余|长|宽|高|深)"
 )
-_CHENG_AS_VERB = re.compile(r"[为立功交本果员绩效都长熟品就]")
+_CHENG_AS_VERB = re.compile(r"[立功交本果员绩效都长熟品就]")
 _AGE_REPORTED_FOLLOWERS = re.compile(r"^(?:左右|以上|以下|上下)?(?:[了，,。；;、：:）)”’！？!?\n]|$)")
 _RECENT_BEFORE = re.compile(r"(?:近|过去|最近|这|此前|未来)$")
 _FRAME_AFTER = re.compile(r"^(?:[，,来间里中]|以来)")
@@ -81,7 +115,19 @@ _IMPLIED_MONEY = re.compile(
 )
 _IMPLIED_PEOPLE = re.compile(r"人口|人数$")
 _IMPLIED_VISITS = re.compile(r"(?:人次|游客|旅客|乘客|客流量?)$")
-_POPULATION_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?人口")
+# 1.4亿多退休人员, 300余万户籍人口, 3.2万余农户: a noun right after the magnitude, with no measure word
+# between, is counted in its natural unit
+_PEOPLE_NOUN = re.compile(
+    r"(?:人口|人员|人才|居民|市民|村民|农民|网民|网友|职工|员工|工人|学生|毕业生|游客|旅客|乘客|观众|"
+    r"患者|群众|群体|人群|儿童|老人|老年人|青年|劳动者|从业者|消费者|志愿者|会员|党员|师生|教师|医生|人)$"
+)
+# 近2000万农村人口喝上了自来水: a people noun that opens a longer phrase
+_PEOPLE_NOUN_AHEAD = re.compile(
+    r"[\u4e00-\u9fff]{0,6}?(?:人口|人员|居民|市民|村民|农民|网民|职工|员工|学生|毕业生|游客|群众|劳动者)"
+)
+_HOUSEHOLD_NOUN = re.compile(r"(?:户|家庭)$")
+_FIRM_NOUN = re.compile(r"(?:企业|公司|商家|门店|机构)$")
+_NOUN_MEMBER_END = re.compile(r"[、和及与或]|等")
 _SMALL_PROSE_KINDS = (UnitKind.DURATION, UnitKind.RATIO)
 _LIST_SEPARATOR = re.compile(r"^[、，,和及与或]*$")
 _MULTI_CHAR_HEADS = (
@@ -124,10 +170,44 @@ _ZERO_DIGIT = re.compile("[〇零]")
 _DIGIT = re.compile(r"[0-9０-９]")
 _RATE_HEAD = re.compile(r"[率额值]|比例|比重|占比|指数|浓度|均价")
 # 研发经费超过千亿元的省（市）有12个: the figure is the threshold of a class that is then counted
-_THRESHOLD_AFTER = re.compile(r"(?:以上|以下)?的[^，,。；;的]{1,10}?有[0-9０-９一二两三四五六七八九十]")
+_THRESHOLD_AFTER = re.compile(
+    r"(?:以上|以下)?的[^，,。；;的]{1,10}?(?:已经|已)?(?:有|达到?|增至|增加到|增长到|升至|共计|总数为?|数量为?)"
+    r"[约近超逾]?[0-9０-９一二两三四五六七八九十]"
+)
+# 40平方米以下的小户型, 年收入10万元以上的家庭: a bound on a size, an amount or an age defines the group
+# the noun names (a share, 50%以上的税收, or a count, 100家以上的企业, is still the reported figure)
+_SIZE_CLASS_AFTER = re.compile(r"(?:(?:及?以上|及?以下|以内|左右)的|及?以上|及?以下)[\u4e00-\u9fff“]")
+_SIZE_CLASS_KINDS = frozenset(
+    {
+        UnitKind.AREA,
+        UnitKind.MONEY,
+        UnitKind.WEIGHT,
+        UnitKind.DISTANCE,
+        UnitKind.VOLUME,
+        UnitKind.ENERGY,
+        UnitKind.AGE,
+        UnitKind.DURATION,
+        UnitKind.CONCENTRATION,
+        UnitKind.RATE,
+    }
+)
+# …unless a verb before it reports the amount (完成1亿元以上的投资)
+_REPORTED_AMOUNT_BEFORE = re.compile(
+    r"(?:完成|实现|达到|带动|拉动|吸引|获得|贡献|新增|投入|节约|节省|减少|降低|增加|累计|共|签约|撬动|吸纳)了?"
+    r"(?:约|近|超过|超|逾|突破)?$"
+)
+_COUNTED_GROUP_BEFORE = re.compile(
+    r"[0-9０-９一二两三四五六七八九十百千]+[多余]?[万亿]?(?:个|家|座|所|项|批|名|位|户|条)"
+    r"[^，,。；;0-9０-９]{1,12}(?:超过|超|突破|高于|不到|不足|低于|达到|达)$"
+)
 _AMONG_AFTER = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:之中|当中|中)[，,]")
 _SAMPLE_BEFORE = re.compile(r"(?:监测|调查|抽样|样本|统计)的?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# 这一比重, 该比例, 上述指标: a phrase that points back to a metric already named in the paragraph
+_ANAPHOR = re.compile(
+    r"(?:(?<![\s\S])|(?<=[，,：:。；;！？\n]))(?:其中[，,]?)?(?:这一|这个|该|此|上述|以上)"
+    r"(?P<noun>比重|比例|占比|比率|数字|数据|指标|规模|增速|增幅|水平|数量|总量|金额|数值)"
+)
 _MEMBER_SEPARATOR = re.compile(r"、|以及|和|及|与")
 _YEAR_ON_YEAR_TAIL = re.compile(r"(?:同比|环比)$")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -187,7 +267,11 @@ def _continuations(surface: str) -> tuple[str, ...]:
 
 
 def _unit_of(m: re.Match[str]) -> UnitSpec | None:
-    return unit_spec(m.group("unit")) if m.group("unit") else None
+    if m.group("unit"):
+        return unit_spec(m.group("unit"))
+    loose = m.group("loose")
+    # 候鸟2万羽，: a measure word outside the lexicon, clear from its place at the end of the clause
+    return written_unit_spec(loose) if loose and loose not in NOT_MEASURE_WORDS else None
 
 
 def _fraction_figure(m: re.Match[str], text: str, clause_begin: int) -> Figure | None:
@@ -231,11 +315,17 @@ def _inside_quoted_name(text: str, start: int, end: int) -> bool:
     return not any(ch in quoted for ch in "，,。；;！？")
 
 
+def _starts_word(text: str, m: re.Match[str], spec: UnitSpec) -> bool:
+    """人 of 人间, 户 of 户籍: the matched unit is the first character of a longer word."""
+    unit_start = m.start("unit") if m.group("unit") else m.end()
+    return any(text.startswith(word, unit_start) for word in _continuations(spec.surface))
+
+
 def _is_date_or_name(text: str, m: re.Match[str], spec: UnitSpec | None, parsed: ParsedNumber) -> bool:
     number = m.group("number")
     before = text[max(0, m.start() - 2) : m.start()]
     unit_start = m.start("unit") if m.group("unit") else m.end()
-    if spec is not None and any(text.startswith(word, unit_start) for word in _continuations(spec.surface)):
+    if spec is not None and _starts_word(text, m, spec):
         return True
     if before.endswith("第") or _RANGE_BEFORE.search(before) or _opens_range(text, m, spec):
         return True
@@ -298,13 +388,17 @@ def _rejected_shape(text: str, m: re.Match[str], spec: UnitSpec | None, parsed: 
     """Shapes that are never a reported figure on their own."""
     number = m.group("number")
     more_than = bool(m.group("inner") or m.group("outer") or m.group("trail"))
+    more_than = more_than or (spec is not None and "多" in spec.surface)  # 一个多月
     ratio = spec is not None and spec.kind is UnitKind.RATIO
     if number == "一" and not (
         m.group("magnitude") or more_than or ratio or _reported_duration(text, m, spec)
     ):
         return True  # 一张床位, 一座座: the article "a"
-    if parsed.chinese and _TWO_DIGITS.search(number) and not _ZERO_DIGIT.search(number):
-        return True  # 四五百元: a vague range, no single value
+    discount = spec is not None and spec.surface == "折"
+    if discount and text[max(0, m.start() - 1) : m.start()] == "波":
+        return True  # 一波三折: an idiom
+    if parsed.chinese and _TWO_DIGITS.search(number) and not _ZERO_DIGIT.search(number) and not discount:
+        return True  # 四五百元: a vague range, no single value (八五折 is 85 %)
     if number.startswith("数") and len(number) == 1 and not m.group("magnitude"):
         return True  # 数家: "several", no figure
     directed = _DIRECTION_BEFORE.search(text[max(0, m.start() - 2) : m.start()]) is not None
@@ -313,7 +407,9 @@ def _rejected_shape(text: str, m: re.Match[str], spec: UnitSpec | None, parsed: 
     if spec is not None and spec.chinese_only and not parsed.chinese:
         return True
     if spec is not None and spec.surface == "成" and _CHENG_AS_VERB.match(text, m.end()):
-        return True  # 5成为 / 3成交: 成 starts a word
+        return True  # 3成交, 八成熟: 成 starts a word
+    if spec is not None and spec.surface == "成" and number == "一" and text.startswith("为", m.end()):
+        return True  # 其一成为: 一 ends a word and 成为 is the verb (约七成为中小企业 is a share)
     small_prose = parsed.chinese and parsed.value < 10 and not (m.group("magnitude") or more_than or directed)
     return bool(small_prose and spec is not None and spec.kind not in _SMALL_PROSE_KINDS)
 
@@ -326,6 +422,8 @@ def _attributive(text: str, m: re.Match[str], spec: UnitSpec | None) -> bool:
     if _WINDOW_AFTER.match(following):
         return True  # 48小时内: a time window
     preceding = text[max(0, m.start() - 4) : m.start()]
+    if spec.kind in (UnitKind.DURATION, UnitKind.DISTANCE) and _locates_a_place(text, m):
+        return True
     if spec.kind is UnitKind.DURATION:
         if _CRITERION_BEFORE.search(preceding):
             return True  # 工作不满5年的青年人才: an eligibility rule
@@ -335,6 +433,12 @@ def _attributive(text: str, m: re.Match[str], spec: UnitSpec | None) -> bool:
             return True
         if _RECENT_BEFORE.search(preceding) and _FRAME_AFTER.match(following):
             return True  # 近5年，全市累计新增…: the window over which another figure was counted
+        if (
+            _OPENED_FRAME_AFTER.match(following)
+            and _OPENED_BEFORE.search(text, max(0, m.start() - 8), m.start())
+            and _FIGURE_LATER.match(text, m.end())
+        ):
+            return True
         return _DURATION_FOLLOWERS.match(following) is None
     if spec.kind is UnitKind.AGE:
         # 72岁的老党员, 60岁以上老人: an age that describes a person or a group
@@ -342,6 +446,17 @@ def _attributive(text: str, m: re.Match[str], spec: UnitSpec | None) -> bool:
     if spec.kind in (UnitKind.DISTANCE, UnitKind.ENERGY):
         return _MEASURE_FOLLOWERS.match(following) is None  # 1米线, 5兆瓦风机
     return False
+
+
+def _locates_a_place(text: str, m: re.Match[str]) -> bool:
+    """步行约8分钟, 开车20分钟可达, 距市中心15公里: how far a place is from somewhere."""
+    window_start = max(0, m.start() - 16)
+    clause = text[window_start : m.start()]
+    cut = max(clause.rfind(ch) for ch in "，,。；;：:！？\n")
+    clause = clause[cut + 1 :]
+    if _TRAVEL_MODE_BEFORE.search(clause) or _REACHED_AFTER.match(text, m.end()):
+        return True
+    return _LOCATED_FROM_BEFORE.search(clause) is not None
 
 
 def _group_descriptor(text: str, m: re.Match[str], spec: UnitSpec | None, clause_stop: int) -> bool:
@@ -361,20 +476,50 @@ def _group_descriptor(text: str, m: re.Match[str], spec: UnitSpec | None, clause
     return "、" not in between and _RATE_HEAD.search(between) is not None
 
 
-def _implied_unit(text: str, m: re.Match[str], clause_begin: int) -> UnitSpec | None:
-    """`估值千亿`: a magnitude without a unit takes the unit its subject implies."""
+def _size_class(text: str, m: re.Match[str], spec: UnitSpec, clause_begin: int, raw_end: int) -> bool:
+    """`月收入8000元以下的家庭`: the figure is the bound that defines a group, not a fact about it."""
+    if spec.kind not in _SIZE_CLASS_KINDS:
+        return False
+    counted_class = spec.kind not in (UnitKind.DURATION, UnitKind.AGE) and text.startswith("的", raw_end)
+    if counted_class and _COUNTED_GROUP_BEFORE.search(text, clause_begin, m.start()):
+        return True  # 有12个研发经费超过千亿元的省份: the count is of the class the amount bounds
+    if not _SIZE_CLASS_AFTER.match(text, raw_end):
+        return False
+    return _REPORTED_AMOUNT_BEFORE.search(text, clause_begin, m.start()) is None
+
+
+def _implied_unit(text: str, m: re.Match[str], end: int, clause_begin: int) -> UnitSpec | None:
+    """`估值千亿`: a magnitude without a unit takes the unit its subject implies; `1.4亿多退休人员`: the
+    unit the noun after it is counted in."""
     if not m.group("magnitude"):
         return None
-    if _CJK.match(text[m.end() : m.end() + 1] or "。") and text[m.end()] not in "级左上以":
-        # 近1亿农村贫困人口: the population noun right after the figure names the unit
-        return unit_spec("人") if _POPULATION_AFTER.match(text, m.end(), m.end() + 10) else None
+    if _CJK.match(text[end : end + 1] or "。") and text[end] not in "级左上以":
+        return _noun_unit(text, m, end)
     before, _ = metric_rules.strip_trailing(text[clause_begin : m.start()])
     if _IMPLIED_MONEY.search(before):
         return unit_spec("元")
     if _IMPLIED_VISITS.search(before):
         return unit_spec("人次")  # 观影人次逾4500万, 总诊疗人次达101.5亿
-    if _IMPLIED_PEOPLE.search(before):
+    if _IMPLIED_PEOPLE.search(before) or _PEOPLE_NOUN.search(before):
+        return unit_spec("人")  # 惠及老年人1500多万: the people counted are named before the number
+    return None
+
+
+def _noun_unit(text: str, m: re.Match[str], end: int) -> UnitSpec | None:
+    """People are counted in 人, households in 户, firms in 家; another noun after `多` / `余` (an
+    approximate count, so a count) is its own unit as written."""
+    noun = metric_rules.counted_noun(text[end : end + 24])
+    first = _NOUN_MEMBER_END.split(noun, maxsplit=1)[0]
+    if not first or first.startswith("的"):
+        return None
+    if _PEOPLE_NOUN.search(first) or _PEOPLE_NOUN_AHEAD.match(text, end, end + 12):
         return unit_spec("人")
+    if _HOUSEHOLD_NOUN.search(first):
+        return unit_spec("户")
+    if _FIRM_NOUN.search(first):
+        return unit_spec("家")
+    if (m.group("inner") or m.group("outer")) and 2 <= len(first) <= 6:
+        return written_unit_spec(first)
     return None
 
 
@@ -421,14 +566,40 @@ def _clause_begin(text: str, position: int, floor: int) -> int:
     return i
 
 
+def _forecast_span(text: str, sentence: Span) -> tuple[int, int]:
+    """Where a forecast's figures stand: from its marker (预计, 有望) to the end of the clause of its first
+    figure, and on through clauses that only continue it (，其中…, ，同比…). A later clause with its own
+    subject (预计…5%左右，不到两成的城市已…) states a fact again."""
+    forecast = _FORECAST_BEFORE.search(text, sentence.start, sentence.end)
+    if forecast is None:
+        return sentence.end, sentence.end
+    if "目标" in forecast.group() or text.startswith(("：", ":"), forecast.end()):
+        return forecast.end(), sentence.end  # 主要预期目标是：…，…: a list of targets runs to the end
+    first = next(
+        (
+            m
+            for m in INDICATOR_PATTERN.finditer(text, forecast.end(), sentence.end)
+            if m.group("unit") or m.group("magnitude") or m.group("denominator")
+        ),
+        None,
+    )
+    if first is None:
+        return forecast.end(), sentence.end
+    end = clause_end(text, first.end(), sentence.end)
+    while end < sentence.end and (
+        _FORECAST_CONTINUES.match(text, end + 1) or _FUTURE_CLAUSE.match(text, end + 1)
+    ):
+        end = clause_end(text, end + 1, sentence.end)
+    return forecast.end(), end
+
+
 def find_figures(text: str, sentence: Span, time_spans: list[tuple[int, int]]) -> list[Figure]:
     figures: list[Figure] = []
     sentence_text = text[sentence.start : sentence.end]
     prescriptive = _PRESCRIPTIVE.search(sentence_text) is not None
-    forecast = _FORECAST_BEFORE.search(sentence_text)
-    forecast_from = sentence.start + forecast.end() if forecast else sentence.end
+    forecast = _forecast_span(text, sentence)
     for m in INDICATOR_PATTERN.finditer(text, sentence.start, sentence.end):
-        figure = _figure(text, m, sentence, time_spans, prescriptive, forecast_from)
+        figure = _figure(text, m, sentence, time_spans, prescriptive, forecast)
         if figure is not None:
             figures.append(figure)
     return figures
@@ -440,21 +611,25 @@ def _figure(
     sentence: Span,
     time_spans: list[tuple[int, int]],
     prescriptive: bool,
-    forecast_from: int,
+    forecast: tuple[int, int],
 ) -> Figure | None:
     if prescriptive:
         return None
-    if not (m.group("unit") or m.group("magnitude") or m.group("denominator")):
+    if not (m.group("unit") or m.group("loose") or m.group("magnitude") or m.group("denominator")):
         return None  # a bare number (2.39, 12333, the 一 of 一群群) is never a row
     if m.group("denominator"):
         return _fraction_figure(m, text, _clause_begin(text, m.start(), sentence.start))
     spec = _unit_of(m)
+    raw_end = m.end()
+    if spec is not None and m.group("magnitude") and _starts_word(text, m, spec):
+        # 300余万户籍人口: 户 begins 户籍; the figure is the magnitude and the noun names the unit
+        spec, raw_end = None, max(m.end("magnitude"), m.end("outer"))
     parsed = parse_number(m.group("number"), m.group("magnitude"))
     if _is_date_or_name(text, m, spec, parsed) or _rejected_shape(text, m, spec, parsed):
         return None
     clause_begin = _clause_begin(text, m.start(), sentence.start)
     if spec is None:
-        spec = _implied_unit(text, m, clause_begin)
+        spec = _implied_unit(text, m, raw_end, clause_begin)
         if spec is None:
             return None
     if _in_any(time_spans, m.start(), m.end()) or _attributive(text, m, spec):
@@ -465,29 +640,33 @@ def _figure(
         text, max(clause_begin, m.start() - 6), m.start()
     ):
         return None
-    if m.start() >= forecast_from:
+    if forecast[0] <= m.start() < forecast[1]:
         return None  # 研究机构预计，今年…将在1%上下 / 到2027年，…将…达到3.6人: a forecast, not a fact
     stop = clause_end(text, m.end(), sentence.end)
     if _group_descriptor(text, m, spec, stop) or _THRESHOLD_AFTER.match(text, m.end(), stop):
         return None
-    return _qualified_figure(text, m, spec, parsed, clause_begin)
+    if _size_class(text, m, spec, clause_begin, raw_end):
+        return None
+    return _qualified_figure(text, m, spec, parsed, clause_begin, raw_end)
 
 
 def _qualified_figure(
-    text: str, m: re.Match[str], spec: UnitSpec, parsed: ParsedNumber, clause_begin: int
+    text: str, m: re.Match[str], spec: UnitSpec, parsed: ParsedNumber, clause_begin: int, raw_end: int
 ) -> Figure:
-    raw_end = m.end()
     prefix, prefix_len = prefix_qualifier(text[max(clause_begin, m.start() - 4) : m.start()])
     suffix, suffix_len = suffix_qualifier(text[raw_end : raw_end + 2])
     qualifier = combine(
         prefix=prefix,
         suffix=suffix,
-        more_than=bool(m.group("inner") or m.group("outer") or m.group("trail")),
+        more_than=bool(m.group("inner") or m.group("outer") or m.group("trail") or "多" in spec.surface),
         several=parsed.several,
         round_figure=parsed.round_figure,
         approx_in_clause=clause_approx(text[clause_begin : m.start() - prefix_len]),
     )
-    value = (parsed.value + (Decimal("0.5") if _has_half(m) else 0)) * Decimal(str(spec.scale))
+    scale = Decimal(str(spec.scale))
+    if spec.surface == "折" and parsed.chinese and len(m.group("number")) == 2 and parsed.value >= 10:
+        scale = Decimal(1)  # 八五折: two digits read one by one already are the percentage
+    value = (parsed.value + (Decimal("0.5") if _has_half(m) else 0)) * scale
     return Figure(
         value=float(value),
         unit=spec.base,
@@ -558,6 +737,7 @@ class _SentenceState:
     subject_sentence: int = -1  # start of the sentence the subject came from
     previous_points_metric: str = ""
     last_members: tuple[str, ...] = ()
+    last_metric: str = ""  # the metric of the paragraph's previous figure, for 这一比重 / 该比例
 
 
 def _label_sentence(
@@ -590,8 +770,12 @@ def _label_sentence(
             ctx = dataclasses.replace(ctx, previous_subject="")
         result = metric_rules.metric_for(ctx)
         metric = group_metrics.get(index, result.metric)
-        if not _meaningful(metric):
+        anaphor = _ANAPHOR.search(text, begin, figure.context_start)
+        if anaphor is not None and state.last_metric:
+            metric = _resolve_anaphor(metric, anaphor.group("noun") or "", state.last_metric)
+        elif not _meaningful(metric):
             metric = _fallback_metric(text, sentence.start, begin, figure)
+        state.last_metric = metric
         if index in group_metrics or result.subject:
             state.previous_subject = metric if index in group_metrics else result.subject
             state.subject_sentence = sentence.start
@@ -600,6 +784,16 @@ def _label_sentence(
         previous_end = figure.context_end + result.consumed_after
         labelled.append(_Labelled(figure, metric))
     return labelled
+
+
+def _resolve_anaphor(metric: str, noun: str, previous: str) -> str:
+    """`这一比重比上年提高0.4个百分点`: the anaphor stands for the metric named before it in the paragraph;
+    what the clause adds after it (提高, 连续三年提高) stays."""
+    if noun and noun in metric:
+        return previous + metric[metric.index(noun) + len(noun) :]
+    if not noun and metric.startswith(("上述", "以上")):
+        return previous
+    return previous if not _meaningful(metric) or noun else metric
 
 
 def _meaningful(metric: str) -> bool:
@@ -703,7 +897,7 @@ def extract(
             start = item.figure.raw_start
             paragraph_start = paragraphs[bisect.bisect_right(paragraphs, start) - 1]
             period = period_at(references, start, paragraph_start)
-            region = region_between(text, mentions, sentence.start, start) or region_hint
+            region = region_between(text, mentions, sentence.start, start, paragraph_start) or region_hint
             indicators.append(_indicator(text, item, sentence, period, region, source, image_position))
     return indicators
 

@@ -535,18 +535,31 @@ def _attribute_errors(a: ArticleResult) -> list[str]:
     return lines
 
 
-def format_report(report: EvalReport, verbose: bool = False) -> str:
-    """The per-article table, the overall line, then misses and spurious rows (and, verbose, wrong fields)."""
+def format_report(report: EvalReport, verbose: bool = False, *, details: bool = True) -> str:
+    """The per-article table, the overall line, then misses and spurious rows (and, verbose, wrong
+    fields). Without `details` only the scores: a frozen split must not show its sentences."""
     lines = _table(report)
-    errors = _errors(report, verbose)
+    errors = _errors(report, verbose) if details else []
     if errors:
         lines += ["", *errors]
+    elif not details:
+        lines += ["", "(frozen split: rows not shown; pass --show-frozen to list them)"]
     return "\n".join(lines) + "\n"
 
 
-def format_reports(reports: Sequence[tuple[str, EvalReport]], verbose: bool = False) -> str:
+def is_frozen(name: str) -> bool:
+    """A held-out split, scored but never read while tuning the extractor."""
+    return "holdout" in Path(name).name
+
+
+def format_reports(
+    reports: Sequence[tuple[str, EvalReport]], verbose: bool = False, *, show_frozen: bool = False
+) -> str:
     """One block per gold directory, then every block's overall line together so they can be compared."""
-    blocks = [f"== {name}\n{format_report(report, verbose)}" for name, report in reports]
+    blocks = [
+        f"== {name}\n{format_report(report, verbose, details=show_frozen or not is_frozen(name))}"
+        for name, report in reports
+    ]
     if len(reports) > 1:
         header = _header("directory")
         summary = [header, "-" * len(header), *(overall_line(report, name) for name, report in reports)]
@@ -586,6 +599,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="also list matched rows with a wrong field"
     )
+    parser.add_argument(
+        "--show-frozen",
+        action="store_true",
+        help="also list the misses and spurious rows of held-out splits (only when reviewing labels)",
+    )
     parser.add_argument("--min-f1", type=float, default=None)
     parser.add_argument("--min-metric-acc", type=float, default=None)
     parser.add_argument("--min-qualifier-acc", type=float, default=None)
@@ -597,7 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gold_dirs: list[Path] = args.gold_dirs or [_DEFAULT_GOLD_DIR, _DEFAULT_HOLDOUT_DIR]
     extractor = _default_extractor()
     reports = [(_display_name(d), evaluate(d, extractor)) for d in gold_dirs]
-    sys.stdout.write(format_reports(reports, verbose=args.verbose))
+    sys.stdout.write(format_reports(reports, verbose=args.verbose, show_frozen=args.show_frozen))
     failed = [f"{reason} ({name})" for name, report in reports for reason in _thresholds_failed(report, args)]
     for reason in failed:
         sys.stderr.write(f"below threshold: {reason}\n")

@@ -22,7 +22,7 @@ _LINK_TAIL = re.compile(
     r"(?:分别(?:为|是|达到|达)?|达到了?|达|为|是|有|在|共计|合计|总计|已达到?|达至|升至|降至|增至|"
     r"提高到|提高至|提升到|提升至|上升到|上升至|下降到|下降至|降到|缩短至|缩短到|压缩到|压缩至|稳定在|"
     r"保持在|超过了?|超出|突破|超|逾|约为|(?<![签节制条公预相邀履合违解特婚誓践集])约|大约|将近|接近|近|不到|不足|高达|多达|首次|已|已经|了|的|"
-    r"共|仅仅|仅|累计达|(?:能|可)(?:达到|达|到)|优于|(?<!截)至|(?<![预汇通申快日周年月海电情举上公])报)$"
+    r"共|仅需|只需|只要|仅仅|仅|累计达|按照?|(?:能|可)(?:达到|达|到)|优于|(?<!截)至|(?<![预汇通申快日周年月海电情举上公])报)$"
 )
 # Duration figures introduced by 用 ("仅用172天") measure the time something took
 # 投用 / 使用 / 应用 end in 用 too, so a bare 用 needs an adverb (仅用, 只用, 共用)
@@ -69,7 +69,7 @@ _FRAME_END = re.compile(r"^[^，,]*?以来")
 _AGENT_VERBS = (
     "监管|保障|运送|发送|接待|组建|投入|完成|实现|办理|审结|受理|开行|建成|新建|培育|引进|吸引|带动|发放|筹集|"
     "筹建|开工|签约|开通|新开通|恢复|服务|收获|收购|销售|认定|设立|建设|培训|救助|帮扶|开展|举办|吸纳|新增|处理|"
-    "检测|救治|接诊|安置|转移|回收|交付|治理|生产|推出|上线|发布|出台|建立|组织|分配|批准|提起|判处|追回|查处|"
+    "集聚|聚集|汇聚|投用|投运|检测|救治|接诊|安置|转移|回收|交付|治理|生产|推出|上线|发布|出台|建立|组织|分配|批准|提起|判处|追回|查处|"
     "立案|累计|减免|接收|选派|查验|审理|执结|办结|化解|调解|起诉|派出|走访|执飞|新开|落实|出动|投放|种植|修复|改造|培养|招聘|招收|录取|资助|捐赠|捐款|查获|抓获|破获"
 )
 _AGENT = re.compile(rf"^[^，,]{{2,}}?(?:共|已经|已)(?=(?:{_AGENT_VERBS})[^的]{{2,}}$)")
@@ -151,6 +151,11 @@ VERBS = (
     "收购",
 )
 _VERB_ALTERNATION = "|".join(sorted(VERBS, key=len, reverse=True))
+# The verb by which a place holds what it counts (已集聚, 已投用, 建成): not part of what later rates measure
+_HOLDING_VERB_PREFIX = re.compile(
+    r"^(?:[^，,的]{0,6}?(?:已经|已|累计|共))?"
+    r"(?:集聚|聚集|汇聚|投用|投运|落户|入驻|拥有|建有|建成|培育|引进|开通|布局|打造)(?=[\u4e00-\u9fff]{2})"
+)
 # 布局建设, 累计培育, 同时监控: the governing verb with a verb or adverb right before it
 _GOVERNING_VERB_TAIL = re.compile(rf"(?:{_VERB_ALTERNATION}|同时|累计)?(?:{_VERB_ALTERNATION})$")
 # Where the counted noun after a count unit ends: a verb, a digit, or clause punctuation
@@ -161,6 +166,10 @@ _NOUN_END = re.compile(
     r"到场|签署|发布|落成|投运|运营|营业|接待|运送|发送|集聚|聚集|扎根|下沉|抱团|"
     r"(?<![方导意走倾面转志动取指去航风纵横双单定逆正反外内])向|(?:上|中|里)?(?:应用|使用|运行|部署)|"
     r"(?:近|约|超过|超|逾|突破|达)(?=[0-9０-９一二两三四五六七八九十百千数])|$"
+)
+_BOUNDED_CLASS = re.compile(
+    r"(?:近|约|超过|超|逾|突破|达到|达|高于|低于|不到|不足)[0-9０-９.．一二两三四五六七八九十百千]+[多余]?"
+    r"(?:万亿|千亿|百亿|亿|千万|百万|万)?[\u4e00-\u9fff%％]{0,4}?(?:以上|以下)?的"
 )
 # A phrase starting with these describes a figure's relation to something else, not what later figures
 # of the sentence measure
@@ -328,6 +337,12 @@ def _counted_noun(after: str) -> tuple[str, int]:
         return "", 0
     end = _NOUN_END.search(after)
     assert end is not None  # the pattern matches at the end of the string
+    bound = _BOUNDED_CLASS.match(after, end.start())
+    if bound is not None and end.start() > 0:
+        # 12个研发经费超过千亿元的省份: the bound is part of the class counted; keep it with the noun
+        class_end = _NOUN_END.search(after, bound.end())
+        assert class_end is not None  # the pattern matches at the end of the string
+        return after[: class_end.start()], class_end.start()
     noun = after[: end.start()]
     if "的" in noun:
         head, _, tail = noun.rpartition("的")
@@ -339,6 +354,11 @@ def _counted_noun(after: str) -> tuple[str, int]:
     if paren and noun:
         return noun + paren.group(), end.start() + paren.end()
     return noun, end.start()
+
+
+def counted_noun(after: str) -> str:
+    """The noun a figure counts when it follows the figure directly (1.4亿多退休人员 -> 退休人员)."""
+    return _counted_noun(after)[0]
 
 
 def _noun_after_de(after: str) -> tuple[str, str, int] | None:
@@ -457,7 +477,9 @@ def metric_for(ctx: MetricContext) -> MetricResult:
     if ctx.is_duration and rest.startswith(("实现", "完成", "刷新")):
         return MetricResult(rest, "", len(rest))  # 172天实现100%旧改签约
     if rest and ctx.unit == "%" and (not trimmed or trimmed in ("实现", "完成", "达成")):
-        return MetricResult(rest, "", len(rest))  # 100%自主签约
+        # 100%自主签约; 约七成为中小企业: the copula after a share only links it to what it counts
+        named = rest[1:] if rest.startswith(("为", "是")) and len(rest) > 2 else rest
+        return MetricResult(named, "", len(rest))
     gap_only = _GAP_TO_BASE.match(trimmed) is not None
     if gap_only:
         trimmed = ""
@@ -482,6 +504,8 @@ def metric_for(ctx: MetricContext) -> MetricResult:
     if subject:
         metric = _balanced(subject)
         inherited = "" if subject.startswith(_NOT_A_SUBJECT) or subject in _RATE_WORDS else subject
+        # 园区已集聚生物医药企业560家，同比增长12%: the change is of the firms, not of the gathering
+        inherited = _HOLDING_VERB_PREFIX.sub("", inherited)
         return MetricResult(metric, inherited, 0)
     if ctx.previous_subject:
         return MetricResult(ctx.previous_subject, "", 0)

@@ -2,8 +2,11 @@
 publication date into a label and a date range.
 
 A reference sets the period for the figures after it in its paragraph until another reference
-replaces it; 目前 / 如今 reset it. References that are comparison bases (比前三季度, 较上年),
-starting points (自2024年3月, 成立于2023年) or day dates (10月27日电, 12月15日起) never set it.
+replaces it; 目前 / 如今 / 日前 / 近日 and seasons without a label (暑期, 春运) reset it. Named holidays
+resolve to their month (春节, 端午 and 中秋 by their date in that year). A start date (今年1月1日起,
+自7月1日起) replaces it with the year it names, or with none. References that are comparison bases
+(比前三季度, 较上年), starting points (自2024年3月, 成立于2023年) or other day dates (10月27日电) never
+set it.
 """
 
 from __future__ import annotations
@@ -51,20 +54,48 @@ _SUB = (
 _PLAN = rf"[“\"]?十?[{_CN}]五[”\"]?(?:期间|时期|以来)"
 # The holiday name is often quoted (“五一”假期) and 国庆 / 中秋 come in either order
 _HOLIDAY = (
-    r"[“\"]?(?P<holiday>元旦|五一|劳动节|国庆中秋|中秋国庆|国庆节|国庆|春节)[”\"]?"
+    r"[“\"]?(?P<holiday>元旦|五一|劳动节|国庆中秋|中秋国庆|国庆节|国庆|春节|清明节?|端午节?|中秋节?)[”\"]?"
     r"(?:假期|长假|黄金周|期间)"
 )
+# 今年暑期, 寒假, 春运: a season spans months no label expresses; it resets even after a year
+_SEASON = r"(?P<season>暑期|暑假|寒假|春运|暑运|汛期|采暖季|供暖季)"
 # 过去一年 opens a government work report (January to March) and means the last calendar year; later in
 # the year it is the last twelve months, which no label expresses
 _PAST_YEAR = r"(?P<past_year>过去(?:的)?一年)"
-_RESET = rf"(?P<reset>目前|如今|当前|眼下|现阶段|近年来|近年|下一步|{_PLAN}|[\u4e00-\u9fff]{{2}}期间)"
-_HOLIDAY_MONTH = {"元旦": 1, "五一": 5, "劳动节": 5, "国庆": 10, "国庆节": 10, "中秋国庆": 10, "国庆中秋": 10}
+_RESET = (
+    r"(?P<reset>目前|如今|当前|眼下|现阶段|近年来|近年|下一步|(?<![0-9０-９一二三四五六七八九十节假生期])日前|(?<!最)近日(?!均)|近期|"
+    rf"{_PLAN}|[\u4e00-\u9fff]{{2}}期间)"
+)
+_HOLIDAY_MONTH = {
+    "元旦": 1,
+    "五一": 5,
+    "劳动节": 5,
+    "国庆": 10,
+    "国庆节": 10,
+    "中秋国庆": 10,
+    "国庆中秋": 10,
+    "清明": 4,
+    "清明节": 4,
+}
+# Lunar holidays move: the date of 春节 (正月初一), 端午 and 中秋 each year
+_LUNAR_DATES = {
+    "春节": "2019-02-05 2020-01-25 2021-02-12 2022-02-01 2023-01-22 2024-02-10 2025-01-29 2026-02-17 "
+    "2027-02-06 2028-01-26 2029-02-13 2030-02-03",
+    "端午": "2019-06-07 2020-06-25 2021-06-14 2022-06-03 2023-06-22 2024-06-10 2025-05-31 2026-06-19 "
+    "2027-06-09 2028-05-28 2029-06-16 2030-06-05",
+    "中秋": "2019-09-13 2020-10-01 2021-09-21 2022-09-10 2023-09-29 2024-09-17 2025-10-06 2026-09-25 "
+    "2027-09-15 2028-10-03 2029-09-22 2030-09-12",
+}
+_LUNAR_HOLIDAYS: dict[str, tuple[dt.date, ...]] = {
+    name: tuple(map(dt.date.fromisoformat, dates.split())) for name, dates in _LUNAR_DATES.items()
+}
 # The year is optional and so is the part after it; zero-length matches are skipped by the caller.
 # Every reference starts with one of these characters; checking that first keeps the scan cheap,
 # since the optional parts would otherwise try (and fail) a zero-length match at every position.
 TIME_PATTERN = re.compile(
-    rf"(?=[0-9今去上前明当本下第全年一二两三四五六七八九十〇零元劳国中春目如眼现近过“\"]|[\u4e00-\u9fff]{{2}}期间)"
-    rf"(?:{_HOLIDAY}|{_PAST_YEAR}|(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_RESET})"
+    rf"(?=[0-9今去上前明当本下第全年一二两三四五六七八九十〇零元劳国中春清端目如眼现近过日暑寒汛采供“\"]"
+    rf"|[\u4e00-\u9fff]{{2}}期间)"
+    rf"(?:{_HOLIDAY}|{_SEASON}|{_PAST_YEAR}|(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_RESET})"
 )
 
 # What before a reference makes it a comparison base or a starting point, not the figure's period
@@ -74,6 +105,7 @@ _NOT_PERIOD_AFTER = re.compile(r"^(?:出生|起|开始|成立|建成的|建成�
 # offset, not the first months of a year
 _OFFSET_WORD_BEFORE = re.compile(r"(?:提|超|之|以|此|向|事|空|推迟|延迟|延后|历时|用时|耗时|仅用|长达|为期)$")
 _CONTEXT_BREAK = "。！？\n"
+_START_AFTER = re.compile(r"^(?:起|开始|以来)")
 
 
 def _cn_or_int(text: str) -> int:
@@ -150,11 +182,7 @@ class PeriodResolver:
                 return None
             return _year_period(self.published.year - 1)
         if m.group("holiday"):
-            if self.published is None:
-                return None
-            month = _HOLIDAY_MONTH[m.group("holiday")]
-            holiday_year = self.published.year - (month > self.published.month)
-            return _month_range(holiday_year, month, month)
+            return self._holiday(m.group("holiday"))
         has_year = bool(m.group("year") or m.group("rel"))
         # A bare reference (12月份, 一季度, 全年) is the latest one that ended by publication; without a
         # publication date, the year the text last named.
@@ -173,6 +201,22 @@ class PeriodResolver:
             period = _sub_period(m, year - 1)  # "12月份" in a January article is the last December
         return period
 
+    def _holiday(self, name: str) -> Period | None:
+        """The month of the latest such holiday that began by publication (named holidays resolve to
+        their month, tests/gold/README.md)."""
+        if self.published is None:
+            return None
+        lunar = _LUNAR_HOLIDAYS.get(name) or _LUNAR_HOLIDAYS.get(name.removesuffix("节"))
+        if lunar is None:
+            month = _HOLIDAY_MONTH[name]
+            holiday_year = self.published.year - (month > self.published.month)
+            return _month_range(holiday_year, month, month)
+        past = [day for day in lunar if day <= self.published]
+        if not past:
+            return None
+        day = max(past)
+        return _month_range(day.year, day.month, day.month)
+
     def remember(self, period: Period) -> None:
         """A reference that set a period fixes the year later bare references (12月份) fall in."""
         self.context_year = period.end.year
@@ -183,6 +227,9 @@ def find_time_references(text: str, resolver: PeriodResolver) -> list[TimeRefere
     references: list[TimeReference] = []
     for m in TIME_PATTERN.finditer(text):
         if m.start() == m.end():
+            continue
+        if m.group("season"):
+            references.append(TimeReference(m.start(), m.end(), None, sets_period=True))
             continue
         if m.group("reset"):
             # 今年麦收期间: the event span is dated by the year right before it, which stays in force
@@ -200,6 +247,14 @@ def find_time_references(text: str, resolver: PeriodResolver) -> list[TimeRefere
             continue
         before = text[max(0, m.start() - 4) : m.start()]
         after = text[m.end() : m.end() + 4]
+        if m.group("day") and _START_AFTER.match(after):
+            # 今年1月1日起, 自7月1日起: what follows holds from that day on; it is of that year when the
+            # year is written, otherwise of no labelled period
+            start_year = (
+                _year_period(period.end.year) if period and (m.group("year") or m.group("rel")) else None
+            )
+            references.append(TimeReference(m.start(), m.end(), start_year, sets_period=True))
+            continue
         sets_period = (
             period is not None
             and not m.group("day")

@@ -6,6 +6,8 @@ import bisect
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterator
+from typing import NamedTuple
 
 PROVINCES = (
     "北京",
@@ -329,8 +331,80 @@ CITIES = (
     "伊宁",
 )
 NATIONAL = ("全国", "我国")
-# A region after these is a comparison base or a share's denominator, not where the figure applies
-_NOT_SUBJECT_BEFORE = ("比", "较", "与", "高于", "低于", "超过", "占", "赴", "来自")
+# A name made of several places is one place (宁波舟山港 is not 舟山): a grouping of cities within one
+# province resolves to the province, a grouping across provinces keeps its own name
+COMPOUNDS: dict[str, str] = {
+    "宁波舟山": "浙江",
+    "厦漳泉": "福建",
+    "长株潭": "湖南",
+    "广佛": "广东",
+    "深莞惠": "广东",
+    "珠三角": "广东",
+    "珠江三角洲": "广东",
+    "呼包鄂": "内蒙古",
+    "长三角": "长三角",
+    "长江三角洲": "长三角",
+    "京津冀": "京津冀",
+    "成渝": "成渝",
+    "粤港澳大湾区": "粤港澳大湾区",
+    "大湾区": "粤港澳大湾区",
+}
+# A district resolves to its city (闵行区 -> 上海). Only districts of the big cities whose name is not
+# shared by a district elsewhere (江北区, 和平区, 白云区 and 普陀区 each exist in two cities); the 区
+# is required, so 朝阳 alone (a city in 辽宁) is not taken for 朝阳区
+_DISTRICTS_BY_CITY = {
+    "上海": "黄浦 徐汇 长宁 静安 虹口 杨浦 闵行 宝山 嘉定 浦东新 金山 松江 青浦 奉贤 崇明 临港新",
+    "北京": "东城 西城 朝阳 丰台 石景山 海淀 门头沟 房山 通州 顺义 昌平 大兴 怀柔 平谷 密云 延庆",
+    "天津": "南开 红桥 东丽 西青 津南 北辰 武清 宝坻 滨海新 宁河 静海 蓟州",
+    "重庆": "渝中 南岸 沙坪坝 九龙坡 大渡口 渝北 巴南 北碚 两江新 万州 涪陵 永川 合川 江津",
+    "深圳": "福田 罗湖 宝安 龙岗 龙华 前海",
+    "广州": "天河 越秀 海珠 番禺 南沙",
+    "杭州": "西湖 上城 拱墅 滨江 萧山 余杭 临平 钱塘",
+}
+DISTRICTS: dict[str, str] = {
+    district: city for city, districts in _DISTRICTS_BY_CITY.items() for district in districts.split()
+}
+_DISTRICT_NAMES = tuple(name + "区" for name in DISTRICTS)
+# A region after these is a comparison base, a share's denominator, an origin (从重庆发来) or the
+# reach of something (辐射全国, 销往全国), not where the figure applies
+_NOT_SUBJECT_BEFORE = (
+    "比",
+    "较",
+    "与",
+    "高于",
+    "低于",
+    "超过",
+    "占",
+    "赴",
+    "来自",
+    "从",
+    "由",
+    "自",
+    "辐射",
+    "销往",
+    "发往",
+    "运往",
+    "覆盖",
+    "服务",
+    "面向",
+    "遍布",
+    "遍及",
+    "通达",
+    "联通",
+    "连通",
+    "通往",
+    "走向",
+)
+# 本报北京9月2日电, 新华社上海9月1日电: a dateline says where the reporter filed from
+_DATELINE_AFTER = re.compile(r"[市]?\s*[0-9０-９]{1,2}月[0-9０-９]{1,2}日\s*(?:电|讯)")
+# A place that opens a paragraph or a clause (在上海市闵行区，…; 杭州某园区…) sets the scene for what follows
+_LEAD_WORD_BEFORE = re.compile(r"(?:在|据|今年|去年|目前|如今|而在|同样在)$")
+_CLAUSE_BOUNDARY = "，,。；;：:！？!?\n“"
+# 北京地铁18号线, 四川大学: a place that begins the name of an institution names no scene
+_INSTITUTION_AFTER = re.compile(
+    r"[市省]?(?:地铁|铁路|法院|检察|边检|海关|公安|税务|公交|高铁|博物馆|图书馆|美术馆|大学|学院|医院|研究院|"
+    r"研究所|集团|银行|剧院)"
+)
 
 _SUFFIX = r"(?:省|市|自治区|特别行政区)?"
 
@@ -358,7 +432,19 @@ def _node_pattern(node: _Trie) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-REGION_PATTERN = re.compile("(?:" + trie_alternation(PROVINCES + CITIES + NATIONAL) + ")" + _SUFFIX)
+# 其中山东, 其中卫星: 中 that ends a word (其中, 集中, 之中) does not begin 中山 or 中卫
+_ZHONG_ENDS_WORD_AFTER = frozenset("其集之当空心高初途正居命从")
+_ALL_NAMES = PROVINCES + CITIES + NATIONAL + tuple(COMPOUNDS) + _DISTRICT_NAMES
+# Checking the first character before anything else keeps the scan cheap at the positions where no
+# name starts, which are nearly all of them
+_FIRST_CHARACTERS = "(?=[" + "".join(sorted({name[0] for name in _ALL_NAMES})) + "])"
+REGION_PATTERN = re.compile(_FIRST_CHARACTERS + "(?:" + trie_alternation(_ALL_NAMES) + ")" + _SUFFIX)
+# 居全国第四, 全国领先: the country is the scope of a rank, not where the figure applies
+_RANK_SCOPE_AFTER = re.compile(
+    r"(?:第[一二三四五六七八九十0-9０-９]|前列|前[一二三四五六七八九十0-9]|首位|之最|领先|排名)"
+)
+# 黑龙江是我国重要的商品粮生产基地: the country in a predicate is not the subject
+_NATIONAL_PREDICATE_BEFORE = ("是", "为", "成为", "作为")
 # A region name at the start of a metric phrase, with the kind of place it names
 REGION_PREFIX_PATTERN = re.compile(
     "^(?:"
@@ -375,41 +461,99 @@ REGION_PREFIX_PATTERN = re.compile(
 
 @functools.cache
 def canonical(name: str) -> str:
+    if name in _DISTRICT_NAMES:
+        return DISTRICTS[name.removesuffix("区")]
     base = re.sub(r"(?:省|市|自治区|特别行政区)$", "", name) if name != "吉林市" else "吉林"
+    if base in COMPOUNDS:
+        return COMPOUNDS[base]
     return "全国" if base in NATIONAL else base
+
+
+class Mention(NamedTuple):
+    """A region named in a text: where, which, and whether the figures after it belong to it."""
+
+    start: int
+    end: int
+    name: str
+    subject: bool  # False for a comparison base, an origin or a reach (比全国, 从重庆, 辐射全国)
+    lead: bool  # opens a paragraph or a clause, or continues a place that does (在江苏省苏州市)
+
+
+def _names(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
+    """REGION_PATTERN matches, except a 中 that ends the word before it (其中山东 names 山东)."""
+    end = len(text) if end is None else end
+    m = REGION_PATTERN.search(text, start, end)
+    while m is not None:
+        if m.group().startswith("中") and m.start() > 0 and text[m.start() - 1] in _ZHONG_ENDS_WORD_AFTER:
+            m = REGION_PATTERN.search(text, m.start() + 1, end)
+            continue
+        yield m
+        m = REGION_PATTERN.search(text, m.end(), end)
+
+
+def _is_national(name: str) -> bool:
+    return name in NATIONAL
 
 
 def region_before(text: str, start: int, end: int) -> str | None:
     """The last region named in text[start:end] that is the subject, not a comparison base."""
     found: str | None = None
-    for m in REGION_PATTERN.finditer(text, start, end):
+    for m in _names(text, start, end):
         preceding = text[max(start, m.start() - 2) : m.start()]
-        if preceding.endswith(_NOT_SUBJECT_BEFORE):
+        if preceding.endswith(_NOT_SUBJECT_BEFORE) or _DATELINE_AFTER.match(text, m.end()):
             continue
         found = canonical(m.group())
     return found
 
 
-def region_mentions(text: str) -> list[tuple[int, int, str]]:
-    """Every region name in `text` as (start, end, canonical name), found once per text."""
-    return [(m.start(), m.end(), canonical(m.group())) for m in REGION_PATTERN.finditer(text)]
-
-
-def region_between(text: str, mentions: list[tuple[int, int, str]], start: int, end: int) -> str | None:
-    """region_before over precomputed mentions: the last subject region named in text[start:end]."""
-    found: str | None = None
-    for m_start, m_end, name in mentions[bisect.bisect_left(mentions, (start, 0, "")) :]:
-        if m_end > end:
-            break
-        if text[max(start, m_start - 2) : m_start].endswith(_NOT_SUBJECT_BEFORE):
+def region_mentions(text: str) -> list[Mention]:
+    """Every region name in `text` outside datelines, found once per text."""
+    mentions: list[Mention] = []
+    for m in _names(text):
+        if _DATELINE_AFTER.match(text, m.end()):
             continue
-        found = name
-    return found
+        preceding = text[max(0, m.start() - 2) : m.start()]
+        chained = bool(mentions) and mentions[-1].end == m.start() and mentions[-1].lead
+        lead = chained or _opens_clause(text, m.start())
+        lead = lead and not _INSTITUTION_AFTER.match(text, m.end())
+        subject = not preceding.endswith(_NOT_SUBJECT_BEFORE) and not _RANK_SCOPE_AFTER.match(text, m.end())
+        if _is_national(m.group()) and preceding.endswith(_NATIONAL_PREDICATE_BEFORE):
+            subject = False
+        mentions.append(Mention(m.start(), m.end(), canonical(m.group()), subject, lead))
+    return mentions
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """The place stands first in its paragraph or clause, alone or after 在 / 据 (在上海市闵行区，…)."""
+    word = _LEAD_WORD_BEFORE.search(text, max(0, start - 4), start)
+    at = word.start() if word else start
+    return at == 0 or text[at - 1] in _CLAUSE_BOUNDARY
+
+
+def region_between(
+    text: str, mentions: list[Mention], start: int, end: int, scene_start: int | None = None
+) -> str | None:
+    """The last subject region named in text[start:end]; failing that, the place that sets the scene of
+    the paragraph (named in a lead position in text[scene_start:start] and not replaced since)."""
+    found: str | None = None
+    first = bisect.bisect_left(mentions, start, key=lambda m: m.start)
+    for mention in mentions[first:]:
+        if mention.end > end:
+            break
+        if mention.subject:
+            found = mention.name
+    if found is not None or scene_start is None:
+        return found
+    low = bisect.bisect_left(mentions, scene_start, key=lambda m: m.start)
+    for mention in reversed(mentions[low:first]):
+        if mention.subject:
+            return mention.name if mention.lead else None
+    return None
 
 
 def dominant_region(text: str) -> str | None:
     """The region an article is about: the province or city it names most, if it names one often."""
-    counts = Counter(canonical(m.group()) for m in REGION_PATTERN.finditer(text))
+    counts = Counter(mention.name for mention in region_mentions(text))
     counts.pop("全国", None)
     if not counts:
         return None

@@ -104,6 +104,26 @@ UNIT_SPECS: tuple[UnitSpec, ...] = (
         "册次",
         "张次",
         "个次",
+        "尊",
+        "羽",
+        "匹",
+        "峰",
+        "尾",
+        "粒",
+        "幅",
+        "函",
+        "卷",
+        "枝",
+        "朵",
+        "盆",
+        "瓶",
+        "袋",
+        "箱",
+        "罐",
+        "孔",
+        "具",
+        "顶",
+        "轴",
     ),
     *_specs(UnitKind.FREIGHT, "标箱", "标准箱", "自然箱", "TEU"),
     *_specs(UnitKind.WEIGHT, "吨", "千克", "公斤", "克", "斤", "吨标准煤", "吨标煤", "kg", "盎司"),
@@ -166,6 +186,8 @@ UNIT_SPECS: tuple[UnitSpec, ...] = (
     UnitSpec("基点", "基点", UnitKind.RATIO),  # 指数提升约2个点: index points
     UnitSpec("P", "P", UnitKind.COUNT),  # 算力规模超过1.5万P: computing power in PFLOPS
     UnitSpec("成", "%", UnitKind.RATIO, chinese_only=True, scale=10.0),
+    # 七折 = 70 % of the full price, 八五折 = 85 %; core.py reads two digits (八五, 85) as the percentage
+    UnitSpec("折", "%", UnitKind.RATIO, scale=10.0),
     UnitSpec("岁", "岁", UnitKind.AGE),
 )
 
@@ -175,7 +197,15 @@ HALF_UNIT_SPECS: tuple[UnitSpec, ...] = (
     UnitSpec("个半小时", "小时", UnitKind.DURATION),
 )
 
-UNITS_BY_SURFACE: dict[str, UnitSpec] = {spec.surface: spec for spec in UNIT_SPECS + HALF_UNIT_SPECS}
+# 3个多小时, 两个多月: 多 between classifier and unit makes the figure a lower bound; core.py reads it
+MORE_UNIT_SPECS: tuple[UnitSpec, ...] = (
+    UnitSpec("个多月", "月", UnitKind.DURATION),
+    UnitSpec("个多小时", "小时", UnitKind.DURATION),
+)
+
+UNITS_BY_SURFACE: dict[str, UnitSpec] = {
+    spec.surface: spec for spec in UNIT_SPECS + HALF_UNIT_SPECS + MORE_UNIT_SPECS
+}
 
 # Bare 月 is a calendar month ("3月"), not a duration; only 个月 counts. It stays in the lexicon
 # so the surface resolves, but the alternation leaves it out.
@@ -327,8 +357,65 @@ WORD_CONTINUATIONS: tuple[str, ...] = (
     "对待",
     "对岸",
     "对面",
+    "折合",
+    "折扣",
+    "折旧",
+    "折算",
+    "折叠",
+    "折射",
+    "折返",
+    "折腾",
+    "折线",
+    "折中",
+    "折损",
+    "尊重",
+    "尊敬",
+    "尊严",
+    "羽毛",
+    "羽绒",
+    "峰会",
+    "峰值",
+    "尾气",
+    "尾矿",
+    "尾款",
+    "尾声",
+    "粒子",
+    "幅度",
+    "函数",
+    "卷入",
+    "盆地",
+    "盆景",
+    "瓶颈",
+    "箱包",
+    "箱体",
+    "罐头",
+    "罐车",
+    "具有",
+    "具体",
+    "具备",
+    "顶级",
+    "顶尖",
+    "顶端",
+    "顶层",
+    "轴承",
+    "轴线",
+)
+
+
+# A character after a figure that is not a measure word even when a clause ends right after it: calendar
+# and clock words, ordinals and names (3号, 12版, 5楼, 10强, 00后), grammar words and numerals
+NOT_MEASURE_WORDS = frozenset(
+    "年月日号时分秒点期届版代级强位层楼路线区岁度世周季次名星室厅卫后前内外中上下左右间来起止每等个以"
+    "的了和与及或至到比为是在也都就又亦并且而"
+    "〇零一二两三四五六七八九十百千万亿多余"
 )
 
 
 def unit_spec(surface: str) -> UnitSpec:
     return UNITS_BY_SURFACE[surface]
+
+
+def written_unit_spec(surface: str) -> UnitSpec:
+    """A measure word outside the lexicon (古籍3600函) or a counted noun (2亿多网民 when no natural unit
+    applies): a count, with the unit as written."""
+    return UNITS_BY_SURFACE.get(surface) or UnitSpec(surface, surface, UnitKind.COUNT)
