@@ -16,7 +16,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from etl import load, pipeline
-from etl.discover import ref_for_url
+from etl.discover import date_from_url, ref_for_url
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive, decode_html
 from etl.models import (
@@ -123,6 +123,15 @@ def discover_layouts(
     for ref in retry:
         if ref.url not in probed:
             visit(ref)
+    # Every 版面 lists the whole day in its page switcher: pages the probe did not reach (it stops
+    # after a run of failures) are visited from there, and recorded as failures if they fail too.
+    while unvisited := [
+        url
+        for url in dict.fromkeys(u for layout in layouts for u in layout.page_urls)
+        if url not in {fetch.url for fetch, _ in out.fetches}
+    ]:
+        for url in unvisited:
+            visit(PageRef(url, PageKind.EPAPER_LAYOUT, issue_date=date_from_url(url)))
     return layouts, out
 
 

@@ -154,6 +154,8 @@ def test_different_articles_have_different_keys() -> None:
         source_key("http://paper.people.com.cn/rmrb/html/2022-07/22/nw.D110000renmrb_20220722_6-02.htm"),
         source_key("http://paper.people.com.cn/rmrb/html/2022-07/22/nw.D110000renmrb_20220722_7-02.htm"),
         source_key("http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html"),
+        # provincial channels number their content apart from the national ones
+        source_key("http://js.people.com.cn/n2/2024/0424/c360307-40223222.html"),
         source_key("http://example.org/some/page.html"),
     }
-    assert len(keys) == 6
+    assert len(keys) == 7

@@ -188,3 +188,22 @@ def test_a_failed_page_of_another_day_is_retried(
     assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL AND url LIKE '%node_02%'") == [
         (0,)
     ]
+
+
+def test_pages_past_a_run_of_failures_come_from_the_page_switcher(
+    tmp_path: Path,
+    servers: tuple[FaultServer, FaultServer],
+    fast_retries: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import flows.tasks
+
+    site, _ = servers
+    db = tmp_path / "w.duckdb"
+    monkeypatch.setattr(flows.tasks, "MAX_CONSECUTIVE_LAYOUT_FAILURES", 1)  # the probe gives up at once
+    node_02 = "/rmrb/pc/layout/202509/03/node_02.html"
+    site.route(node_02, FaultSpec(body=_file(node_02), persistent_fault=Fault.error(500)))
+    summary = daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0)
+    # 版面 03 was still read (it is all ads), from 版面 01's page switcher; only 版面 02 failed.
+    assert site.count("/rmrb/pc/layout/202509/03/node_03.html") == 1
+    assert [u.rsplit("/", 1)[-1] for u, _, _ in summary.failures] == ["node_02.html"]

@@ -306,3 +306,28 @@ def test_failures_stop_being_retried_after_a_while(
         retryable_runs += bool(load.open_failures(db, retryable_only=True))
     assert retryable_runs == runs_retried - 1  # the first failure plus the retries make the limit
     assert [f.url for f in load.open_failures(db)] == ["http://x/1.html"]  # still listed
+
+
+def test_a_refused_host_is_listed_but_never_retried(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    refused = Failure("http://evil.example/a.html", "fetch", "host not allowed: evil.example", None, 0)
+    _load(db, failures=[refused])
+    assert [f.url for f in load.open_failures(db)] == ["http://evil.example/a.html"]
+    assert load.open_failures(db, retryable_only=True) == []
+
+
+def test_a_row_stored_under_another_id_is_replaced_not_duplicated(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    url = "http://x/n1/2025/0903/c1004-1.html"
+    _load(db, articles=[_article(url)])
+    con = duckdb.connect(str(db))
+    try:  # as an older release keyed articles: by a hash of the whole URL
+        con.execute("UPDATE indicators SET article_id = 'old-id'")
+        con.execute("UPDATE images SET article_id = 'old-id'")
+        con.execute("UPDATE articles SET article_id = 'old-id'")
+    finally:
+        con.close()
+    counts = _load(db, articles=[_article(url)])
+    assert counts.articles_loaded == 1
+    assert _rows(db, "SELECT article_id = 'old-id', url FROM articles") == [(False, url)]
+    assert _rows(db, "SELECT count(*) FROM images WHERE article_id = 'old-id'") == [(0,)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.parse.byline import credited_names, is_byline_paragraph, names_in, split_credit
+from etl.parse.byline import credit_line_editors, credited_names, is_byline_paragraph, names_in, split_credit
 
 
 @pytest.mark.parametrize(
@@ -90,3 +90,17 @@ def test_tail_credit() -> None:
 )
 def test_split_credit(text: str, caption: str | None, credit: str | None) -> None:
     assert split_credit(text) == (caption, credit)
+
+
+@pytest.mark.parametrize(
+    ("line", "editors"),
+    [
+        ("本版责编：王  浩  李  平", ("王浩", "李平")),
+        ("本版责编：张  文  谭晓涵", ("张文", "谭晓涵")),
+        ("责任编辑：吴凯、于洋", ("吴凯", "于洋")),
+        ("本版责编：李  拯  版式设计：张丹峰", ("李拯",)),
+        ("本版责编：王浩  本版统筹：李平", ("王浩",)),  # a role we have never seen still ends the list
+    ],
+)
+def test_credit_line_editors(line: str, editors: tuple[str, ...]) -> None:
+    assert credit_line_editors(line) == editors

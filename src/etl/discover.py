@@ -30,7 +30,8 @@ _EPAPER_OLD_LAYOUT = re.compile(r"/rmrb/html/(\d{4})-(\d{2})/(\d{2})/nbs\.D11000
 _EPAPER_OLD_CONTENT = re.compile(r"/rmrb/html/\d{4}-\d{2}/\d{2}/nw\.D110000renmrb_(\d{8})_\d+-(\d{2})\.htm$")
 _EPAPER_NEW_CONTENT_ID = re.compile(r"/(rmrb(?:hwb)?)/(?:pc|pad)/content/\d{6}/\d{2}/content_(\d+)\.html$")
 _EPAPER_OLD_CONTENT_ID = re.compile(r"/nw\.D110000renmrb_(\d{8}_\d+-\d{2})\.htm$")
-_PORTAL_CONTENT_ID = re.compile(r"/n[123]?/\d{4}/\d{4}/c\d+-(\d+)(?:-\d+)?\.html$")
+# n1 (national channels) and n2 (provincial, "L_" ids in the page meta) number their content apart.
+_PORTAL_CONTENT_ID = re.compile(r"/(n[123]?)/\d{4}/\d{4}/c\d+-(\d+)(?:-\d+)?\.html$")
 _PORTAL_ARTICLE = re.compile(r"/n[123]?/(\d{4})/(\d{2})(\d{2})/c\d+-\d+(?:-\d+)?\.html$")
 
 
@@ -129,7 +130,8 @@ def canonical_article_url(url: str) -> str:
 
 def source_key(url: str) -> str:
     """What identifies an article whatever host or port served it: the e-paper's date and content id,
-    the portal's content id (one story is often published in several channels under one id), else the
+    the portal's content id within its numbering (n1 national, n2 provincial; one story is often
+    published in several national channels under one id), else the
     URL itself. A mirror, a saved copy and the live site therefore load as one article."""
     path = urlsplit(url).path
     if m := _EPAPER_NEW_CONTENT_ID.search(path):
@@ -137,5 +139,5 @@ def source_key(url: str) -> str:
     if m := _EPAPER_OLD_CONTENT_ID.search(path):
         return f"epaper-old:{m.group(1)}"
     if m := _PORTAL_CONTENT_ID.search(path):
-        return f"portal:{m.group(1)}"
+        return f"portal:{m.group(1)}:{m.group(2)}"
     return canonical_article_url(url)

@@ -29,6 +29,8 @@ import duckdb
 import pyarrow as pa
 
 from etl.discover import source_key
+from etl.fetch import HOST_NOT_ALLOWED
+from etl.fetch.politeness import host_of
 from etl.models import Failure, FetchResult, FetchStatus, Indicator, PageKind, ProcessedArticle, Validators
 
 log = logging.getLogger("etl.load")
@@ -394,10 +396,14 @@ def load_batch(
                 "stage_indicators",
                 _staging(con, "indicators", [r for r in indicator_rows if r["article_id"] in changed_ids]),
             )
+            # Replace by id, and by URL too: a row whose id was derived differently (an older key)
+            # must not block the URL's unique constraint.
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE replaced AS SELECT article_id FROM stage_articles "
+                "UNION SELECT a.article_id FROM articles a JOIN stage_articles s USING (url)"
+            )
             for table in ("indicators", "images", "articles"):
-                con.execute(
-                    f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM stage_articles)"
-                )
+                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM replaced)")
             con.execute("INSERT INTO articles BY NAME SELECT * FROM stage_articles")
             con.execute("INSERT INTO images BY NAME SELECT * FROM stage_images")
             con.execute("INSERT INTO indicators BY NAME SELECT * FROM stage_indicators")
@@ -414,9 +420,11 @@ def load_batch(
             counts.failures_recorded = len(failure_rows)
         if resolved_keys:
             con.register("stage_resolved", pa.table({"source_key": sorted(resolved_keys)}))
+            con.register("stage_resolved_urls", pa.table({"url": sorted({*loaded_urls, *succeeded_urls})}))
             con.execute(
                 "UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL "
-                "AND source_key IN (SELECT source_key FROM stage_resolved)",
+                "AND (source_key IN (SELECT source_key FROM stage_resolved) "
+                "OR url IN (SELECT url FROM stage_resolved_urls))",
                 [now],
             )
     counts.loaded_urls = sorted(loaded_urls)
@@ -554,6 +562,11 @@ class OpenFailure:
 
     @property
     def retryable(self) -> bool:
+        # A page on a host nobody named can never load by itself, and retrying it would widen the
+        # run's allowed hosts to it. (A redirect to such a host is different: the page's own host
+        # was allowed, and the redirect may go away.)
+        if self.reason == f"{HOST_NOT_ALLOWED}: {host_of(self.url)}":
+            return False
         limit = MAX_RUNS_WHEN_GONE if self.http_status in GONE_STATUSES else MAX_RUNS_PER_FAILURE
         return self.failure_count < limit
 

@@ -45,6 +45,7 @@ _TESTS_DIR = Path(__file__).resolve().parents[3] / "tests"
 _DEFAULT_GOLD_DIR = _TESTS_DIR / "gold"
 # Articles the extractor has never been tuned on (tests/gold_holdout/README.md).
 _DEFAULT_HOLDOUT_DIR = _TESTS_DIR / "gold_holdout"
+_DEFAULT_WRITTEN_HOLDOUT_DIR = _TESTS_DIR / "gold_holdout_written"
 
 
 class GoldFormatError(ValueError):
@@ -594,7 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         nargs="*",
         type=Path,
         metavar="GOLD_DIR",
-        help="directories of gold files (default: tests/gold and tests/gold_holdout)",
+        help="directories of gold files (default: tests/gold and the held-out splits)",
     )
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="also list matched rows with a wrong field"
@@ -612,7 +613,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.verbose:
         logger.setLevel(logging.DEBUG)
-    gold_dirs: list[Path] = args.gold_dirs or [_DEFAULT_GOLD_DIR, _DEFAULT_HOLDOUT_DIR]
+    gold_dirs: list[Path] = args.gold_dirs or [
+        _DEFAULT_GOLD_DIR,
+        _DEFAULT_HOLDOUT_DIR,
+        _DEFAULT_WRITTEN_HOLDOUT_DIR,
+    ]
     extractor = _default_extractor()
     reports = [(_display_name(d), evaluate(d, extractor)) for d in gold_dirs]
     sys.stdout.write(format_reports(reports, verbose=args.verbose, show_frozen=args.show_frozen))

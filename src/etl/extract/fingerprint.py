@@ -18,7 +18,7 @@ from pathlib import Path
 from etl.extract import EXTRACTOR_VERSION, extract_indicators
 
 REPO = Path(__file__).resolve().parents[3]
-GOLD_DIRS = (REPO / "tests" / "gold", REPO / "tests" / "gold_holdout")
+GOLD_DIRS = tuple(REPO / "tests" / name for name in ("gold", "gold_holdout", "gold_holdout_written"))
 PIN_FILE = Path(__file__).with_name("FINGERPRINT")
 
 

@@ -8,6 +8,6 @@ instead of raising. Raw bytes are kept in a content-addressed ``RawArchive`` for
 from etl.fetch.archive import RawArchive
 from etl.fetch.config import DEFAULT_USER_AGENT, FetchConfig
 from etl.fetch.decoding import decode_html
-from etl.fetch.fetcher import Fetcher
+from etl.fetch.fetcher import HOST_NOT_ALLOWED, Fetcher
 
-__all__ = ["DEFAULT_USER_AGENT", "FetchConfig", "Fetcher", "RawArchive", "decode_html"]
+__all__ = ["DEFAULT_USER_AGENT", "HOST_NOT_ALLOWED", "FetchConfig", "Fetcher", "RawArchive", "decode_html"]

@@ -47,6 +47,9 @@ from etl.fetch.politeness import (
 from etl.fetch.retry import backoff_delay, is_retryable_status, parse_retry_after
 from etl.models import FetchResult, FetchStatus, Validators
 
+# The reason given for a URL outside the allowed hosts; such a page is never retried by itself.
+HOST_NOT_ALLOWED = "host not allowed"
+
 logger = logging.getLogger("etl.fetch")
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -246,7 +249,7 @@ class Fetcher:
         if not host:
             return FetchStatus.FAILED, "invalid URL: no host"
         if not host_allowed(host, self.config.allowed_hosts):
-            return FetchStatus.DISALLOWED, f"host not allowed: {host}"
+            return FetchStatus.DISALLOWED, f"{HOST_NOT_ALLOWED}: {host}"
         return None
 
     def _exchange_with_retries(self, url: str, headers: Mapping[str, str]) -> tuple[_Exchange, int]:

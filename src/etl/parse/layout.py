@@ -57,7 +57,9 @@ class LayoutTemplate:
             page_urls=self.page_urls(),
             pdf_url=self.pdf_url(),
             template=self.name,
-            editors=tuple(n for e in entries for n in credit_line_editors(e.title)),
+            editors=tuple(
+                n for e in entries if RX_CREDIT_ENTRY.search(e.title) for n in credit_line_editors(e.title)
+            ),
         )
 
     def entries(self) -> tuple[LayoutEntry, ...]:

@@ -14,9 +14,10 @@ RX_SOURCE = re.compile(r"来源[：:]\s*([^\s|｜]+)")
 # A 版面's editor credit, listed like an article: "本版责编：王  浩  李  平". Anchored, so a headline
 # that merely contains 责任编辑 stays an article.
 RX_CREDIT_ENTRY = re.compile(r"^\s*(?:本版责编|责任编辑|责编|本版编辑|版式设计|本版制图)\s*[：:]")
-# The names after 责编 in such a line, up to the next role ("版式设计：…").
+# The names after 责编 in such a line, up to the next role, whatever it is called ("版式设计：…",
+# "本版统筹：…"): a role is a few Han characters and a colon, which a name never has.
 RX_CREDIT_EDITORS = re.compile(
-    r"(?:本版责编|责任编辑|责编|本版编辑)\s*[：:]\s*(.*?)\s*(?=(?:版式设计|本版制图|制图|美编|图片编辑)\s*[：:]|$)"
+    r"(?:本版责编|责任编辑|责编|本版编辑)\s*[：:]\s*(.*?)\s*(?=[\u4e00-\u9fff]{2,6}\s*[：:]|$)"
 )
 # "(责编：牛镛、岳弘彬)"; some channels print "(责任编辑：…)".
 RX_EDITOR = re.compile(r"(?:责编|责任编辑)[：:]\s*([^)）]+)")
