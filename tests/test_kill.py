@@ -69,6 +69,8 @@ def test_kill_minus_nine_then_rerun(tmp_path: Path, slow_site: str, prefect_harn
     )
     # Kill the moment the second article batch has been processed: its warehouse load is starting.
     assert proc.stderr is not None
+    watchdog = threading.Timer(180, proc.kill)  # a hung run must not hang the suite
+    watchdog.start()
     processed = 0
     for line in proc.stderr:
         if "fetch-and-process-articles" in line and "Finished in state" in line:
@@ -77,6 +79,7 @@ def test_kill_minus_nine_then_rerun(tmp_path: Path, slow_site: str, prefect_harn
                 os.kill(proc.pid, signal.SIGKILL)
                 break
     proc.wait(timeout=30)
+    watchdog.cancel()
     if processed < 2:
         pytest.fail("the run ended before it could be killed")
 
