@@ -3,7 +3,8 @@
 The warehouse re-extracts an article only when its content hash changes, and the extractor version
 is part of that hash. A behaviour change shipped under an old version number would leave stale rows
 in every warehouse, so a test compares this digest with the pinned one: change the behaviour, bump
-the version, then run `python -m etl.extract.fingerprint --update` to pin the new pair.
+the version, then run `python -m etl.extract.fingerprint --update` to pin the new pair (it refuses
+an unchanged version, unless `--texts-changed` says the gold texts, not the extractor, moved).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def compute() -> str:
             rows = extract_indicators(doc["text"], published, region_hint=doc.get("region_hint"))
             for r in rows:
                 fields = (r.char_start, r.char_end, repr(r.value), r.unit, str(r.qualifier), r.metric,
-                          r.period, r.region, r.sentence)  # fmt: skip
+                          r.period, r.period_start, r.period_end, r.region, r.sentence)  # fmt: skip
                 digest.update(json.dumps([path.name, *map(str, fields)], ensure_ascii=False).encode())
     return digest.hexdigest()
 
@@ -44,9 +45,23 @@ def pinned() -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--update", action="store_true", help="pin the current version and digest")
+    ap.add_argument(
+        "--texts-changed",
+        action="store_true",
+        help="with --update: the digest moved because gold texts were added or edited, not because the "
+        "extractor changed, so the version may stay",
+    )
     args = ap.parse_args(argv)
     current = compute()
     if args.update:
+        version, value = pinned()
+        if version == EXTRACTOR_VERSION and value != current and not args.texts_changed:
+            print(
+                f"the extractor's output changed under version {version}: bump EXTRACTOR_VERSION first "
+                "(or pass --texts-changed if only the gold texts changed)",
+                file=sys.stderr,
+            )
+            return 1
         PIN_FILE.write_text(f"{EXTRACTOR_VERSION} {current}\n", encoding="utf-8")
         print(f"pinned {EXTRACTOR_VERSION} {current}")
         return 0
