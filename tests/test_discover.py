@@ -159,3 +159,9 @@ def test_different_articles_have_different_keys() -> None:
         source_key("http://example.org/some/page.html"),
     }
     assert len(keys) == 7
+
+
+def test_a_page_of_the_day_has_one_key_on_any_host() -> None:
+    live = "http://paper.people.com.cn/rmrb/pc/layout/202509/03/node_02.html"
+    assert source_key(live) == source_key("http://127.0.0.1:8765/rmrb/pc/layout/202509/03/node_02.html")
+    assert source_key(live) != source_key("http://paper.people.com.cn/rmrb/pc/layout/202509/03/node_03.html")

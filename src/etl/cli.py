@@ -155,9 +155,9 @@ def failures(db: str | None) -> None:
         return
     for f in rows:
         status = f" HTTP {f.http_status}" if f.http_status else ""
-        click.echo(
-            f"{f.last_failed_at:%Y-%m-%d %H:%M} {f.stage}{status} x{f.failure_count} {f.url}  {f.reason}"
-        )
+        retry = "" if f.retryable else "  (no longer retried by itself)"
+        when = f"{f.last_failed_at:%Y-%m-%d %H:%M}"
+        click.echo(f"{when} {f.stage}{status} x{f.failure_count} {f.url}  {f.reason}{retry}")
 
 
 @main.command("extract-text")

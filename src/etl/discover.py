@@ -129,9 +129,9 @@ def canonical_article_url(url: str) -> str:
 
 
 def source_key(url: str) -> str:
-    """What identifies an article whatever host or port served it: the e-paper's date and content id,
-    the portal's content id within its numbering (n1 national, n2 provincial; one story is often
-    published in several national channels under one id), else the
+    """What identifies an article or a 版面 whatever host or port served it: the e-paper's content id
+    or date and page, the portal's content id within its numbering (n1 national, n2 provincial; one
+    story is often published in several national channels under one id), else the
     URL itself. A mirror, a saved copy and the live site therefore load as one article."""
     path = urlsplit(url).path
     if m := _EPAPER_NEW_CONTENT_ID.search(path):
@@ -140,4 +140,8 @@ def source_key(url: str) -> str:
         return f"epaper-old:{m.group(1)}"
     if m := _PORTAL_CONTENT_ID.search(path):
         return f"portal:{m.group(1)}:{m.group(2)}"
+    if m := _EPAPER_NEW_LAYOUT.search(path):
+        return f"epaper-page:{m.group(1)}{m.group(2)}:{m.group(3)}"
+    if m := _EPAPER_OLD_LAYOUT.search(path):
+        return f"epaper-page:{m.group(1)}{m.group(2)}{m.group(3)}:{m.group(4)}"
     return canonical_article_url(url)
