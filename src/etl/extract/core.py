@@ -64,13 +64,28 @@ _FORECAST_CONTINUES = re.compile(
 )
 # 预计…将突破500列，班列线路将覆盖15个国家: a clause in the future tense goes on with the forecast
 _FUTURE_CLAUSE = re.compile(r"[^，,；;。0-9０-９]{0,12}?(?:将|有望|或将|可望)")
+# 将推出20条线路, 并将新增停车位800个: 将 before a verb of doing announces a plan (将近 is "nearly" and
+# 已将 is the object marker of a done deed)
+_FUTURE_VERBS = (
+    r"推出|新增|新建|建设|建成|开工|投入|实现|完成|开通|开行|开设|举办|启动|打造|上线|投用|惠及|带动|覆盖|"
+    r"形成|提供|吸引|安排|发放|改造|培育|引进|增至|提升|扩大|增加|减少|降至|新开|迎来|接待|投资|筹集|招聘|"
+    r"建立|设立|布局|落地|释放|创造|带来|达|超|突破"
+)
 # A cap or a quota is a rule too (每日限流4万人, 限购2套)
 _CAP_BEFORE = re.compile(r"(?:限流|限购|限行|限额|限量|限报|限载|上限为?|最多可)$")
 # A clause that states a plan or a forecast
 _PLANNED = re.compile(
     r"力争|(?<![模虚])拟|计划(?!单列)|预计|有望|目标是|将达到?|将超过?|将突破|将保持|将在|将增长|将提高|建成后|投产后|"
-    r"竣工后|届时"
+    r"竣工后|届时|(?<![已])将(?:陆续|再|新|进一步|逐步|继续)?" + "(?:" + _FUTURE_VERBS + ")"
 )
+# 力争到2027年，研发投入强度提高到3.5%，高新技术企业达到3000家: the target goes on through the clauses
+# after its marker, until a clause opens with a fact again (，目前已…)
+_TARGET_MARKER = re.compile(r"力争|争取到|目标为|目标是")
+_FACT_CLAUSE = re.compile(r"[^，,；;。]{0,6}?(?:目前|如今|现已|已经|已|截至|实际|累计已)")
+# 该市实行每日预约限额2万人，单次团队人数不超过30人: a ceiling laid down by a rule is not a measurement
+# (人均每月补贴不超过800元, with no rule in the sentence, reports what was paid)
+_RULE_MARKER = re.compile(r"实行|施行|规定|要求|明确|执行|严格")
+_LIMIT_BEFORE = re.compile(r"(?:不超过|不得超过|不高于|不多于|不大于|最多|最高不超过|控制在)$")
 _DURATION_FOLLOWERS = re.compile(
     r"^(?:[的了来就才即便，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|多|余|实现|完成|建成|刷新|创造|收官|完工|"
     r"交付|走完|通车|投产|落地|排名|位居|保持|稳定|稳居|居|全球第|世界第|全国第|蝉联|缩短|延长|减少|压缩|提前)"
@@ -593,12 +608,34 @@ def _forecast_span(text: str, sentence: Span) -> tuple[int, int]:
     return forecast.end(), end
 
 
+def _target_span(text: str, sentence: Span) -> tuple[int, int]:
+    """Where a target's figures stand: from its marker (力争, 争取到) through the clauses after it, up to a
+    clause that reports a fact again (，目前已筹集3万套)."""
+    marker = _TARGET_MARKER.search(text, sentence.start, sentence.end)
+    if marker is None:
+        return sentence.end, sentence.end
+    end = clause_end(text, marker.end(), sentence.end)
+    while end < sentence.end and not _FACT_CLAUSE.match(text, end + 1):
+        end = clause_end(text, end + 1, sentence.end)
+    return marker.start(), end
+
+
 def find_figures(text: str, sentence: Span, time_spans: list[tuple[int, int]]) -> list[Figure]:
     figures: list[Figure] = []
     sentence_text = text[sentence.start : sentence.end]
     prescriptive = _PRESCRIPTIVE.search(sentence_text) is not None
     forecast = _forecast_span(text, sentence)
+    target = _target_span(text, sentence)
+    rule_at = _RULE_MARKER.search(text, sentence.start, sentence.end)
     for m in INDICATOR_PATTERN.finditer(text, sentence.start, sentence.end):
+        if target[0] <= m.start() < target[1]:
+            continue  # 力争到2027年，…，…达到3000家: a target, not a fact
+        if (
+            rule_at is not None
+            and rule_at.end() <= m.start()
+            and _LIMIT_BEFORE.search(text, max(sentence.start, m.start() - 6), m.start())
+        ):
+            continue
         figure = _figure(text, m, sentence, time_spans, prescriptive, forecast)
         if figure is not None:
             figures.append(figure)
@@ -833,14 +870,16 @@ def _list_members(
     lead = text[begin : first.context_start]
     subject, _ = metric_rules.strip_trailing(lead[: lead.rfind("分别")])
     subject = _YEAR_ON_YEAR_TAIL.sub("", metric_rules.strip_leading(subject)).removeprefix("全国")
+    # 分别增加120亿元、85亿元: each member's row is the change of that member (house rules, growth rows)
+    change = metric_rules.list_change_suffix(lead, first.unit)
     if subject:
         members = _split_members(subject)
         if len(members) == len(group) and len(members) > 1:
             distinct, tail = _shared_tail(members)
             names = [m if m.endswith(tail) else m + tail for m in distinct]
             state.last_members = tuple(names)
-            return names
-        return [subject] * len(group)
+            return [name + change for name in names]
+        return [subject + change] * len(group)
     if len(state.last_members) == len(group):
         return list(state.last_members)
     if len(labelled) >= len(group):

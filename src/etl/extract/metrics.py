@@ -21,8 +21,8 @@ from etl.extract.regions import REGION_PREFIX_PATTERN
 _LINK_TAIL = re.compile(
     r"(?:分别(?:为|是|达到|达)?|达到了?|达|为|是|有|在|共计|合计|总计|已达到?|达至|升至|降至|增至|"
     r"提高到|提高至|提升到|提升至|上升到|上升至|下降到|下降至|降到|缩短至|缩短到|压缩到|压缩至|稳定在|"
-    r"保持在|超过了?|超出|突破|超|逾|约为|(?<![签节制条公预相邀履合违解特婚誓践集])约|大约|将近|接近|近|不到|不足|高达|多达|首次|已|已经|了|的|"
-    r"共|仅需|只需|只要|仅仅|仅|累计达|按照?|(?:能|可)(?:达到|达|到)|优于|(?<!截)至|(?<![预汇通申快日周年月海电情举上公])报)$"
+    r"保持在|超过了?|超出|突破|超|逾|约为|(?<![签节制条公预相邀履合违解特婚誓践集])约|大约|将近|接近|近|不到|不足|(?<!最)高达|(?<!最)多达|首次|已|已经|了|的|"
+    r"共|仅需|只需|只要|仅仅|仅|累计达|按照?|(?:能|可)(?:达到|达|到)|优于|(?<![截甚])至|(?<![预汇通申快日周年月海电情举上公])报)$"
 )
 # Duration figures introduced by 用 ("仅用172天") measure the time something took
 # 投用 / 使用 / 应用 end in 用 too, so a bare 用 needs an adverb (仅用, 只用, 共用)
@@ -41,7 +41,7 @@ _GAP_TO_BASE = re.compile(
 )
 _TRAILING_ADVERB = re.compile(
     r"(?:总体|普遍|整体|稳步|持续|大幅|明显|较快|继续|始终|一直|依然|仍然|仍|(?<![人日户平亩])均|(?<!首)都|累计|"
-    r"就|(?<!人)才|却|也|还|可|将)$"
+    r"就|(?<!人)才|却|也|还|可|将|甚至|(?<![永长久深疏遥])远)$"
 )
 # Institutions named with their place (成都地铁, 全省法院, 全国边检机关) keep it: it is part of the name
 INSTITUTIONS = "地铁|铁路|法院|检察|边检|海关|机场|公安|税务|公交|高铁|各级"
@@ -88,6 +88,12 @@ _ADVERBIAL_HEAD = re.compile(
     r"^(?:方式|渠道|途径|形式|手段|措施|群体|人群|人员|对象|方面|领域|行业)(?=[\u4e00-\u9fff]{3})"
 )
 # 我国 adds nothing to a national figure; 全国 is kept, it is part of names like 全国城镇调查失业率
+# 湖北实验室, 甘肃省博物馆, 江夏实验室: a place that names an institution is part of its name, not a
+# scope to trim
+_NAMED_INSTITUTION = re.compile(
+    r"[\u4e00-\u9fff]{0,2}?(?:实验室|研究院|研究所|科学院|大学|学院|医院|博物馆|美术馆|图书馆|科技馆|纪念馆|"
+    r"银行|集团|交易所|大剧院)"
+)
 _NATIONAL_PREFIX = re.compile(rf"^(?:我国|全国)(?!{INSTITUTIONS})")
 # Words removed wherever they stand in the phrase
 _INNER_NOISE = (
@@ -197,7 +203,8 @@ _EXCHANGE_BASE_TAIL = re.compile(
     r"[0-9０-９]+(?:[.．][0-9]+)?[\u4e00-\u9fff]{1,3}(?:对|兑|兑换)[\u4e00-\u9fff]{1,4}$"
 )
 _FROM_TAIL = re.compile(r"(?:由|从)(?:原来|过去|以前)?的?$")
-_CHANGED_TO_TAIL = re.compile(r"(?:增长到|增加到|减少到|降低到|扩大到|缩小到)$")
+# 回落至28微克/立方米: a change to a new level gives the level, whatever the verb
+_CHANGED_TO_TAIL = re.compile(rf"(?:{_GROWTH_VERB}|降低)(?:到|至)$")
 _COHORT = re.compile(r"\d{4}(?:届|年度)")
 _PAREN = re.compile(r"[（(][^）)]{1,8}[）)]")
 _DE_NOUN = re.compile(r"(?P<gap>[^，,。；;、的\d]{0,6})的(?P<noun>[^，,。；;、！？\n]+)")
@@ -284,7 +291,7 @@ def strip_leading(text: str) -> str:
             text = text[m.end() :]
         for pattern in (REGION_PREFIX_PATTERN, _NATIONAL_PREFIX):
             m = pattern.match(text)
-            if m and m.end() > 0 and len(text) - m.end() >= 3:
+            if m and m.end() > 0 and len(text) - m.end() >= 3 and not _NAMED_INSTITUTION.match(text, m.end()):
                 text = text[m.end() :]
         if text == before:
             return _INNER_COMPLETE.sub("", text)
@@ -418,14 +425,48 @@ _AVERAGE_WORDS = ("日均", "月均", "年均", "周均", "平均")
 _ACCUMULATED = re.compile(r"累计|共")
 
 
-def _growth(core_text: str) -> tuple[str, str]:
-    """Split `国内生产总值同比增长` into (国内生产总值, 增长); the figure is the change of the subject."""
+def _growth(core_text: str) -> tuple[str, str, str]:
+    """Split `国内生产总值同比增长` into (国内生产总值, 同比, 增长): the figure is the change of the subject,
+    measured against the base in the middle."""
     m = _GROWTH_TAIL.search(core_text)
     if m is None:
-        return core_text, ""
-    subject = _COMPARISON.sub("", core_text[: m.start()])
-    subject = _TRAILING_ADVERB.sub("", subject)
-    return subject, m.group("verb")
+        return core_text, "", ""
+    head = core_text[: m.start()].removesuffix("分别")
+    comparison = _COMPARISON.search(head)
+    subject = _TRAILING_ADVERB.sub("", _COMPARISON.sub("", head))
+    base = comparison.group() if comparison is not None and comparison.end() == len(head) else ""
+    return subject, base, m.group("verb")
+
+
+def _change_metric(level: str, base: str, verb: str, unit: str) -> str:
+    """The metric of a change stated as an amount names the level and says it is the change, as the
+    house rules label growth rows: 粮食总产量比上年增加 (3.6亿斤), 进出口总值增加 (930亿元). An amount in
+    the level's own unit would otherwise read as the level. A rate or a gap (增长8.5%, 提高1.8个百分点)
+    is a change by its unit, and keeps the level's metric."""
+    if not verb or not level or level.endswith(verb) or unit in _RATE_UNITS:
+        return level
+    # 较2024年国庆节假期7天增加: the length of the holiday frames the base, it is not part of it
+    return level + _BASE_FRAME_DURATION.sub("", base) + verb
+
+
+_LIST_CHANGE_TAIL = re.compile(
+    rf"(?P<base>(?:比|较)[^，,。；;、]{{1,10}}?|同比|环比)?分别(?P<base_after>(?:比|较)[^，,。；;、]{{1,10}}?)?"
+    rf"(?P<verb>{_GROWTH_VERB})了?(?:约|近|超过?|逾)?$"
+)
+
+
+def list_change_suffix(lead: str, unit: str) -> str:
+    """`…分别比上年增加` -> 比上年增加: what each member of a 分别 list of changes appends to its name, so the
+    members say they are changes (nothing for a rate, which is a change by its unit)."""
+    m = _LIST_CHANGE_TAIL.search(lead)
+    if m is None or unit in _RATE_UNITS:
+        return ""
+    base = m.group("base") or m.group("base_after") or ""
+    return _change_metric("_", base, m.group("verb"), unit)[1:]
+
+
+_RATE_UNITS = ("%", "百分点", "倍", "‰", "基点", "点")
+_BASE_FRAME_DURATION = re.compile(r"[0-9０-９一二两三四五六七八九十]+天$")
 
 
 def metric_for(ctx: MetricContext) -> MetricResult:
@@ -452,6 +493,11 @@ def metric_for(ctx: MetricContext) -> MetricResult:
         verb = _leading_verb(trimmed) if trimmed else None
         metric = (verb + noun) if verb else noun + (gap if not gap.startswith("连续") else "")
         return MetricResult(metric, noun, used)
+
+    if ctx.is_count and trimmed in _SUBSET_OPENERS:
+        subset = _subset_metric(ctx)
+        if subset is not None:
+            return subset
 
     completes = trimmed.endswith(("完成", "实现", "达成"))  # 完成了8500多万亩小麦的收获任务
     governed = not trimmed or completes or _leading_verb(trimmed) is not None
@@ -485,7 +531,7 @@ def metric_for(ctx: MetricContext) -> MetricResult:
         trimmed = ""
         if ctx.unit == "百分点" and ctx.previous_points_metric:
             return MetricResult(ctx.previous_points_metric, "", 0)  # …加快0.1个百分点，高于全国0.4个百分点
-    subject, verb = _growth(_from_predicate(trimmed))
+    subject, base, verb = _growth(_from_predicate(trimmed))
     subject = subject.strip("，,、 ")
     if subject in _ABSTRACT_SUBJECTS and verb:
         subject += verb  # 全年经济增长1.0%: 经济 alone names no quantity
@@ -506,12 +552,49 @@ def metric_for(ctx: MetricContext) -> MetricResult:
         inherited = "" if subject.startswith(_NOT_A_SUBJECT) or subject in _RATE_WORDS else subject
         # 园区已集聚生物医药企业560家，同比增长12%: the change is of the firms, not of the gathering
         inherited = _HOLDING_VERB_PREFIX.sub("", inherited)
-        return MetricResult(metric, inherited, 0)
+        return MetricResult(_change_metric(metric, base, verb, ctx.unit), inherited, 0)
     if ctx.previous_subject:
-        return MetricResult(ctx.previous_subject, "", 0)
+        return MetricResult(_change_metric(ctx.previous_subject, base, verb, ctx.unit), "", 0)
     if not rest and ctx.is_duration:
         rest = _balanced(_LOCATED_AT.sub("", ctx.next_clause))
     return MetricResult(rest or verb, "", 0)
+
+
+# 其中12项实现提前竣工, 已有186个完成改造: a count whose noun stays behind (in the subject before) and
+# whose clause goes on with what those counted did
+_SUBSET_OPENERS = ("", "有", "已有", "另有", "共有", "还有")
+_SUBSET_PREDICATE = re.compile(
+    r"(?:已经|已|均|都|先后|陆续|相继|率先|全部|提前)?"
+    r"(?:实现|完成|建成|通过|获得|获评|入选|开展|开通|达到|达标|纳入|接入|启用|投用|投产|开工|竣工|开放|上线|落地|"
+    r"取得|进入|签约|验收|列入|被评为|被认定为|改造|修缮)"
+)
+_UNIT_NOUNS = {"项": "项目"}
+
+
+def _subset_metric(ctx: MetricContext) -> MetricResult | None:
+    """其中42家实现免费开放 -> 实现免费开放的博物馆: the predicate, then the noun it is said of: the noun
+    right after the figure (120个项目建成投产), else the subject of the figure before (推进重点项目 ->
+    重点项目), else the noun the unit stands for (项 -> 项目)."""
+    clause = _clause_rest(ctx.after)
+    predicate = _SUBSET_PREDICATE.search(clause)
+    if predicate is None or predicate.start() > 8:
+        return None
+    noun = clause[: predicate.start()]
+    what = clause[predicate.start() :]
+    if not noun:
+        previous = ctx.previous_subject
+        action = _ACTION_PREFIX.match(previous)
+        cut = _leading_verb(previous) or (action.group() if action else "") if previous else ""
+        noun = previous[len(cut) :] if cut and len(previous) > len(cut) + 1 else previous
+        noun = noun or _UNIT_NOUNS.get(ctx.unit, "")
+    metric = what + "的" + noun if noun else what
+    return MetricResult(metric, "", len(clause))
+
+
+# 排查老旧小区320个，已有186个完成改造: the verb of the whole count is not part of the subset's noun
+_ACTION_PREFIX = re.compile(
+    r"^(?:排查|摸排|推进|实施|建设|新建|改造|认定|培育|引进|储备|谋划|安排|启动|新增|累计|梳理|评定|遴选|登记|普查)"
+)
 
 
 def _duration_metric(ctx: MetricContext, trimmed: str, took: bool) -> MetricResult | None:

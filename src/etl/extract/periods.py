@@ -62,9 +62,15 @@ _SEASON = r"(?P<season>暑期|暑假|寒假|春运|暑运|汛期|采暖季|供�
 # 过去一年 opens a government work report (January to March) and means the last calendar year; later in
 # the year it is the last twelve months, which no label expresses
 _PAST_YEAR = r"(?P<past_year>过去(?:的)?一年)"
+# 政策实施以来, 专项行动开展以来: the span since an event began has no label either; it resets like
+# “十四五”以来 (a start date written as a date, 今年1月以来, is a period and is read above)
+_SINCE_EVENT = (
+    r"(?:实施|施行|实行|开展|启动|推行|推出|运行|运营|开通|上线|投用|投运|建成|成立|开业|开园|开馆|开放|挂牌|"
+    r"出台|发布|部署|召开|举办|设立|落地|试点|通车|印发|开工|创建)以来"
+)
 _RESET = (
     r"(?P<reset>目前|如今|当前|眼下|现阶段|近年来|近年|下一步|(?<![0-9０-９一二三四五六七八九十节假生期])日前|(?<!最)近日(?!均)|近期|"
-    rf"{_PLAN}|[\u4e00-\u9fff]{{2}}期间)"
+    rf"{_PLAN}|{_SINCE_EVENT}|[\u4e00-\u9fff]{{2}}期间)"
 )
 _HOLIDAY_MONTH = {
     "元旦": 1,
@@ -94,13 +100,14 @@ _LUNAR_HOLIDAYS: dict[str, tuple[dt.date, ...]] = {
 # since the optional parts would otherwise try (and fail) a zero-length match at every position.
 TIME_PATTERN = re.compile(
     rf"(?=[0-9今去上前明当本下第全年一二两三四五六七八九十〇零元劳国中春清端目如眼现近过日暑寒汛采供“\"]"
-    rf"|[\u4e00-\u9fff]{{2}}期间)"
+    rf"|[\u4e00-\u9fff]{{2}}(?:期间|以来))"
     rf"(?:{_HOLIDAY}|{_SEASON}|{_PAST_YEAR}|(?:{_YEAR}|(?<![0-9年]))(?:{_SUB})?|{_RESET})"
 )
 
 # What before a reference makes it a comparison base or a starting point, not the figure's period
 _NOT_PERIOD_BEFORE = re.compile(r"(?:比|较|与|同|相比|自|从|于|截止到?于|是)$")
-_NOT_PERIOD_AFTER = re.compile(r"^(?:出生|起|开始|成立|建成的|建成于|同期相比|前)")
+# 今年起降航班: 起 begins a word (起降, 起飞) rather than saying "from"
+_NOT_PERIOD_AFTER = re.compile(r"^(?:出生|起(?![降飞步草诉])|开始|成立|建成的|建成于|同期相比|前)")
 # 提前一个月 / 此前两个季度: 前 belongs to the word before it, and what follows is a duration or an
 # offset, not the first months of a year
 _OFFSET_WORD_BEFORE = re.compile(r"(?:提|超|之|以|此|向|事|空|推迟|延迟|延后|历时|用时|耗时|仅用|长达|为期)$")
