@@ -16,7 +16,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from etl import load, pipeline
-from etl.discover import date_from_url, ref_for_url
+from etl.discover import ref_for_url
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive, decode_html
 from etl.models import (
@@ -30,6 +30,7 @@ from etl.models import (
     ProcessedArticle,
     Validators,
 )
+from etl.parse.patterns import date_from_url
 
 # Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
 # killed run loses little work and each warehouse transaction stays short.

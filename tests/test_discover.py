@@ -6,13 +6,13 @@ from etl.discover import (
     article_refs,
     canonical_article_url,
     classify_url,
-    date_from_url,
     epaper_layout_refs,
     epaper_layout_url,
     is_credit_entry,
     source_key,
 )
 from etl.models import LayoutEntry, LayoutPage, PageKind
+from etl.parse.patterns import date_from_url
 
 
 def test_layout_url_uses_the_scheme_of_the_day() -> None:

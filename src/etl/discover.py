@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from etl.models import LayoutPage, PageKind, PageRef
-from etl.parse.patterns import RX_CREDIT_ENTRY
+
+# One reading of the dates URLs carry, shared with the parsers (they fall back on it too).
+from etl.parse.patterns import RX_CREDIT_ENTRY, date_from_url
 
 DEFAULT_EPAPER_BASE = "http://paper.people.com.cn"
 
@@ -97,28 +99,10 @@ def classify_url(url: str) -> PageKind | None:
     return None
 
 
-def date_from_url(url: str) -> dt.date | None:
-    """The issue or publication date a People's Daily URL carries in its path."""
-    path = urlsplit(url).path
-    try:
-        if m := _EPAPER_NEW_LAYOUT.search(path) or _EPAPER_NEW_CONTENT.search(path):
-            ym, d = m.group(1), m.group(2)
-            return dt.date(int(ym[:4]), int(ym[4:]), int(d))
-        if m := _EPAPER_OLD_LAYOUT.search(path):
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if m := _EPAPER_OLD_CONTENT.search(path):
-            return dt.datetime.strptime(m.group(1), "%Y%m%d").date()
-        if m := _PORTAL_ARTICLE.search(path):
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:  # a path that looks right but names no real day
-        return None
-    return None
-
-
 def ref_for_url(url: str) -> PageRef:
     """A PageRef for an explicitly named URL (`etl ingest`); unknown shapes are tried as portal pages."""
     kind = classify_url(url) or PageKind.PORTAL_ARTICLE
-    return PageRef(url, kind, issue_date=date_from_url(url))
+    return PageRef(url, kind, issue_date=date_from_url(urlsplit(url).path))
 
 
 def canonical_article_url(url: str) -> str:
