@@ -113,8 +113,12 @@ class RecordedRequest:
 
 
 @functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=4)
 def gzip_bomb(size: int) -> bytes:
-    """gzip of ``size`` zero bytes, built in pieces so the plain data never sits in memory."""
+    """gzip of ``size`` zero bytes, built in pieces so the plain data never sits in memory.
+
+    Cached, and built when the route is set: compressing hundreds of MB takes seconds on a loaded
+    machine, which must not count against the client's read timeout."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     zeros = bytes(min(size, 1024 * 1024))
     parts = []
@@ -212,6 +216,8 @@ class FaultServer:
 
     def route(self, path: str, spec: FaultSpec) -> None:
         """Answer ``path`` (exact, query string included if given) with ``spec``; resets its fault count."""
+        if spec.gzip_bomb_size is not None:
+            gzip_bomb(spec.gzip_bomb_size)
         with self._lock:
             self._routes[path] = _RouteState(spec)
 
