@@ -1,16 +1,17 @@
 """Rule-based extraction of numeric indicators from Chinese news text (docs/indicators.md).
 
 extract_indicators() works on one text (a cleaned body or one caption); extract_article() runs it
-over an article's body and captions.
+over an article's body and captions; explain() says, for every number matched in a text, which rule
+dropped it or which row it became.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from etl.extract.core import extract
+from etl.extract.extractor import CandidateVerdict, explain, extract
 from etl.extract.regions import dominant_region
-from etl.extract.table import format_table
+from etl.extract.table import format_explanation, format_table
 from etl.models import Article, Indicator
 
 EXTRACTOR_VERSION = "1.3.0"
@@ -48,4 +49,12 @@ def extract_article(article: Article) -> list[Indicator]:
     return indicators
 
 
-__all__ = ["EXTRACTOR_VERSION", "extract_article", "extract_indicators", "format_table"]
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "CandidateVerdict",
+    "explain",
+    "extract_article",
+    "extract_indicators",
+    "format_explanation",
+    "format_table",
+]

@@ -1,7 +1,7 @@
 """Number grammar: Arabic figures (with decimals, thousands separators, full-width digits), Chinese
 numerals (两, 七, 十余, 百余, 数万, 千亿) and the Chinese magnitudes 万 / 亿 / 万亿 / 千亿.
 
-The patterns here are fragments; core.py assembles them with the unit lexicon into one compiled
+The patterns here are fragments; figures.py assembles them with the unit lexicon into one compiled
 regex so an article is scanned once.
 """
 
@@ -92,8 +92,3 @@ def parse_number(number: str, magnitude: str | None) -> ParsedNumber:
         return ParsedNumber(value, several=False, round_figure=bare_magnitude, chinese=True)
     ascii_number = number.translate(FULLWIDTH_TO_ASCII).replace(",", "")
     return ParsedNumber(Decimal(ascii_number) * scale, several=False, round_figure=False, chinese=False)
-
-
-def is_single_one(number: str) -> bool:
-    """一 on its own is mostly the article "a" (一张床位, 一座座), not a count."""
-    return number == "一"

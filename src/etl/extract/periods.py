@@ -111,7 +111,6 @@ _NOT_PERIOD_AFTER = re.compile(r"^(?:出生|起(?![降飞步草诉])|开始|成�
 # 提前一个月 / 此前两个季度: 前 belongs to the word before it, and what follows is a duration or an
 # offset, not the first months of a year
 _OFFSET_WORD_BEFORE = re.compile(r"(?:提|超|之|以|此|向|事|空|推迟|延迟|延后|历时|用时|耗时|仅用|长达|为期)$")
-_CONTEXT_BREAK = "。！？\n"
 _START_AFTER = re.compile(r"^(?:起|开始|以来)")
 
 

@@ -495,17 +495,6 @@ def _is_national(name: str) -> bool:
     return name in NATIONAL
 
 
-def region_before(text: str, start: int, end: int) -> str | None:
-    """The last region named in text[start:end] that is the subject, not a comparison base."""
-    found: str | None = None
-    for m in _names(text, start, end):
-        preceding = text[max(start, m.start() - 2) : m.start()]
-        if preceding.endswith(_NOT_SUBJECT_BEFORE) or _DATELINE_AFTER.match(text, m.end()):
-            continue
-        found = canonical(m.group())
-    return found
-
-
 def region_mentions(text: str) -> list[Mention]:
     """Every region name in `text` outside datelines, found once per text."""
     mentions: list[Mention] = []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』)）]*|\n")
 CLAUSE_BREAKS = "，,；;：:。！？!?\n、"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +37,41 @@ def paragraph_starts(text: str) -> list[int]:
     return starts
 
 
-def clause_start(text: str, position: int, floor: int) -> int:
-    """Start of the clause holding `position`, not before `floor` (the sentence start)."""
+def _inner_parenthesis_start(text: str, closing: int, floor: int) -> int | None:
+    """Start of the parenthesis closed at `closing` when it is short, inside one clause and attached to a
+    word on both sides (执业（助理）医师); None for a trailing aside such as （间） or （记者…）."""
+    opening = max(
+        text.rfind("（", max(floor, closing - 10), closing),
+        text.rfind("(", max(floor, closing - 10), closing),
+    )
+    if opening <= floor or any(ch in "，,；;。！？!?\n" for ch in text[opening:closing]):
+        return None
+    return opening if _CJK.match(text, opening - 1) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def clause_begin(text: str, position: int, floor: int) -> int:
+    """Start of the clause before `position`, not before `floor` (the sentence start); 、 joins list
+    members so it does not end a clause, and an opening quote ends it only if the quotation is still
+    open at `position`."""
     i = position
-    while i > floor and text[i - 1] not in CLAUSE_BREAKS:
+    closed_quotes = 0
+    while i > floor:
+        ch = text[i - 1]
+        if ch in "）)":
+            opening = _inner_parenthesis_start(text, i - 1, floor)
+            if opening is None:
+                break
+            i = opening  # 研究与试验发展（R&D）经费: a short parenthesis inside the phrase belongs to it
+            continue
+        if ch in "，,；;：:。！？!?\n" or text.startswith("——", i - 2):
+            break
+        if ch == "”":
+            closed_quotes += 1
+        elif ch == "“":
+            if closed_quotes == 0:
+                break
+            closed_quotes -= 1
         i -= 1
     return i
 

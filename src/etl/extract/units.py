@@ -1,8 +1,9 @@
 """Unit lexicon of People's Daily copy: surface form -> base unit and kind.
 
 The base unit is the unit as written without magnitude or classifier (个月 -> 月, 个百分点 ->
-百分点, 套(间) -> 套, 成 -> %). Kinds drive a few grammar decisions: durations used as
-attributes ("7天健康监测") are not figures, count units take the noun after them as the metric.
+百分点, 套(间) -> 套, 成 -> %). What a kind of unit implies for the grammar is declared once, in
+KIND_TRAITS below: durations used as attributes ("7天健康监测") are not figures, count units take the
+noun after them as the metric, and so on.
 """
 
 from __future__ import annotations
@@ -29,6 +30,36 @@ class UnitKind(StrEnum):
     CONCENTRATION = "concentration"
     RATE = "rate"  # bandwidth: 1000Mbps
 
+    @property
+    def traits(self) -> UnitTraits:
+        return KIND_TRAITS[self]
+
+
+class AttributiveUse(StrEnum):
+    """How a figure of this kind is told apart from one that only describes a noun after it."""
+
+    NONE = "none"  # never attributive by its kind (a count, an amount)
+    DURATION = "duration"  # 7天健康监测, 近5年，…, 开业三个月以来: a duration that frames or describes
+    AGE = "age"  # 72岁的老党员, 60岁以上老人: an age that describes a person or a group
+    MEASURE = "measure"  # 1米线, 5兆瓦风机: a measure that names a kind of thing
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTraits:
+    """What a kind of unit implies for the grammar; every rule that depends on the kind reads it here."""
+
+    category: str  # the word for what the unit measures, the metric of last resort (金额, 人数)
+    counted: bool = False  # takes the counted noun after it as its metric (50个备案大模型)
+    takes_noun: bool = False  # may be followed by its noun (1200多亩地, 10余万亩沙化土地)
+    small_prose: bool = False  # a spelled number under ten is still a figure (三成, 两个月)
+    one_is_a_figure: bool = False  # 一 before it is a figure, not the article "a" (一倍, 一成)
+    reaches_previous_sentence: bool = False  # a rate or change (三季度增长5.7%) inherits the last subject
+    size_class: bool = False  # may be the bound that defines a group (月收入8000元以下的家庭)
+    bounds_counted_class: bool = False  # may bound a class that is then counted (12个…超过千亿元的省份)
+    names_a_group: bool = False  # may name the group a later figure is measured over (31个大城市…失业率)
+    locates_a_place: bool = False  # may say how far a place is (步行5分钟, 距市中心15公里)
+    attributive: AttributiveUse = AttributiveUse.NONE
+
 
 @dataclass(frozen=True, slots=True)
 class UnitSpec:
@@ -37,6 +68,59 @@ class UnitSpec:
     kind: UnitKind
     chinese_only: bool = False  # 成 after Arabic digits is rare and mostly a verb ("5成为")
     scale: float = 1.0  # 成 = 10 %
+
+
+KIND_TRAITS: dict[UnitKind, UnitTraits] = {
+    UnitKind.MONEY: UnitTraits("金额", size_class=True, bounds_counted_class=True),
+    UnitKind.PEOPLE: UnitTraits("人数", counted=True),
+    UnitKind.COUNT: UnitTraits("数量", counted=True, names_a_group=True),
+    UnitKind.FREIGHT: UnitTraits("吞吐量", takes_noun=True),
+    UnitKind.WEIGHT: UnitTraits("重量", takes_noun=True, size_class=True, bounds_counted_class=True),
+    UnitKind.AREA: UnitTraits("面积", takes_noun=True, size_class=True, bounds_counted_class=True),
+    UnitKind.VOLUME: UnitTraits("体积", size_class=True, bounds_counted_class=True),
+    UnitKind.DISTANCE: UnitTraits(
+        "长度",
+        size_class=True,
+        bounds_counted_class=True,
+        locates_a_place=True,
+        attributive=AttributiveUse.MEASURE,
+    ),
+    UnitKind.DURATION: UnitTraits(
+        "时长", small_prose=True, size_class=True, locates_a_place=True, attributive=AttributiveUse.DURATION
+    ),
+    UnitKind.VEHICLE: UnitTraits("数量", counted=True),
+    UnitKind.ENERGY: UnitTraits(
+        "电量", size_class=True, bounds_counted_class=True, attributive=AttributiveUse.MEASURE
+    ),
+    UnitKind.RATIO: UnitTraits(
+        "比例", small_prose=True, one_is_a_figure=True, reaches_previous_sentence=True
+    ),
+    UnitKind.AGE: UnitTraits("年龄", size_class=True, attributive=AttributiveUse.AGE),
+    UnitKind.CONCENTRATION: UnitTraits("浓度", size_class=True, bounds_counted_class=True),
+    UnitKind.RATE: UnitTraits("速率", size_class=True, bounds_counted_class=True),
+}
+# A figure with no unit of its own (a bare magnitude whose noun named nothing else) is a count
+NO_UNIT_CATEGORY = "数量"
+
+# The metric of last resort for units whose word says more than their kind's (人次, not 人数)
+UNIT_CATEGORY: dict[str, str] = {
+    "人次": "人次",
+    "架次": "架次",
+    "车次": "车次",
+    "辆次": "辆次",
+    "艘次": "艘次",
+    "乘次": "乘次",
+    "千瓦时": "电量",
+    "千瓦": "装机容量",
+    "百分点": "变动",
+    "倍": "倍数",
+    "岁": "年龄",
+}
+
+
+def category_of(unit: str, kind: UnitKind | None) -> str:
+    """The word for what a unit measures: the metric of a figure whose sentence names nothing."""
+    return UNIT_CATEGORY.get(unit) or (kind.traits.category if kind is not None else NO_UNIT_CATEGORY)
 
 
 def _specs(kind: UnitKind, *surfaces: str) -> list[UnitSpec]:
@@ -193,18 +277,18 @@ UNIT_SPECS: tuple[UnitSpec, ...] = (
     UnitSpec("基点", "基点", UnitKind.RATIO),  # 指数提升约2个点: index points
     UnitSpec("P", "P", UnitKind.COUNT),  # 算力规模超过1.5万P: computing power in PFLOPS
     UnitSpec("成", "%", UnitKind.RATIO, chinese_only=True, scale=10.0),
-    # 七折 = 70 % of the full price, 八五折 = 85 %; core.py reads two digits (八五, 85) as the percentage
+    # 七折 = 70 % of the full price, 八五折 = 85 %; figures.py reads two digits (八五, 85) as the percentage
     UnitSpec("折", "%", UnitKind.RATIO, scale=10.0),
     UnitSpec("岁", "岁", UnitKind.AGE),
 )
 
-# 一个半月, 两个半小时: a classifier with 半 between number and unit; core.py adds the half
+# 一个半月, 两个半小时: a classifier with 半 between number and unit; figures.py adds the half
 HALF_UNIT_SPECS: tuple[UnitSpec, ...] = (
     UnitSpec("个半月", "月", UnitKind.DURATION),
     UnitSpec("个半小时", "小时", UnitKind.DURATION),
 )
 
-# 3个多小时, 两个多月: 多 between classifier and unit makes the figure a lower bound; core.py reads it
+# 3个多小时, 两个多月: 多 between classifier and unit makes the figure a lower bound; figures.py reads it
 MORE_UNIT_SPECS: tuple[UnitSpec, ...] = (
     UnitSpec("个多月", "月", UnitKind.DURATION),
     UnitSpec("个多小时", "小时", UnitKind.DURATION),

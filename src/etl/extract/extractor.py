@@ -1,0 +1,123 @@
+"""One pass over a text: sentences -> candidate numbers -> the not-a-figure rules -> labels across the
+paragraph -> indicators with period and region. explain() runs the same pass and reports, for every
+candidate, the rule that dropped it or the metric it was kept with."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from etl.extract.figures import INDICATOR_PATTERN, Figure, fraction_figure, qualified_figure
+from etl.extract.labelling import LabelledFigure, ParagraphState, label_sentence
+from etl.extract.modality import modality_of
+from etl.extract.periods import Period, PeriodResolver, TimeReference, find_time_references, period_at
+from etl.extract.regions import region_between, region_mentions
+from etl.extract.rejections import Candidate, Rule, dropping_rule
+from etl.extract.sentences import Span, paragraph_starts, split_sentences
+from etl.models import Indicator
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateVerdict:
+    """What the extractor decided about one number it matched."""
+
+    start: int  # offset of the match in the text
+    raw: str  # the number as matched, with its unit
+    rule: Rule | None  # the rule that dropped it; None when it was kept
+    indicator: Indicator | None  # the row it became; None when it was dropped
+
+    @property
+    def verdict(self) -> str:
+        return "dropped" if self.rule is not None else "kept"
+
+
+def _figure(candidate: Candidate) -> Figure:
+    """The figure of a candidate no rule dropped."""
+    m, text = candidate.match, candidate.text
+    if candidate.is_fraction:
+        return fraction_figure(m, text, candidate.clause_begin)
+    return qualified_figure(
+        text, m, candidate.measured_unit, candidate.parsed, candidate.clause_begin, candidate.raw_end
+    )
+
+
+def _indicator(
+    text: str,
+    item: LabelledFigure,
+    sentence: Span,
+    period: Period | None,
+    region: str | None,
+    source: str,
+    image_position: int | None,
+) -> Indicator:
+    f = item.figure
+    return Indicator(
+        value=f.value,
+        unit=f.unit,
+        qualifier=f.qualifier,
+        metric=item.metric,
+        raw=text[f.raw_start : f.raw_end],
+        sentence=text[sentence.start : sentence.end].strip(),
+        char_start=f.raw_start,
+        char_end=f.raw_end,
+        period=period.label if period else None,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        region=region,
+        source=source,
+        image_position=image_position,
+    )
+
+
+def _verdicts(
+    text: str, published: dt.date | None, *, region_hint: str | None, source: str, image_position: int | None
+) -> Iterator[CandidateVerdict]:
+    references: list[TimeReference] = find_time_references(text, PeriodResolver(published))
+    time_spans = sorted((r.start, r.end) for r in references if r.period is not None)
+    mentions = region_mentions(text)
+    paragraphs = paragraph_starts(text)
+    state = ParagraphState()
+    current_paragraph = -1
+    for sentence in split_sentences(text):
+        paragraph = bisect.bisect_right(paragraphs, sentence.start)
+        if paragraph != current_paragraph:
+            state, current_paragraph = ParagraphState(), paragraph  # subjects do not cross paragraphs
+        modality = modality_of(text, sentence)
+        judged: list[tuple[Candidate, Rule | None]] = []
+        figures: list[Figure] = []
+        for m in INDICATOR_PATTERN.finditer(text, sentence.start, sentence.end):
+            candidate = Candidate(text, m, sentence, modality, time_spans)
+            rule = dropping_rule(candidate)
+            judged.append((candidate, rule))
+            if rule is None:
+                figures.append(_figure(candidate))
+        labelled = iter(label_sentence(text, sentence, figures, state) if figures else [])
+        for candidate, rule in judged:
+            indicator = None
+            if rule is None:
+                item = next(labelled)
+                start = item.figure.raw_start
+                paragraph_start = paragraphs[bisect.bisect_right(paragraphs, start) - 1]
+                period = period_at(references, start, paragraph_start)
+                region = region_between(text, mentions, sentence.start, start, paragraph_start) or region_hint
+                indicator = _indicator(text, item, sentence, period, region, source, image_position)
+            yield CandidateVerdict(candidate.start, candidate.match.group(), rule, indicator)
+
+
+def extract(
+    text: str, published: dt.date | None, *, region_hint: str | None, source: str, image_position: int | None
+) -> list[Indicator]:
+    verdicts = _verdicts(
+        text, published, region_hint=region_hint, source=source, image_position=image_position
+    )
+    return [v.indicator for v in verdicts if v.indicator is not None]
+
+
+def explain(text: str, published: dt.date | None, region_hint: str | None = None) -> list[CandidateVerdict]:
+    """Every number the extractor matched in `text`, with the rule that dropped it or the row it became."""
+    return list(_verdicts(text, published, region_hint=region_hint, source="body", image_position=None))
+
+
+__all__ = ["CandidateVerdict", "explain", "extract"]
