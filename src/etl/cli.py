@@ -169,7 +169,12 @@ def failures(db: str | None) -> None:
     help="Publication date, to resolve 今年/上半年/去年 (default: today).",
 )
 @click.option("--region", default=None, help="Region the article is about, when the text does not say.")
-def extract_text(file: TextIO, published: dt.datetime | None, region: str | None) -> None:
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="List every candidate number with the rule that dropped it, or the metric it was kept with.",
+)
+def extract_text(file: TextIO, published: dt.datetime | None, region: str | None, explain: bool) -> None:
     """Print the indicators of a plain-text article (FILE, or - for stdin) as a table."""
     from etl.clean import normalise_text
     from etl.extract import extract_indicators, format_table
@@ -177,6 +182,11 @@ def extract_text(file: TextIO, published: dt.datetime | None, region: str | None
     paragraphs = [normalise_text(line) for line in file.read().splitlines()]
     text = "\n".join(p for p in paragraphs if p)
     day = published.date() if published else dt.date.today()
+    if explain:
+        from etl.extract import explain_text
+
+        click.echo(explain_text(text, day, region_hint=region))
+        return
     click.echo(format_table(extract_indicators(text, day, region_hint=region)))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from extract_helpers import one
 
-from etl.extract.units import UNIT_SPECS, UnitKind, unit_spec
+from etl.extract.units import KIND_TRAITS, UNIT_SPECS, UnitKind, unit_spec
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,11 @@ def test_unknown_surface_is_not_in_lexicon() -> None:
 
 def test_every_kind_has_a_unit() -> None:
     assert {spec.kind for spec in UNIT_SPECS} == set(UnitKind)
+
+
+def test_every_kind_declares_its_traits() -> None:
+    assert set(KIND_TRAITS) == set(UnitKind)
+    assert all(traits.category for traits in KIND_TRAITS.values())
 
 
 def test_cheng_is_a_tenth() -> None:

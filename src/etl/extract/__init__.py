@@ -29,6 +29,11 @@ def extract_indicators(
     return extract(text, published, region_hint=region_hint, source=source, image_position=image_position)
 
 
+def explain_text(text: str, published: dt.date | None, *, region_hint: str | None = None) -> str:
+    """A table of every number matched in `text`: kept with its metric, or dropped with the rule's name."""
+    return format_explanation(explain(text, published, region_hint=region_hint))
+
+
 def extract_article(article: Article) -> list[Indicator]:
     """Indicators of the body (offsets into article.body_text) and of each image caption."""
     published = article.published_at.date() if article.published_at else None
@@ -53,6 +58,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "CandidateVerdict",
     "explain",
+    "explain_text",
     "extract_article",
     "extract_indicators",
     "format_explanation",

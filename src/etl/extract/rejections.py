@@ -529,7 +529,9 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     Rule("target", "inside a target (力争到2027年…达到3000家)", _in_target),
     Rule("rule-limit", "a ceiling laid down by the sentence's rule (实行…不超过30人)", _limited_by_rule),
     Rule("prescriptive", "the sentence lays down a rule (须, 应当, 不得)", _prescriptive),
-    Rule("bare-number", "no unit and no magnitude (2.39, 12333, the 一 of 一群群)", _bare_number),
+    Rule(
+        "bare-number", "no unit and no magnitude (2.39, 12333, the 5 of 5G, the 一 of 一群群)", _bare_number
+    ),
 )
 FRACTION_RULES: tuple[Rule, ...] = (
     Rule("improper-fraction", "a zero denominator or a fraction above one is no share", _improper_fraction),
@@ -570,7 +572,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     Rule("attributive-age", "an age describing a person or a group (72岁的老党员)", _describing_age),
     Rule("attributive-measure", "a measure naming a kind of thing (1米线, 5兆瓦风机)", _describing_measure),
     Rule("quoted-name", "inside a short quoted name (“15分钟社区生活圈”)", _inside_quoted_name),
-    Rule("plan", "the clause states a plan (计划, 拟, 将推出)", _planned),
+    Rule("plan", "the clause states a plan or a forecast (计划, 拟, 预计, 将推出)", _planned),
     Rule("cap", "a cap or a quota (限流4万人, 限购2套)", _capped),
     Rule("forecast", "inside a forecast (预计明年增长5%)", _in_forecast),
     Rule(
