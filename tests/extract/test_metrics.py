@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from extract_helpers import extract, one
+from extract_helpers import extract, one, raws
+
+from etl.models import Qualifier
 
 SHANGHAI = (
     "2024年，上海全社会研发经费支出相当于全市生产总值比例4.4%左右，每万人口高价值发明专利拥有量提高到57.9件；"
@@ -172,4 +174,191 @@ def test_an_anaphor_does_not_reach_into_the_previous_paragraph() -> None:
 )
 def test_a_generic_noun_keeps_the_phrase_that_qualifies_it(text: str, raw: str, metric: str) -> None:
     assert [i.raw for i in extract(text)] == [raw]
+    assert one(text, raw).metric == metric
+
+
+# --- durations: offsets ------------------------------------------------------------------------
+
+
+def test_offset_metric_keeps_the_offset_verb() -> None:
+    assert one("全市供热管网改造提前一个月完工。", "一个月").metric == "提前完工"
+
+
+# --- leading material is trimmed, the head noun phrase kept ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        ("今年以来江西新开通国际货运航线9条。", "9条", "新开通国际货运航线"),
+        ("春运以来民航日均保障航班1.6万架次。", "1.6万架次", "民航日均保障航班"),
+        ("全市各级法院共审结民事案件8.7万件。", "8.7万件", "审结民事案件"),
+        ("全省已组建应急救援队伍2300支。", "2300支", "组建应急救援队伍"),
+        ("电力部门在重点区域投放移动储能车46台。", "46台", "投放移动储能车"),
+        ("一季度该市地区生产总值按可比价格计算增长5.9%。", "5.9%", "地区生产总值"),
+        ("去年，这一比例为37%。", "37%", "比例"),
+        ("该站日均办理集装箱超1300标箱。", "1300标箱", "日均办理集装箱"),
+        ("景区通过发放消费券等方式吸引游客12万人次。", "12万人次", "吸引游客"),
+        ("向高校毕业生等群体发放租房补贴2.3亿元。", "2.3亿元", "发放租房补贴"),
+        ("全市新引进研发机构、孵化平台等项目41个。", "41个", "新引进项目"),
+        ("全县新引进各类高层次人才600余人。", "600余人", "新引进各类高层次人才"),
+        ("港区自动化岸桥已投用28台。", "28台", "港区自动化岸桥已投用"),
+    ],
+)
+def test_leading_material_is_trimmed(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+def test_counted_noun_stops_before_verb_or_qualifier() -> None:
+    text = "全市纳入统计的45个民宿集群接待游客近80万人次。"
+    assert raws(text) == ["80万人次"]  # the monitored sample is the group, not a row
+    assert one(text, "80万人次").metric == "民宿集群接待游客"
+    assert one("120个示范村接待游客超过60万人次。", "120个").metric == "示范村"
+
+
+def test_an_institution_keeps_its_place() -> None:
+    assert one("上半年，西安地铁累计运送乘客6.1亿人次。", "6.1亿人次").metric == "西安地铁累计运送乘客"
+    assert one("上半年，西安累计接待游客1.3亿人次。", "1.3亿人次").metric == "累计接待游客"
+
+
+def test_parenthesis_inside_a_phrase_stays_with_it() -> None:
+    assert one("每千人口执业（助理）医师3.4人。", "3.4人").metric == "每千人口执业（助理）医师"
+
+
+def test_short_counted_noun_keeps_its_verb() -> None:
+    assert one("本届博览会有860家企业参展。", "860家").metric == "企业参展"
+
+
+# --- work reports, ports and per-person standards -------------------------------------------------
+
+
+def test_per_person_standard_leaves_the_per_words_out_of_the_metric() -> None:
+    text = "居民医保财政补助标准提高到每人每年700元。"
+    assert one(text, "700元").metric == "居民医保财政补助标准"
+
+
+def test_light_verb_after_the_subject_is_trimmed_but_kept_for_durations() -> None:
+    assert one("全省托育服务试点已开展12批。", "12批").metric == "托育服务试点"
+    assert one("异地就医直接结算实施三年多。", "三年多").metric == "异地就医直接结算实施"
+
+
+def test_place_before_a_port_word_is_not_a_port_name() -> None:
+    text = "一季度，河北港口完成货物吞吐量3.2亿吨。"
+    assert one(text, "3.2亿吨").metric == "港口货物吞吐量"
+    assert one("码头每小时最高可作业40自然箱。", "40自然箱").unit == "自然箱"
+
+
+def test_gaodeng_is_not_a_list_of_examples() -> None:
+    assert one("高等教育毛入学率达到61%。", "61%").metric == "高等教育毛入学率"
+
+
+def test_modal_reach_and_better_than_are_not_part_of_the_metric() -> None:
+    assert one("改种蔬菜后，每亩收入能到6000元。", "6000元").metric == "每亩收入"
+    ind = one("升级后，定位精度优于3米。", "3米")
+    assert (ind.metric, ind.qualifier.value) == ("定位精度", "lt")
+
+
+def test_counted_noun_stops_before_the_verb_phrase() -> None:
+    assert one("合作社带动260户果农抱团发展。", "260户").metric == "带动果农"
+
+
+# --- words are never cut --------------------------------------------------------------------------
+
+
+def test_place_starting_an_institution_name_stays() -> None:
+    text = "湖北省博物馆新馆开馆半年多来，累计接待观众120万人次。"
+    assert one(text, "半年多").metric.startswith("湖北省博物馆")
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        ("景区单日客流最高达8.6万人次。", "8.6万人次", "景区单日客流最高"),
+        ("湖北实验室累计承担国家重大科技任务120项。", "120项", "湖北实验室累计承担国家重大科技任务"),
+        ("景区日接待量最多达到3万人次。", "3万人次", "景区日接待量最多"),
+        ("城市绿化覆盖率甚至达45%。", "45%", "城市绿化覆盖率"),
+        ("该企业年营收规模远超10亿元。", "10亿元", "企业年营收规模"),
+    ],
+)
+def test_a_metric_keeps_whole_words_and_named_institutions(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+# --- counted nouns --------------------------------------------------------------------------------
+
+
+def test_the_counted_noun_is_the_metric() -> None:
+    assert one("这项改革惠及5600多万参保群众。", "5600多万").metric == "惠及参保群众"
+
+
+def test_the_group_keeps_its_bound_in_the_metric() -> None:
+    assert one("全国有12个研发经费超过千亿元的省份。", "12个").metric == "研发经费超过千亿元的省份"
+    assert one("研发经费投入超过千亿元的省份达到12个。", "12个").metric == "研发经费投入超过千亿元的省份"
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        ("全市共有博物馆85家，其中42家实现免费开放。", "42家", "实现免费开放的博物馆"),
+        ("今年共排查老旧小区320个，已有186个完成改造。", "186个", "完成改造的老旧小区"),
+        ("全省今年实施重点项目560个，其中已有120个项目建成投产。", "120个", "建成投产的项目"),
+        ("其中12项实现提前竣工。", "12项", "实现提前竣工的项目"),
+    ],
+)
+def test_a_subset_count_names_what_the_subset_did(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+# --- shares ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "value", "qualifier", "metric"),
+    [
+        ("园区入驻企业860家，其中近六成为科技型中小企业。", "六成", 60.0, Qualifier.LT, "科技型中小企业"),
+        ("新增就业岗位中，约八成为服务业岗位。", "八成", 80.0, Qualifier.APPROX, "服务业岗位"),
+    ],
+)
+def test_share_followed_by_the_copula(
+    text: str, raw: str, value: float, qualifier: Qualifier, metric: str
+) -> None:
+    ind = one(text, raw)
+    assert (ind.value, ind.unit, ind.qualifier, ind.metric) == (value, "%", qualifier, metric)
+
+
+# --- changes --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        ("全市粮食总产量120亿斤，比上年增加3.6亿斤。", "3.6亿斤", "粮食总产量比上年增加"),
+        ("全省进出口总值1.2万亿元，增长8.5%，增加930亿元。", "930亿元", "进出口总值增加"),
+        ("PM2.5平均浓度为25微克/立方米，下降2微克/立方米。", "2微克/立方米", "PM2.5平均浓度下降"),
+        ("货物进出口总额达2.3万亿元，同比增加1500亿元。", "1500亿元", "货物进出口总额同比增加"),
+    ],
+)
+def test_a_change_stated_as_an_amount_names_the_change(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        ("全省进出口总值1.2万亿元，增长8.5%。", "8.5%", "进出口总值"),
+        ("空气优良天数比例为95.2%，提高1.8个百分点。", "1.8个百分点", "空气优良天数比例"),
+    ],
+)
+def test_a_rate_of_change_keeps_the_levels_metric(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        ("PM2.5平均浓度回落至28微克/立方米。", "28微克/立方米", "PM2.5平均浓度"),
+        ("全省粮食产量攀升至1400亿斤。", "1400亿斤", "粮食产量"),
+    ],
+)
+def test_a_change_to_a_new_level_gives_the_level(text: str, raw: str, metric: str) -> None:
     assert one(text, raw).metric == metric

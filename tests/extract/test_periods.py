@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from extract_helpers import extract, one
+from extract_helpers import extract, one, raws
 
 from etl.extract.periods import PeriodResolver, find_time_references
 
@@ -207,3 +207,52 @@ def test_a_start_date_replaces_the_carried_period(start: str, label: str | None)
 )
 def test_words_that_contain_a_reset_word_do_not_reset(text: str) -> None:
     assert one(text, "2万人次").period == "2025-H1"
+
+
+# --- durations and offsets never date a paragraph -------------------------------------------------
+
+
+@pytest.mark.parametrize("offset", ["提前一个月", "提前两个月", "推迟一个月", "历时三个月", "提前10个月"])
+def test_offset_duration_is_not_a_month_reference(offset: str) -> None:
+    text = f"今年全县新建村道86公里，{offset}完成年度任务，改造危房320户。"
+    rows = extract(text)
+    assert {i.period for i in rows} == {"2025"}
+    assert [i.raw for i in rows if i.unit == "月"] == [offset[2:]]
+
+
+def test_upper_half_of_year_is_a_period_not_a_duration() -> None:
+    assert raws("上半年，全县新增市场主体1.2万户。") == ["1.2万户"]
+
+
+# --- work reports ---------------------------------------------------------------------------------
+
+
+def test_past_year_of_a_work_report_is_the_last_calendar_year() -> None:
+    text = "过去一年，全市地区生产总值增长5.4%。"
+    assert one(text, "5.4%", published=dt.date(2026, 1, 20)).period == "2025"
+    assert one(text, "5.4%", published=dt.date(2026, 7, 20)).period is None
+
+
+# --- 以来 after an event resets the period ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("上半年，全市完成投资300亿元。专项行动开展以来，累计整治隐患1200处。", "1200处"),
+        ("今年3月，全市新开工项目200个。专项行动启动以来，共查处案件600起。", "600起"),
+        ("上半年，全市汽车销量45万辆。“以旧换新”政策实施以来，全市汽车销量增长12%。", "12%"),
+    ],
+)
+def test_since_an_event_resets_the_carried_period(text: str, raw: str) -> None:
+    assert one(text, raw).period is None
+
+
+def test_the_figure_before_the_event_keeps_its_period() -> None:
+    text = "上半年，全市完成投资300亿元。专项行动开展以来，累计整治隐患1200处。"
+    assert one(text, "300亿元").period == "2025-H1"
+
+
+def test_qi_that_begins_a_word_does_not_mark_a_start_date() -> None:
+    # 今年起降航班: 起降 is the count's verb, so 今年 is the period of the figure
+    assert one("机场今年起降航班2.3万架次。", "2.3万架次").period == "2025"

@@ -40,3 +40,11 @@ def test_qualifier(text: str, raw: str, qualifier: Qualifier) -> None:
 def test_qualifier_words_stay_out_of_raw() -> None:
     ind = one("总面积超6万平方米的园区。", "6万平方米")
     assert ind.raw == "6万平方米"
+
+
+# --- words that only look like qualifiers ---------------------------------------------------------
+
+
+def test_qianyue_is_not_a_qualifier() -> None:
+    ind = one("全县65岁以上老年人签约40万人。", "40万人")
+    assert ind.qualifier.value == "exact" and ind.metric.endswith("签约")

@@ -1,0 +1,99 @@
+"""Labelling across figures: 分别 lists, what a figure inherits from the one before it, and the
+fallback that leaves no row without a metric."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from extract_helpers import extract, one
+
+from etl import clean, fetch, parse
+from etl.extract import extract_article, extract_indicators
+from etl.parse.errors import ParseError
+
+TESTS = Path(__file__).resolve().parents[1]
+SITE = TESTS / "fixtures" / "site"
+
+
+# --- what a figure inherits from the one before ---------------------------------------------------
+
+
+def test_average_takes_the_activity_of_the_total_before_it() -> None:
+    text = "假期全国边检机关累计查验出入境人员1500万人次，日均214万人次。"
+    assert one(text, "214万人次").metric == "日均查验出入境人员"
+
+
+def test_multiple_of_an_earlier_period_belongs_to_the_subject() -> None:
+    text = "其中入境游客82万人次，是去年同期的1.8倍。"
+    assert one(text, "1.8倍").metric == "入境游客"
+    assert one(text, "1.8倍").period is None
+
+
+# --- 分别 lists -------------------------------------------------------------------------------------
+
+
+def test_fenbie_members_share_a_de_phrase() -> None:
+    text = "从主要城市看，成都、重庆、西安的客流量分别增长12%、9%和7%。"
+    assert [i.metric for i in extract(text)] == ["成都的客流量", "重庆的客流量", "西安的客流量"]
+
+
+def test_each_member_of_a_list_of_changes_names_its_change() -> None:
+    text = "全市工业增加值、固定资产投资和社会消费品零售总额分别增加120亿元、85亿元和60亿元。"
+    metrics = [ind.metric for ind in extract(text)]
+    assert metrics == ["工业增加值增加", "固定资产投资增加", "社会消费品零售总额增加"]
+
+
+def test_a_list_of_changes_against_a_base_keeps_the_base() -> None:
+    metrics = {ind.metric for ind in extract("两地粮食产量分别比上年增加2.1亿斤和1.6亿斤。")}
+    assert metrics == {"两地粮食产量比上年增加"}
+
+
+# --- no row ever has an empty metric --------------------------------------------------------------
+
+
+def _gold_texts() -> list[tuple[str, dt.date | None]]:
+    texts = []
+    for path in sorted((TESTS / "gold").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        published = dt.date.fromisoformat(doc["published"]) if doc.get("published") else None
+        texts.append((doc["text"], published))
+    texts.append(((TESTS / "fixtures" / "seed_article.txt").read_text(encoding="utf-8"), dt.date(2025, 9, 3)))
+    return texts
+
+
+def test_no_empty_metric_on_gold_and_sample_texts() -> None:
+    empty = [
+        (ind.raw, ind.sentence)
+        for text, published in _gold_texts()
+        for ind in extract_indicators(text, published)
+        if len(ind.metric.strip()) < 2
+    ]
+    assert empty == []
+
+
+def _site_articles() -> list[Path]:
+    pages = sorted((SITE / "rmrb" / "pc" / "content").rglob("*.html"))
+    pages += sorted((SITE / "n1").rglob("*.html")) + sorted((SITE / "n2").rglob("*.html"))
+    return pages
+
+
+def test_no_empty_metric_on_demo_site_articles() -> None:
+    rows = []
+    for page in _site_articles():
+        rel = page.relative_to(SITE).as_posix()
+        host = "paper.people.com.cn" if rel.startswith("rmrb") else "finance.people.com.cn"
+        try:
+            article = clean.clean_article(
+                parse.parse_article(fetch.decode_html(page.read_bytes())[0], f"http://{host}/{rel}")
+            )
+        except ParseError:
+            continue  # a page whose body is empty has nothing to extract
+        rows.extend(extract_article(article))
+    assert len(rows) > 100
+    assert [(i.raw, i.sentence) for i in rows if len(i.metric.strip()) < 2] == []
+
+
+def test_clause_without_a_subject_falls_back_to_the_unit_category() -> None:
+    assert one("他今年72岁。", "72岁").metric == "年龄"
