@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from etl.extract import phrases
 from etl.extract.numbers import (
-    ARABIC,
     MAGNITUDE,
     MORE_THAN,
     NUMBER,
@@ -39,10 +38,6 @@ INDICATOR_PATTERN = re.compile(
     rf"(?:(?P<unit>{UNIT_ALTERNATION})|(?<=[0-9０-９万亿余多])(?P<loose>[\u4e00-\u9fff])(?=[，,。；;！？!?、）)”]|$))?"
     rf"(?P<half>(?<=[年天])半)?(?P<fold>{UNIT_FOLD})?"
     r"(?P<trail>[余多](?=[来了的，,。；;、）)]|$))?)"
-)
-# The lower end of a range written with its own unit (30分钟至), for the upper end after it
-UNIT_RANGE_BEFORE = re.compile(
-    rf"(?:{ARABIC}|[{NUMERAL_CHARS}半]+)(?:{MAGNITUDE})?(?P<unit>{UNIT_ALTERNATION})[—–\-~～至到]$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _IMPLIED_MONEY = re.compile(

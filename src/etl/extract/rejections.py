@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from etl.extract.figures import (
     INDICATOR_PATTERN,
-    UNIT_RANGE_BEFORE,
+    NUMERAL_CHARS,
     fraction_terms,
     has_half,
     implied_unit,
@@ -24,12 +24,16 @@ from etl.extract.figures import (
     written_unit,
 )
 from etl.extract.modality import SentenceModality, capped, limited_by_rule, planned
-from etl.extract.numbers import ParsedNumber, parse_number
+from etl.extract.numbers import ARABIC, MAGNITUDE, ParsedNumber, parse_number
 from etl.extract.sentences import Span, clause_begin, clause_end
-from etl.extract.units import AttributiveUse, UnitKind, UnitSpec, unit_spec
+from etl.extract.units import UNIT_ALTERNATION, AttributiveUse, UnitKind, UnitSpec, UnitTraits, unit_spec
 
 _RANGE_BEFORE = re.compile(r"[0-9０-９一二两三四五六七八九十][—–\-~～至到]$")
 _RANGE_MARKS = "—–-~～至到"
+# The lower end of a range written with its own unit (30分钟至), for the upper end after it
+_UNIT_RANGE_BEFORE = re.compile(
+    rf"(?:{ARABIC}|[{NUMERAL_CHARS}半]+)(?:{MAGNITUDE})?(?P<unit>{UNIT_ALTERNATION})[—–\-~～至到]$"
+)
 _RANGE_AFTER = re.compile(r"^[—–\-~～至到][0-9０-９一二三四五六七八九十]")
 _WINDOW_AFTER = re.compile(r"^(?:内|以内|之内)")
 _RELATIVE_BEFORE = re.compile(r"(?:后|(?<!提)前|每|第|每隔)$")
@@ -114,18 +118,9 @@ class Candidate:
         self.sentence = sentence
         self.modality = modality
         self.time_spans = time_spans
-
-    @property
-    def start(self) -> int:
-        return self.match.start()
-
-    @property
-    def end(self) -> int:
-        return self.match.end()
-
-    @property
-    def is_fraction(self) -> bool:
-        return bool(self.match.group("denominator"))
+        self.start = match.start()
+        self.end = match.end()
+        self.is_fraction = match.group("denominator") is not None
 
     @functools.cached_property
     def _written(self) -> tuple[UnitSpec | None, int]:
@@ -161,6 +156,21 @@ class Candidate:
         if self.unit is None:
             raise AssertionError("the no-unit rule runs before the rules that read the unit")
         return self.unit
+
+    @functools.cached_property
+    def traits(self) -> UnitTraits:
+        """What the unit's kind implies, for the rules after `no-unit`."""
+        return self.measured_unit.kind.traits
+
+    @functools.cached_property
+    def preceding(self) -> str:
+        """The four characters before the number."""
+        return self.before(4)
+
+    @functools.cached_property
+    def following(self) -> str:
+        """The four characters after the number and its unit."""
+        return self.text[self.end : self.end + 4]
 
     @property
     def more_than(self) -> bool:
@@ -243,7 +253,7 @@ def _closes_range(c: Candidate) -> bool:
     spec, start = c.written_unit, c.start
     if spec is None or start == 0 or c.text[start - 1] not in _RANGE_MARKS:
         return False
-    lower = UNIT_RANGE_BEFORE.search(c.text, max(0, start - 14), start)
+    lower = _UNIT_RANGE_BEFORE.search(c.text, max(0, start - 14), start)
     return lower is not None and unit_spec(lower.group("unit")).kind is spec.kind
 
 
@@ -379,17 +389,13 @@ def _in_time_reference(c: Candidate) -> bool:
 # --- attributive uses: a measure that describes something else -----------------------------------
 
 
-def _following(c: Candidate) -> str:
-    return c.text[c.end : c.end + 4]
-
-
 def _time_window(c: Candidate) -> bool:
-    return _WINDOW_AFTER.match(_following(c)) is not None
+    return _WINDOW_AFTER.match(c.following) is not None
 
 
 def _locates_place(c: Candidate) -> bool:
     """步行约8分钟, 开车20分钟可达, 距市中心15公里: how far a place is from somewhere."""
-    if not c.measured_unit.kind.traits.locates_a_place:
+    if not c.traits.locates_a_place:
         return False
     text = c.text
     window_start = max(0, c.start - 16)
@@ -402,23 +408,23 @@ def _locates_place(c: Candidate) -> bool:
 
 
 def _is_duration(c: Candidate) -> bool:
-    return c.measured_unit.kind.traits.attributive is AttributiveUse.DURATION
+    return c.traits.attributive is AttributiveUse.DURATION
 
 
 def _eligibility(c: Candidate) -> bool:
-    return _is_duration(c) and _CRITERION_BEFORE.search(c.before(4)) is not None
+    return _is_duration(c) and _CRITERION_BEFORE.search(c.preceding) is not None
 
 
 def _framing_duration(c: Candidate) -> bool:
     """A duration that is not reported (连续, 历时, 为期 … before it says it is)."""
     if not _is_duration(c):
         return False
-    preceding = c.before(4)
+    preceding = c.preceding
     return not (preceding.endswith("连续") or _DURATION_REPORTED_BEFORE.search(preceding))
 
 
 def _relative_time(c: Candidate) -> bool:
-    preceding = c.before(4)
+    preceding = c.preceding
     return _framing_duration(c) and bool(
         _RELATIVE_BEFORE.search(preceding) or _DURATION_FRAME_BEFORE.search(preceding)
     )
@@ -427,32 +433,32 @@ def _relative_time(c: Candidate) -> bool:
 def _recent_window(c: Candidate) -> bool:
     return (
         _framing_duration(c)
-        and _RECENT_BEFORE.search(c.before(4)) is not None
-        and _FRAME_AFTER.match(_following(c)) is not None
+        and _RECENT_BEFORE.search(c.preceding) is not None
+        and _FRAME_AFTER.match(c.following) is not None
     )
 
 
 def _since_opening(c: Candidate) -> bool:
     return (
         _framing_duration(c)
-        and _OPENED_FRAME_AFTER.match(_following(c)) is not None
+        and _OPENED_FRAME_AFTER.match(c.following) is not None
         and _OPENED_BEFORE.search(c.text, max(0, c.start - 8), c.start) is not None
         and _FIGURE_LATER.match(c.text, c.end) is not None
     )
 
 
 def _describing_duration(c: Candidate) -> bool:
-    return _framing_duration(c) and _DURATION_FOLLOWERS.match(_following(c)) is None
+    return _framing_duration(c) and _DURATION_FOLLOWERS.match(c.following) is None
 
 
 def _describing_age(c: Candidate) -> bool:
-    attributive = c.measured_unit.kind.traits.attributive
-    return attributive is AttributiveUse.AGE and _AGE_REPORTED_FOLLOWERS.match(_following(c)) is None
+    attributive = c.traits.attributive
+    return attributive is AttributiveUse.AGE and _AGE_REPORTED_FOLLOWERS.match(c.following) is None
 
 
 def _describing_measure(c: Candidate) -> bool:
-    attributive = c.measured_unit.kind.traits.attributive
-    return attributive is AttributiveUse.MEASURE and _MEASURE_FOLLOWERS.match(_following(c)) is None
+    attributive = c.traits.attributive
+    return attributive is AttributiveUse.MEASURE and _MEASURE_FOLLOWERS.match(c.following) is None
 
 
 def _inside_quoted_name(c: Candidate) -> bool:
@@ -491,7 +497,7 @@ def _clause_stop(c: Candidate) -> int:
 
 def _group_descriptor(c: Candidate) -> bool:
     """`31个大城市城镇调查失业率为5.0%`: the count names the group a later figure is measured over."""
-    if not c.measured_unit.kind.traits.names_a_group:
+    if not c.traits.names_a_group:
         return False
     text, stop = c.text, _clause_stop(c)
     rest = text[c.end : stop]
@@ -513,7 +519,7 @@ def _threshold(c: Candidate) -> bool:
 
 def _size_class(c: Candidate) -> bool:
     """`月收入8000元以下的家庭`: the figure is the bound that defines a group, not a fact about it."""
-    traits = c.measured_unit.kind.traits
+    traits = c.traits
     if not traits.size_class:
         return False
     text, begin, raw_end = c.text, c.clause_begin, c.raw_end
@@ -529,9 +535,7 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     Rule("target", "inside a target (力争到2027年…达到3000家)", _in_target),
     Rule("rule-limit", "a ceiling laid down by the sentence's rule (实行…不超过30人)", _limited_by_rule),
     Rule("prescriptive", "the sentence lays down a rule (须, 应当, 不得)", _prescriptive),
-    Rule(
-        "bare-number", "no unit and no magnitude (2.39, 12333, the 5 of 5G, the 一 of 一群群)", _bare_number
-    ),
+    Rule("bare-number", "no unit and no magnitude (2.39, 十四五, the 5 of 5G)", _bare_number),
 )
 FRACTION_RULES: tuple[Rule, ...] = (
     Rule("improper-fraction", "a zero denominator or a fraction above one is no share", _improper_fraction),
@@ -540,18 +544,22 @@ FIGURE_RULES: tuple[Rule, ...] = (
     Rule("part-of-a-word", "the unit begins a longer word (四人间, 70周年, 户籍)", _part_of_word),
     Rule("ordinal", "an ordinal (第3个)", _ordinal),
     Rule("range-end", "one end of a range (5至8个, 30分钟至1小时)", _range_end),
-    Rule("code", "part of a code (5G, 4K)", _code),
-    Rule("hotline", "a telephone number (拨打12333)", _hotline),
+    Rule("code", "a unit running on into letters or digits is part of a code (500MWp)", _code),
+    Rule("hotline", "a number dialled after 拨打 / 热线 / 电话, not a count", _hotline),
     Rule("exchange-rate-base", "the base of an exchange rate (1欧元对人民币…)", _exchange_rate_base),
     Rule("year", "a calendar year (2024年, 二〇二四年, 3年底)", _year),
-    Rule("spelled-without-unit", "a spelled number with no unit (十四五, 三农)", _spelled_without_unit),
+    Rule(
+        "spelled-without-unit",
+        "a spelled number whose unit is a calendar or ordinal word (三十多届)",
+        _spelled_without_unit,
+    ),
     Rule("article-yi", "一 as the article 'a' (一张床位, 一座座)", _article_yi),
     Rule("zhe-idiom", "折 of an idiom (一波三折)", _zhe_idiom),
     Rule("vague-range", "two spelled digits give no single value (四五百元)", _vague_range),
     Rule("several", "数 alone is 'several', no figure (数家)", _several),
     Rule("round-idiom", "a bare 百 / 千 of an idiom (百家争鸣, 千家万户)", _round_idiom),
     Rule("chinese-only-unit", "成 after Arabic digits is mostly a verb (5成为)", _chinese_only_unit),
-    Rule("cheng-starts-word", "成 begins a word (3成交, 八成熟)", _cheng_starts_word),
+    Rule("cheng-starts-word", "成 begins a word (八成熟)", _cheng_starts_word),
     Rule("cheng-wei-verb", "成为 is the verb (其一成为)", _cheng_wei_verb),
     Rule(
         "small-spelled-number", "a spelled number under ten in prose (三个人, 五本书)", _small_spelled_number
@@ -571,7 +579,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     Rule("attributive-duration", "a duration describing something (7天健康监测)", _describing_duration),
     Rule("attributive-age", "an age describing a person or a group (72岁的老党员)", _describing_age),
     Rule("attributive-measure", "a measure naming a kind of thing (1米线, 5兆瓦风机)", _describing_measure),
-    Rule("quoted-name", "inside a short quoted name (“15分钟社区生活圈”)", _inside_quoted_name),
+    Rule("quoted-name", "inside a short quoted name (“1000个创新平台”行动)", _inside_quoted_name),
     Rule("plan", "the clause states a plan or a forecast (计划, 拟, 预计, 将推出)", _planned),
     Rule("cap", "a cap or a quota (限流4万人, 限购2套)", _capped),
     Rule("forecast", "inside a forecast (预计明年增长5%)", _in_forecast),
@@ -583,14 +591,19 @@ FIGURE_RULES: tuple[Rule, ...] = (
 )
 
 
+ALL_RULES: tuple[Rule, ...] = SENTENCE_RULES + FRACTION_RULES + FIGURE_RULES
+_FRACTION_CHAIN = SENTENCE_RULES + FRACTION_RULES
+_FIGURE_CHAIN = SENTENCE_RULES + FIGURE_RULES
+
+
 def rules_for(candidate: Candidate) -> tuple[Rule, ...]:
     """The rules a candidate goes through, in order."""
-    return SENTENCE_RULES + (FRACTION_RULES if candidate.is_fraction else FIGURE_RULES)
+    return _FRACTION_CHAIN if candidate.is_fraction else _FIGURE_CHAIN
 
 
 def dropping_rule(candidate: Candidate) -> Rule | None:
     """The first rule that drops the candidate, None when it is a figure."""
-    return next((rule for rule in rules_for(candidate) if rule.drops(candidate)), None)
-
-
-ALL_RULES: tuple[Rule, ...] = SENTENCE_RULES + FRACTION_RULES + FIGURE_RULES
+    for rule in rules_for(candidate):
+        if rule.drops(candidate):
+            return rule
+    return None
