@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from extract_helpers import extract, one, raws
 
+from etl.extract.metrics import METRIC_RULES, MetricContext, MetricResult, metric_for
 from etl.models import Qualifier
 
 SHANGHAI = (
@@ -362,3 +363,12 @@ def test_a_rate_of_change_keeps_the_levels_metric(text: str, raw: str, metric: s
 )
 def test_a_change_to_a_new_level_gives_the_level(text: str, raw: str, metric: str) -> None:
     assert one(text, raw).metric == metric
+
+
+def test_metric_rules_have_distinct_names_and_the_last_always_answers() -> None:
+    names = [rule.name for rule in METRIC_RULES]
+    assert len(names) == len(set(names))
+    nothing = MetricContext(
+        before="", after="", unit="个", is_count=False, is_duration=False, previous_subject=""
+    )
+    assert metric_for(nothing) == MetricResult("", "", 0)
