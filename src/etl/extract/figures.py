@@ -95,7 +95,7 @@ def starts_word(text: str, m: re.Match[str], spec: UnitSpec) -> bool:
     return any(text.startswith(word, unit_start) for word in _continuations(spec.surface))
 
 
-def written_unit(text: str, m: re.Match[str]) -> tuple[UnitSpec | None, int]:
+def unit_as_written(text: str, m: re.Match[str]) -> tuple[UnitSpec | None, int]:
     """The unit written after the number and where the figure's raw text ends."""
     spec = unit_of(m)
     if spec is not None and m.group("magnitude") and starts_word(text, m, spec):

@@ -21,7 +21,7 @@ from etl.extract.figures import (
     has_half,
     implied_unit,
     starts_word,
-    written_unit,
+    unit_as_written,
 )
 from etl.extract.modality import SentenceModality, capped, limited_by_rule, planned
 from etl.extract.numbers import ARABIC, MAGNITUDE, ParsedNumber, parse_number
@@ -124,7 +124,7 @@ class Candidate:
 
     @functools.cached_property
     def _written(self) -> tuple[UnitSpec | None, int]:
-        return written_unit(self.text, self.match)
+        return unit_as_written(self.text, self.match)
 
     @property
     def written_unit(self) -> UnitSpec | None:
