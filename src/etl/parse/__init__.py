@@ -1,9 +1,9 @@
 """Parse stage: decoded HTML -> Article / LayoutPage.
 
-The template is chosen from the DOM (each parser class has a `matches(soup)` classmethod, tried in
-order), never from the URL host, so mirrors and saved copies parse the same. A page no template
-matches, or one whose template matched but yields no title or body, raises ParseError; an empty
-Article is never returned.
+The template is chosen from the DOM (each template declares what it requires and forbids on the
+`Template` base in `template.py`; they are tried in order), never from the URL host, so mirrors and
+saved copies parse the same. A page no template matches, or one whose template matched but yields
+no title or body, raises ParseError; an empty Article is never returned.
 """
 
 from __future__ import annotations

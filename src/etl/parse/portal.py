@@ -117,7 +117,7 @@ class PortalArticle2016(PortalArticle):
     """2016–2019: div.text_title (h3.pre/h1/h4.sub, .box01 .fl dateline) + div.box_con#rwb_zw."""
 
     name = "portal_2016"
-    required = ("div.text_title", "#rwb_zw, div.box_con")
+    requires_all = ("div.text_title", "#rwb_zw, div.box_con")
     title_selectors = (".text_title > h1", ".text_title h1")
     pre_title_selectors = (".text_title > h3.pre",)
     subtitle_selectors = (".text_title > h4.sub",)
@@ -134,7 +134,7 @@ class PortalArticle2020(PortalArticle):
     """
 
     name = "portal_2020"
-    required = (".rm_txt", "#rm_txt_zw, div.rm_txt_con, div.show_text")
+    requires_all = (".rm_txt", "#rm_txt_zw, div.rm_txt_con, div.show_text")
     title_selectors = (".rm_txt .col-1 > h1", "h1#newstit", ".rm_txt h1")
     pre_title_selectors = (".rm_txt .col-1 > h3.pre", ".rm_txt h3.pre")
     subtitle_selectors = (".rm_txt .col-1 > h4.sub", ".rm_txt h4.sub")
@@ -149,12 +149,12 @@ class PortalArticleClassic(PortalArticle):
     Two layouts share it: the www /n/ template of 2012–2015 (h1#p_title, span#p_publishtime,
     span#p_origin, div#p_content, #p_editor) and the cpc/theory channel pages (div.text_c with
     h3/h1/h4.sub, p.sou1 author, p.sou dateline, #p_content or div.show_text). The old e-paper
-    article also uses div.text_c but always has #ozoom, which is forbidden here.
+    article also uses div.text_c but always has #ozoom, which this template forbids.
     """
 
     name = "portal_classic"
-    required = ("#p_content, div.show_text",)
-    forbidden = (".rm_txt", "div.text_title", "#ozoom")
+    requires_all = ("#p_content, div.show_text",)
+    forbids = (".rm_txt", "div.text_title", "#ozoom")
     title_selectors = ("div.text_c > h1", "h1#p_title", "#p_title", ".text_c h1")
     pre_title_selectors = ("div.text_c > h3", "#jtitle", "h3.pre")
     subtitle_selectors = ("div.text_c > h4.sub", "div.text_c > h2", "#ftitle", "h4.sub")
