@@ -18,7 +18,12 @@ from etl.parse.dom import make_soup
 from etl.parse.epaper import EpaperArticleNew, EpaperArticleOld
 from etl.parse.errors import ParseError
 from etl.parse.layout import EpaperIssueIndex, EpaperLayoutNew, EpaperLayoutOld, LayoutTemplate
-from etl.parse.portal import PortalArticle2016, PortalArticle2020, PortalArticleClassic
+from etl.parse.portal import (
+    PortalArticle2016,
+    PortalArticle2020,
+    PortalArticleChannelCont,
+    PortalArticleClassic,
+)
 
 __all__ = [
     "ARTICLE_TEMPLATES",
@@ -39,6 +44,7 @@ ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     PortalArticle2020,
     PortalArticle2016,
     PortalArticleClassic,
+    PortalArticleChannelCont,
     EpaperArticleOld,
 )
 LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld, EpaperIssueIndex)

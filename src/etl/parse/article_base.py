@@ -14,6 +14,7 @@ from etl.parse.body import BodyReader
 from etl.parse.byline import credited_names, is_byline_paragraph, names_in
 from etl.parse.dom import decompose_all, first
 from etl.parse.errors import ParseError
+from etl.parse.furniture import FURNITURE_CONTAINERS
 from etl.parse.template import Template
 
 # Nodes that never hold article text on any template.
@@ -69,7 +70,7 @@ class ArticleTemplate(Template):
         body = self.body()
         if body is None:
             raise ParseError(f"{self.name}: article body not found")
-        decompose_all(body, (*NEVER_CONTENT, *VIDEO_PLAYERS, *self.body_noise))
+        decompose_all(body, (*NEVER_CONTENT, *VIDEO_PLAYERS, *FURNITURE_CONTAINERS, *self.body_noise))
         return BodyReader(self.url, title).read(body)
 
     def body(self) -> Tag | None:
