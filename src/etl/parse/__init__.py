@@ -17,6 +17,7 @@ from etl.parse.article_base import ArticleTemplate
 from etl.parse.dom import make_soup
 from etl.parse.epaper import EpaperArticleNew, EpaperArticleOld
 from etl.parse.errors import ParseError
+from etl.parse.generic import GenericArticle
 from etl.parse.layout import EpaperIssueIndex, EpaperLayoutNew, EpaperLayoutOld, LayoutTemplate
 from etl.parse.portal import (
     PortalArticle2016,
@@ -66,7 +67,15 @@ def parse_article(html: str, url: str) -> Article:
         if template.matches(soup):
             log.debug("%s matched %s", template.name, url)
             return template(soup, url).parse()
-    raise ParseError("no known article template matched")
+    # A layout we have not seen yet: read it generically rather than lose the article; the rows
+    # carry template "generic" so the layout is noticed and given a template of its own.
+    try:
+        article = GenericArticle(soup, url).parse()
+    except ParseError as exc:
+        reason = str(exc).removeprefix(f"{GenericArticle.name}: ")
+        raise ParseError(f"no known article template matched; generic reader: {reason}") from None
+    log.warning("no template matched %s; read it with the generic fallback", url)
+    return article
 
 
 def parse_layout(html: str, url: str) -> LayoutPage:
