@@ -16,7 +16,12 @@ from etl.parse import detect_template, parse_article, parse_layout
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # Where each saved page lives on the web. The offline site answers the live paths (its README).
-SITE_HOSTS = {"rmrb": "paper.people.com.cn", "n1": "finance.people.com.cn", "n2": "zj.people.com.cn"}
+SITE_HOSTS = {
+    "rmrb": "paper.people.com.cn",
+    "n1": "finance.people.com.cn",
+    "n2": "zj.people.com.cn",
+    "GB": "finance.people.com.cn",
+}
 PAGE_URLS = {
     "real/people_culture_n1_2019-06-15_c1013-31153719.html": "http://culture.people.com.cn/n1/2019/0615/c1013-31153719.html",
     "real/people_health_n1_2024-05-17_c14739-40237861.html": "http://health.people.com.cn/n1/2024/0517/c14739-40237861.html",
@@ -49,6 +54,7 @@ NOT_PARSEABLE = {
     "pages/people_politics_GB_1024_index.html",  # a channel list page
     "pages/people_politics_n1_2026-09-16_c1001-41233990.title_only.html",  # boilerplate-only body
     "site/rmrb/pc/content/202509/03/content_30170123.html",  # the 本版责编 pseudo-article
+    "site/GB/1004/index.html",  # a channel list page
 }
 
 

@@ -20,6 +20,7 @@ FILES = fixture_files()
 # Pages no template may claim, and why.
 CLAIMED_BY_NONE = {
     "pages/people_politics_GB_1024_index.html": "a channel list page, not an article or a 版面",
+    "site/GB/1004/index.html": "a channel list page, not an article or a 版面",
     "pages/people_kpzg_n1_2026-10-20_c404214-41260012.unseen_layout.html": "a layout no template knows: "
     "it is read by the generic fallback",
 }
