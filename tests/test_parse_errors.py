@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etl.clean import clean_article
 from etl.parse import ParseError, detect_template, parse_article, parse_layout
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -16,6 +18,7 @@ POLITICS = (FIXTURES / "real" / "people_politics_n1_2024-04-24_c1001-40223222.ht
     encoding="utf-8"
 )
 POLITICS_URL = "http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html"
+NO_ARTICLE = "no known article template matched; generic reader: article body not found"
 LAYOUT = (FIXTURES / "real" / "rmrb_pc_layout_2024-12-25_node_01.html").read_text(encoding="utf-8")
 LAYOUT_URL = "http://paper.people.com.cn/rmrb/pc/layout/202412/25/node_01.html"
 EPAPER = (FIXTURES / "pages" / "rmrb_pc_content_2026-09-17_content_30181577.html").read_text(encoding="utf-8")
@@ -48,7 +51,7 @@ def test_truncated_download(fraction: float) -> None:
 
 def test_page_cut_before_the_body_and_closed_again() -> None:
     head_only = POLITICS[: POLITICS.index('<div class="rm_txt_con')] + "</body></html>"
-    assert parse_error(head_only) == "no known article template matched"
+    assert parse_error(head_only) == NO_ARTICLE
 
 
 def test_title_but_empty_body() -> None:
@@ -66,15 +69,18 @@ def test_epaper_page_with_title_and_empty_ozoom() -> None:
 def test_page_no_template_matches() -> None:
     html = (FIXTURES / "pages" / "people_politics_GB_1024_index.html").read_text()
     assert detect_template(html) is None
-    assert parse_error(html) == "no known article template matched"
+    assert parse_error(html) == NO_ARTICLE
     with pytest.raises(ParseError, match="no known layout template matched"):
         parse_layout(html, "http://politics.people.com.cn/GB/1024/index.html")
 
 
-def test_renamed_template_classes_fail_instead_of_returning_an_empty_article() -> None:
-    # A redesign that renames the body container must not parse into a title-only record.
-    redesigned = POLITICS.replace("rm_txt_con", "rm_article_body")
-    assert parse_error(redesigned) == "no known article template matched"
+def test_renamed_template_classes_read_the_whole_article_through_the_generic_fallback() -> None:
+    # A redesign that renames the body container loses no field: the generic reader finds the same
+    # title, dateline, source, 责编, bylines and paragraphs, and says it was the one that read it.
+    before = clean_article(parse_article(POLITICS, POLITICS_URL))
+    redesigned = clean_article(parse_article(POLITICS.replace("rm_txt_con", "rm_article_body"), POLITICS_URL))
+    assert redesigned.template == "generic"
+    assert replace(redesigned, template=before.template) == before
 
 
 def test_article_with_title_missing() -> None:

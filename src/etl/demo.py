@@ -1,8 +1,8 @@
 """`make demo`: the whole pipeline against the bundled sample site, offline.
 
-Serves tests/fixtures/site on 127.0.0.1, runs `etl run` for the sample e-paper day and `etl ingest`
-for the sample portal articles (the real CLI, in subprocesses, as a data engineer would), then
-prints what landed in the warehouse and an example query.
+Serves tests/fixtures/site on 127.0.0.1, runs `etl run` for the sample e-paper day and `etl portal`
+for the portal articles its sitemaps list (the real CLI, in subprocesses, as a data engineer would),
+then prints what landed in the warehouse and an example query.
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "tests" / "fixtures" / "site"
 DEMO_DATE = "2025-09-03"
-DEMO_PORTAL_PATHS = (
-    "/n1/2025/0903/c1004-40556677.html",
-    "/n2/2025/0902/c134768-41234567.html",
-)
+# The channels whose news sitemaps the sample site carries.
+DEMO_PORTAL_CHANNELS = "finance,zj"
 
 EXAMPLE_SQL = """\
 SELECT published_date, metric, value, unit, qualifier, period, region, raw
@@ -92,9 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     with serve_directory(SITE) as base:
         print(f"Serving the sample site {SITE.relative_to(REPO)} at {base}")
         rc_run = _etl("run", "--date", DEMO_DATE, "--base-url", base, "--delay", "0", env=env)
-        rc_ingest = _etl("ingest", *(base + p for p in DEMO_PORTAL_PATHS), "--delay", "0", env=env)
+        rc_portal = _etl(
+            "portal", "--base-url", base, "--channels", DEMO_PORTAL_CHANNELS, "--delay", "0", env=env
+        )
     _print_warehouse(db)
-    return max(rc_run, rc_ingest)
+    return max(rc_run, rc_portal)
 
 
 if __name__ == "__main__":

@@ -592,3 +592,20 @@ def open_failures(
     if retryable_only:
         found = [f for f in found if f.retryable]
     return found
+
+
+def last_run_started(
+    db_path: Path | str, flow: str, statuses: Sequence[str] = ("ok", "partial")
+) -> dt.datetime | None:
+    """When the latest run of `flow` that finished with one of `statuses` started (UTC, aware)."""
+    path = Path(db_path)
+    if not path.exists():
+        return None
+    with connect(path, read_only=True) as con:
+        if not _scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'runs'"):
+            return None
+        marks = ", ".join("?" for _ in statuses)
+        started = _scalar(
+            con, f"SELECT max(started_at) FROM runs WHERE flow = ? AND status IN ({marks})", [flow, *statuses]
+        )
+    return started.replace(tzinfo=dt.UTC) if started is not None else None

@@ -18,6 +18,7 @@ class PageKind(StrEnum):
     EPAPER_LAYOUT = "epaper_layout"  # 版面: node_NN.html / nbs.D110000renmrb_NN.htm
     EPAPER_ARTICLE = "epaper_article"  # content_N.html / nw.D110000renmrb_…htm
     PORTAL_ARTICLE = "portal_article"  # …/n1/YYYY/MMDD/cNODE-ID.html
+    PORTAL_LISTING = "portal_listing"  # sitemap index, channel news sitemap, channel list page
 
 
 class FetchStatus(StrEnum):

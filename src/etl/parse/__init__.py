@@ -1,9 +1,9 @@
 """Parse stage: decoded HTML -> Article / LayoutPage.
 
-The template is chosen from the DOM (each parser class has a `matches(soup)` classmethod, tried in
-order), never from the URL host, so mirrors and saved copies parse the same. A page no template
-matches, or one whose template matched but yields no title or body, raises ParseError; an empty
-Article is never returned.
+The template is chosen from the DOM (each template declares what it requires and forbids on the
+`Template` base in `template.py`; they are tried in order), never from the URL host, so mirrors and
+saved copies parse the same. A page no template matches, or one whose template matched but yields
+no title or body, raises ParseError; an empty Article is never returned.
 """
 
 from __future__ import annotations
@@ -17,8 +17,14 @@ from etl.parse.article_base import ArticleTemplate
 from etl.parse.dom import make_soup
 from etl.parse.epaper import EpaperArticleNew, EpaperArticleOld
 from etl.parse.errors import ParseError
+from etl.parse.generic import GenericArticle
 from etl.parse.layout import EpaperIssueIndex, EpaperLayoutNew, EpaperLayoutOld, LayoutTemplate
-from etl.parse.portal import PortalArticle2016, PortalArticle2020, PortalArticleClassic
+from etl.parse.portal import (
+    PortalArticle2016,
+    PortalArticle2020,
+    PortalArticleChannelCont,
+    PortalArticleClassic,
+)
 
 __all__ = [
     "ARTICLE_TEMPLATES",
@@ -39,6 +45,7 @@ ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     PortalArticle2020,
     PortalArticle2016,
     PortalArticleClassic,
+    PortalArticleChannelCont,
     EpaperArticleOld,
 )
 LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld, EpaperIssueIndex)
@@ -60,7 +67,15 @@ def parse_article(html: str, url: str) -> Article:
         if template.matches(soup):
             log.debug("%s matched %s", template.name, url)
             return template(soup, url).parse()
-    raise ParseError("no known article template matched")
+    # A layout we have not seen yet: read it generically rather than lose the article; the rows
+    # carry template "generic" so the layout is noticed and given a template of its own.
+    try:
+        article = GenericArticle(soup, url).parse()
+    except ParseError as exc:
+        reason = str(exc).removeprefix(f"{GenericArticle.name}: ")
+        raise ParseError(f"no known article template matched; generic reader: {reason}") from None
+    log.warning("no template matched %s; read it with the generic fallback", url)
+    return article
 
 
 def parse_layout(html: str, url: str) -> LayoutPage:

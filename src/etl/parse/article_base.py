@@ -1,9 +1,5 @@
-"""Shared skeleton of the per-template article parsers.
-
-One subclass per template version; selectors are class attributes and each field has a short
-method, so a template change is a one-line edit in one class. `matches` looks at the DOM only,
-never at the URL host, so mirrors and saved copies parse the same.
-"""
+"""Shared skeleton of the per-template article parsers (one subclass per template version; see
+`etl.parse.template` for how a template is declared and matched)."""
 
 from __future__ import annotations
 
@@ -11,13 +7,15 @@ import datetime as dt
 from dataclasses import replace
 from typing import ClassVar
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from etl.models import Article, Image, Paragraph
 from etl.parse.body import BodyReader
 from etl.parse.byline import credited_names, is_byline_paragraph, names_in
 from etl.parse.dom import decompose_all, first
 from etl.parse.errors import ParseError
+from etl.parse.furniture import FURNITURE_CONTAINERS
+from etl.parse.template import Template
 
 # Nodes that never hold article text on any template.
 NEVER_CONTENT = (
@@ -38,22 +36,9 @@ VIDEO_PLAYERS = ("div.video-js", "[id^=q_v_p]", "[class*=vjs-]", ".voice-wrap", 
 BYLINE_SCAN = 3
 
 
-class ArticleTemplate:
-    name: ClassVar[str]
-    required: ClassVar[tuple[str, ...]]  # every selector must match for the template to apply
-    forbidden: ClassVar[tuple[str, ...]] = ()  # none may match
+class ArticleTemplate(Template):
     body_selectors: ClassVar[tuple[str, ...]]
     body_noise: ClassVar[tuple[str, ...]] = ()  # boilerplate nodes removed from the body before reading
-
-    def __init__(self, soup: BeautifulSoup, url: str) -> None:
-        self.soup = soup
-        self.url = url
-
-    @classmethod
-    def matches(cls, soup: BeautifulSoup) -> bool:
-        return all(soup.select_one(s) is not None for s in cls.required) and not any(
-            soup.select_one(s) is not None for s in cls.forbidden
-        )
 
     def parse(self) -> Article:
         title = self.title()
@@ -85,7 +70,7 @@ class ArticleTemplate:
         body = self.body()
         if body is None:
             raise ParseError(f"{self.name}: article body not found")
-        decompose_all(body, (*NEVER_CONTENT, *VIDEO_PLAYERS, *self.body_noise))
+        decompose_all(body, (*NEVER_CONTENT, *VIDEO_PLAYERS, *FURNITURE_CONTAINERS, *self.body_noise))
         return BodyReader(self.url, title).read(body)
 
     def body(self) -> Tag | None:

@@ -19,18 +19,13 @@ from bs4.element import NavigableString
 from etl.models import Image, Paragraph
 from etl.parse.byline import split_credit
 from etl.parse.dom import absolute, attr, is_centred, is_wholly_bold, make_soup, text_of
+from etl.parse.furniture import furniture_reason, is_promotion_caption
 from etl.parse.text import has_word_characters, normalise_text
 
 log = logging.getLogger(__name__)
 
 SUBHEAD_MAX_CHARS = 40  # 小标题 are short; a long bold paragraph is emphasis, not a heading
 CAPTION_MAX_CHARS = 200
-# Site chrome that can sit inside a body: 2016/2020 template icons, e-paper template images,
-# the "next page" / "previous page" buttons, share buttons.
-_RX_CHROME_IMAGE = re.compile(
-    r"/img/(?:20\d\d[a-z]\w*|(?:next|prev)_page)|/tplimg/|(?:next|prev)_page\.(?:jpe?g|gif|png)|/share[^/]*\.png$",
-    re.IGNORECASE,
-)
 _RX_HAN = re.compile("[\u4e00-\u9fff]")
 _LAZY_SRC_ATTRS = ("data-src", "data-original", "data-lazy-src")
 _BLOCK_TAGS = frozenset({"p", "div", "li", "tr", "section", "h1", "h2", "h3", "h4", "h5", "h6", "table"})
@@ -122,7 +117,10 @@ class BodyReader:
 
     def _add_photo(self, img: Tag) -> None:
         src = _image_src(img)
-        if not src or _RX_CHROME_IMAGE.search(src) or _is_tiny(img):
+        if not src:
+            return
+        if (reason := furniture_reason(img, src)) is not None:
+            log.debug("not a photo (%s): %s", reason, src)
             return
         photo = _Photo(src=absolute(self._page_url, src), alt=normalise_text(attr(img, "alt")))
         if title_html := attr(img, "data-original-title"):
@@ -175,6 +173,9 @@ class BodyReader:
             if photo.src in seen:
                 continue
             seen.add(photo.src)
+            if is_promotion_caption(photo.caption, photo.credit):
+                log.debug("not a photo (promotion caption): %s", photo.src)
+                continue
             if not photo.has_caption and self._alt_is_caption(photo.alt):
                 photo.set_caption(photo.alt)
             images.append(
@@ -204,12 +205,6 @@ def _image_src(img: Tag) -> str:
     if not src or src.startswith("data:"):
         src = next((attr(img, a).strip() for a in _LAZY_SRC_ATTRS if attr(img, a).strip()), "")
     return src
-
-
-def _is_tiny(img: Tag) -> bool:
-    sizes = [attr(img, "width"), attr(img, "height")]
-    numbers = [int(s) for s in sizes if s.isdigit()]
-    return bool(numbers) and max(numbers) <= 40
 
 
 def _html_fragment_text(fragment: str) -> str:

@@ -28,8 +28,8 @@ _RX_BYLINE_PARAGRAPH = re.compile(
 )
 # "…造福全人类。（记者宋晨、田中全）" and the same tail cut short without its closing bracket.
 _RX_TAIL_CREDIT = re.compile(rf"[（(]\s*{ROLE}\s*(?P<names>[^（()）]{{2,40}}?)\s*(?:[）)]|$)\s*$")
-# "新华社北京4月24日电（记者 宋晨）" / "本报北京4月24日电 （记者张三、李四）".
-_RX_LEAD_CREDIT = re.compile(rf"电\s*[（(]\s*{ROLE}\s*(?P<names>[^（()）]{{2,40}}?)\s*[）)]")
+# "新华社北京4月24日电（记者 宋晨）" / "本报北京4月24日电 （记者张三、李四）" / "本报讯（记者叶婉）".
+_RX_LEAD_CREDIT = re.compile(rf"(?:电|讯)\s*[（(]\s*{ROLE}\s*(?P<names>[^（()）]{{2,40}}?)\s*[）)]")
 _RX_ROLE = re.compile(ROLE)
 _RX_HAN_CHAR = re.compile(f"[{_HAN}]")
 _RX_NAME = re.compile(NAME)

@@ -196,7 +196,7 @@ class EpaperArticleNew(EpaperArticle):
     """/rmrb/pc/content/…/content_N.html: div.article › h3/h1/h2, p.sec, div#ozoom."""
 
     name = "epaper_new"
-    required = (".article", "#ozoom, #articleContent")
+    requires_all = (".article", "#ozoom, #articleContent")
     heading_root = ".article"
     byline_selectors = (".article > p.sec", "p.sec", ".article .sec")
     reference_selectors = (".article .sec", "p.sec", ".sec")
@@ -208,8 +208,8 @@ class EpaperArticleOld(EpaperArticle):
     """nw.D110000renmrb_YYYYMMDD_i-NN.htm: div.text_c › h3/h1/h2/h4(byline), div.lai, div.c_c › div#ozoom."""
 
     name = "epaper_old"
-    required = ("div.text_c", "#ozoom")
-    forbidden = (".rm_txt", "#titleList", "#pageList")  # theory-channel portal pages reuse .text_c
+    requires_all = ("div.text_c", "#ozoom")
+    forbids = (".rm_txt", "#titleList", "#pageList")  # theory-channel portal pages reuse .text_c
     heading_root = "div.text_c"
     byline_selectors = ("div.text_c > h4", "div.text_c h4")
     reference_selectors = ("div.lai", "div.text_c")

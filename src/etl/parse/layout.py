@@ -14,6 +14,7 @@ from etl.parse.byline import credit_line_editors
 from etl.parse.dom import absolute, attr, first, first_text, text_of
 from etl.parse.errors import ParseError
 from etl.parse.patterns import RX_CREDIT_ENTRY, RX_PAGE_LABEL, date_from_cn, date_from_url
+from etl.parse.template import Template
 from etl.parse.text import normalise_text
 
 # Old list titles are written by script: document.write(view("标题<br>副题  ")).
@@ -23,25 +24,12 @@ _RX_TAG = re.compile(r"<[^>]+>")
 _MAP_AREAS = ("map[name=PagePicMap] area[href]", "map[name=pagepicmap] area[href]", "map area[href]")
 
 
-class LayoutTemplate:
-    name: ClassVar[str]
-    required: ClassVar[tuple[str, ...]]
-    forbidden: ClassVar[tuple[str, ...]] = ()
+class LayoutTemplate(Template):
     entry_selectors: ClassVar[tuple[str, ...]]
     page_label_selectors: ClassVar[tuple[str, ...]]
     pdf_selectors: ClassVar[tuple[str, ...]]
     date_selectors: ClassVar[tuple[str, ...]]
     page_link_selectors: ClassVar[tuple[str, ...]]
-
-    def __init__(self, soup: BeautifulSoup, url: str) -> None:
-        self.soup = soup
-        self.url = url
-
-    @classmethod
-    def matches(cls, soup: BeautifulSoup) -> bool:
-        return any(soup.select_one(s) is not None for s in cls.required) and not any(
-            soup.select_one(s) is not None for s in cls.forbidden
-        )
 
     def parse(self) -> LayoutPage:
         entries = self.entries()
@@ -115,8 +103,9 @@ class EpaperLayoutNew(LayoutTemplate):
     """div.paper-box (map + page picture), .paper-bot (.ban label, PDF), .swiper-slide pages, .news-list."""
 
     name = "epaper_layout_new"
-    required = (".news-list", ".paper-bot", ".swiper-container .swiper-slide")
-    forbidden = (".article", "div.text_c")
+    # Any one of the three blocks identifies the swiper look.
+    requires_any = (".news-list", ".paper-bot", ".swiper-container .swiper-slide")
+    forbids = (".article", "div.text_c")
     entry_selectors = (".news ul.news-list li a[href]", ".news-list li a[href]", ".news-list a[href]")
     page_label_selectors = (".paper-bot .ban", ".paper-bot p.left", ".paper-bot")
     pdf_selectors = ('.paper-bot .btn a[href$=".pdf"]', '.paper-bot a[href$=".pdf"]', 'a[href$=".pdf"]')
@@ -128,8 +117,8 @@ class EpaperLayoutOld(LayoutTemplate):
     """Table look: div.ban_t label + PDF, #riqi_ date, #titleList articles, #pageList page switcher."""
 
     name = "epaper_layout_old"
-    required = ("#titleList", "#pageList", "div.ban_t")
-    forbidden = ("div.text_c",)
+    requires_any = ("#titleList", "#pageList", "div.ban_t")
+    forbids = ("div.text_c",)
     entry_selectors = ("#titleList ul li a[href]", "#titleList a[href]")
     page_label_selectors = ("div.ban_t li", ".list_l .l_t", "#pageNameForJiaoHu")
     pdf_selectors = ('div.ban_t a[href$=".pdf"]',)
@@ -155,8 +144,8 @@ class EpaperIssueIndex(LayoutTemplate):
     """
 
     name = "epaper_issue_index"
-    required = ("#list li a[href]",)
-    forbidden = (".news-list", "#titleList", ".article", "div.text_c")
+    requires_all = ("#list li a[href]",)
+    forbids = (".news-list", "#titleList", ".article", "div.text_c")
     entry_selectors = ()
     page_label_selectors = ()
     pdf_selectors = ()

@@ -40,6 +40,8 @@ _URL_DATES = (
     re.compile(r"renmrb_(\d{4})(\d{2})(\d{2})"),  # nw.D110000renmrb_20171016_1-01.htm
 )
 RX_PORTAL_CONTENT_ID = re.compile(r"/c\d+-(\d+)(?:-\d+)?\.html?$")
+# Classic portal article URLs of the 2000s–2012: /GB/<node>[/<node>…]/<content id>.html.
+RX_PORTAL_GB_CONTENT_ID = re.compile(r"/GB/\d+(?:/\d+)*/(\d{5,})\.html?$")
 RX_PORTAL_PAGE_SUFFIX = re.compile(r"^(?P<base>.+/c\d+-\d+)(?:-(?P<page>\d+))?\.html?$")
 RX_EPAPER_CONTENT_ID = re.compile(r"content_(\d+)\.html?$")
 RX_EPAPER_OLD_ID = re.compile(r"nw\.(D\d+[a-z]+_\d{8}_\d+-\d+)\.htm", re.IGNORECASE)

@@ -1,5 +1,6 @@
-"""人民网 portal article templates: 2020+ ("2020wbc", with 2025–26 variants), 2016–2019 ("2016wb"), and
-the classic #p_content pages (www /n/ 2012–2015, cpc/theory channels)."""
+"""人民网 portal article templates: 2020+ ("2020wbc", with 2025–26 variants), 2016–2019 ("2016wb"), the
+classic #p_content pages (www /n/ 2012–2015, cpc/theory channels), and channel layouts of their own
+(health: div.articleCont)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from etl.parse.byline import names_in
 from etl.parse.dom import absolute, attr, first_text, text_of
 from etl.parse.patterns import (
     RX_EDITOR,
+    RX_PAPER_REF,
     RX_PORTAL_CONTENT_ID,
+    RX_PORTAL_GB_CONTENT_ID,
     RX_PORTAL_PAGE_SUFFIX,
     RX_SOURCE,
     date_from_url,
@@ -24,6 +27,10 @@ from etl.parse.patterns import (
 from etl.parse.text import normalise_text
 
 _RX_EDITOR_SPLIT = re.compile(r"[、，,\s]+")
+# A label some pages print inside the source node itself: "来源：人民网-《人民日报》".
+_RX_SOURCE_LABEL = re.compile(r"^\s*[（(]?\s*(?:文章|稿件)?来源\s*[：:]\s*")
+# A reprint of a print article names its issue and page in a short line of its own.
+_PAPER_REF_MAX_CHARS = 60
 
 
 class PortalArticle(ArticleTemplate):
@@ -73,7 +80,7 @@ class PortalArticle(ArticleTemplate):
                 if m := RX_SOURCE.search(text_of(node)):
                     return m.group(1)
         if named := first_text(self.soup, self.source_selectors):
-            return named
+            return _RX_SOURCE_LABEL.sub("", named).strip() or None
         meta = self.soup.select_one("meta[name=source]")
         if meta is not None and (m := RX_SOURCE.search(normalise_text(attr(meta, "content")))):
             return m.group(1)
@@ -105,11 +112,19 @@ class PortalArticle(ArticleTemplate):
                     pages.setdefault(page_no, href)
         return tuple(pages[n] for n in sorted(pages))
 
+    def page_no(self) -> int | None:
+        """The 版次 of a reprinted 人民日报 article: "《人民日报》（2024年05月10日 04 版）"."""
+        for node in self.soup.select("p, div.paper_num, span.paper_num"):
+            text = text_of(node)
+            if len(text) <= _PAPER_REF_MAX_CHARS and (m := RX_PAPER_REF.search(text)):
+                return int(m.group(4))
+        return None
+
     def content_id(self) -> str | None:
         meta = self.soup.select_one("meta[name=contentid]")
         if meta is not None and (value := attr(meta, "content").strip()):
             return value
-        m = RX_PORTAL_CONTENT_ID.search(self.url)
+        m = RX_PORTAL_CONTENT_ID.search(self.url) or RX_PORTAL_GB_CONTENT_ID.search(self.url)
         return m.group(1) if m else None
 
 
@@ -117,7 +132,7 @@ class PortalArticle2016(PortalArticle):
     """2016–2019: div.text_title (h3.pre/h1/h4.sub, .box01 .fl dateline) + div.box_con#rwb_zw."""
 
     name = "portal_2016"
-    required = ("div.text_title", "#rwb_zw, div.box_con")
+    requires_all = ("div.text_title", "#rwb_zw, div.box_con")
     title_selectors = (".text_title > h1", ".text_title h1")
     pre_title_selectors = (".text_title > h3.pre",)
     subtitle_selectors = (".text_title > h4.sub",)
@@ -134,7 +149,7 @@ class PortalArticle2020(PortalArticle):
     """
 
     name = "portal_2020"
-    required = (".rm_txt", "#rm_txt_zw, div.rm_txt_con, div.show_text")
+    requires_all = (".rm_txt", "#rm_txt_zw, div.rm_txt_con, div.show_text")
     title_selectors = (".rm_txt .col-1 > h1", "h1#newstit", ".rm_txt h1")
     pre_title_selectors = (".rm_txt .col-1 > h3.pre", ".rm_txt h3.pre")
     subtitle_selectors = (".rm_txt .col-1 > h4.sub", ".rm_txt h4.sub")
@@ -149,20 +164,38 @@ class PortalArticleClassic(PortalArticle):
     Two layouts share it: the www /n/ template of 2012–2015 (h1#p_title, span#p_publishtime,
     span#p_origin, div#p_content, #p_editor) and the cpc/theory channel pages (div.text_c with
     h3/h1/h4.sub, p.sou1 author, p.sou dateline, #p_content or div.show_text). The old e-paper
-    article also uses div.text_c but always has #ozoom, which is forbidden here.
+    article also uses div.text_c but always has #ozoom, which this template forbids.
     """
 
     name = "portal_classic"
-    required = ("#p_content, div.show_text",)
-    forbidden = (".rm_txt", "div.text_title", "#ozoom")
+    requires_all = ("#p_content, div.show_text",)
+    forbids = (".rm_txt", "div.text_title", "#ozoom")
     title_selectors = ("div.text_c > h1", "h1#p_title", "#p_title", ".text_c h1")
-    pre_title_selectors = ("div.text_c > h3", "#jtitle", "h3.pre")
+    # www pages print the 引题 as a <p class="p1"> right above the title.
+    pre_title_selectors = ("div.text_c > h3", "#jtitle", "h3.pre", "p.p1:has(~ h1)")
     subtitle_selectors = ("div.text_c > h4.sub", "div.text_c > h2", "#ftitle", "h4.sub")
     author_box_selectors = ("div.text_c > p.sou1", "div.text_c > p.author", "p.author")
     dateline_selectors = ("p.sou", "#p_publishtime", "div.text_c > h5")
     source_selectors = ("#p_origin",)
     editor_selectors = ("#p_editor", "div.edit", ".edit")
     body_selectors = ("#p_content", "div.show_text")
+
+
+class PortalArticleChannelCont(PortalArticle):
+    """Channel layout of health.people.com.cn (and channels built on the same skeleton):
+    div.articleCont › div.title (h4 引题, h2 title, h3 副题, p author), div.artOri dateline and 来源,
+    div.artDet body, div.editor 责编."""
+
+    name = "portal_article_cont"
+    requires_all = ("div.articleCont", "div.articleCont div.artDet")
+    forbids = (".rm_txt", "div.text_title", "#ozoom")
+    title_selectors = (".articleCont > .title > h2", ".articleCont .title h2", ".articleCont h1")
+    pre_title_selectors = (".articleCont > .title > h4",)
+    subtitle_selectors = (".articleCont > .title > h3",)
+    author_box_selectors = (".articleCont > .title > p",)
+    dateline_selectors = (".articleCont .artOri", ".artOri")
+    editor_selectors = (".articleCont .editor", "div.editor", "div.edit")
+    body_selectors = (".articleCont .artDet",)
 
 
 def _meta_date(meta: Tag | None) -> dt.date | None:

@@ -1,0 +1,118 @@
+"""portal_news: new 人民网 articles, discovered from the sitemaps (or channel list pages), into the
+warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from etl import load, pipeline, sitemaps
+from etl.config import Settings
+from etl.discover import ref_for_url
+from etl.models import Failure, FetchResult, PageKind, PageRef
+from flows.common import RunSummary, crawl_session
+from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, load_batch, retry_refs
+
+FLOW_NAME = "portal_news"
+# Sitemap lastmod values and our clock may disagree by minutes; articles already loaded are skipped
+# anyway, so reading an hour back costs nothing and misses nothing.
+SINCE_MARGIN = dt.timedelta(hours=1)
+
+
+@task(name="discover-portal-articles", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def discover_portal_articles(
+    crawl: Crawl, channels: Sequence[str], since: dt.datetime | None, mirror: str | None
+) -> tuple[list[str], BatchResult]:
+    """Article URLs new since `since`: from the channels' news sitemaps, else their list pages."""
+    logger = get_run_logger()
+    out = BatchResult()
+
+    def read(urls: Sequence[str]) -> list[tuple[str, str]]:
+        """(url, text) of each listing that answered; failures are recorded."""
+        texts = []
+        for fetch in crawl.fetcher.fetch_many(list(urls), {}, refresh=True):
+            out.fetches.append((fetch, PageKind.PORTAL_LISTING))
+            failure = _listing_failure(fetch)
+            if failure is not None:
+                out.failures.append(failure)
+                logger.warning("listing %s failed: %s", fetch.url, failure.reason)
+            else:
+                assert fetch.text is not None
+                out.succeeded_urls.append(fetch.url)
+                texts.append((fetch.url, fetch.text))
+        return texts
+
+    found: list[str] = []
+    unread = list(channels)
+    index = read([sitemaps.on_mirror(sitemaps.DEFAULT_SITEMAP_INDEX, mirror)])
+    if index and (parsed := sitemaps.read_sitemap(index[0][1])).is_index:
+        wanted = [sitemaps.on_mirror(u, mirror) for u in sitemaps.channel_sitemaps(parsed, channels)]
+        for url, text in read(wanted):
+            found += sitemaps.new_articles(sitemaps.read_sitemap(text).entries, since)
+            unread = [c for c in unread if c != sitemaps.channel_of(url)]
+    # Channels whose sitemap could not be read (or no index at all): their list pages, when known.
+    lists = [sitemaps.on_mirror(u, mirror) for u in sitemaps.list_pages_for(unread)]
+    for url, text in read(lists):
+        found += sitemaps.list_page_articles(text, url)
+    urls = list(dict.fromkeys(sitemaps.on_mirror(u, mirror) for u in found))
+    known = set() if crawl.refresh else set(load.validators_for(crawl.db_path, urls))
+    fresh = [u for u in urls if u not in known]
+    logger.info("%d portal articles listed, %d not loaded yet", len(urls), len(fresh))
+    return fresh, out
+
+
+def _listing_failure(fetch: FetchResult) -> Failure | None:
+    return pipeline.fetch_failure(PageRef(fetch.url, PageKind.PORTAL_LISTING), fetch)
+
+
+def _since(since: str | None, db_path: Path) -> dt.datetime | None:
+    if since:
+        day = dt.date.fromisoformat(since)
+        return dt.datetime.combine(day, dt.time(), tzinfo=sitemaps.BEIJING)
+    last = load.last_run_started(db_path, FLOW_NAME)
+    return last - SINCE_MARGIN if last is not None else None
+
+
+@flow(name=FLOW_NAME, log_prints=False, retries=0)
+def portal_news(
+    since: str | None = None,
+    channels: list[str] | None = None,
+    base_url: str | None = None,
+    db: str | None = None,
+    delay: float = 2.0,
+    refresh: bool = False,
+    retry_failed: bool = True,
+    lock_wait: float = 60.0,
+    batch_size: int = BATCH_SIZE,
+) -> RunSummary:
+    """Load the 人民网 articles listed since `since` (YYYY-MM-DD; default: since the last successful
+    portal run) in the news sitemaps of `channels` (default: the national news channels), falling
+    back on channel list pages. `base_url` reads a mirror or saved copy of the portal instead.
+    Open failures of earlier portal runs and ingests are retried with the new articles."""
+    logger = get_run_logger()
+    settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
+    followed = [c.strip().lower() for c in (channels or sitemaps.DEFAULT_CHANNELS) if c.strip()]
+    start = _since(since, Path(settings.db_path))
+    params = {
+        "since": start.isoformat() if start else None,
+        "channels": followed,
+        "base_url": base_url,
+        "delay": delay,
+        "refresh": refresh,
+    }
+    retries = retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE]) if retry_failed else []
+    hosts = [*([base_url] if base_url else []), *(r.url for r in retries)]
+    with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts) as (crawl, summary):
+        urls, listings = discover_portal_articles(crawl, followed, start, base_url)
+        summary.record(listings, load_batch(crawl, listings))
+        refs = [ref_for_url(u) for u in urls]
+        refs += [r for r in retries if r.url not in set(urls)]
+        logger.info("%d portal articles to fetch", len(refs))
+        for refs_batch in batches(refs, batch_size):
+            batch = fetch_and_process(crawl, refs_batch)
+            summary.record(batch, load_batch(crawl, batch))
+    return summary
