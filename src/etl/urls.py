@@ -15,7 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# The authority of a URL at the start of a string: what follows "scheme://" up to the path.
+# The authority of a URL at the start of a string: what follows "scheme://" up to the path, read
+# as urllib3 (and so requests) reads it, a backslash included among the characters that end it.
 _AUTHORITY = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//(?P<authority>[^/?#\\]*)")
 # Userinfo of any URL inside free text (error messages, headers): the greedy run stops at the last
 # "@" before the path, as URL parsers read it (a password may hold an unescaped "@").
