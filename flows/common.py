@@ -17,6 +17,7 @@ from etl import load
 from etl.config import Settings
 from etl.fetch import Fetcher, RawArchive
 from etl.models import FetchStatus
+from etl.text_safety import markdown_cell
 from flows.tasks import BatchResult, Crawl
 
 
@@ -55,7 +56,11 @@ class RunSummary:
         lines += [f"| {k} | {v} |" for k, v in self.counters().items()]
         if self.failures:
             lines += ["", "## Failures", "", "| url | stage | reason |", "|---|---|---|"]
-            lines += [f"| {u} | {s} | {r.replace('|', '/')} |" for u, s, r in self.failures]
+            # URLs and reasons come from the crawled sites: shown as text, never as markup.
+            lines += [
+                f"| {markdown_cell(u)} | {markdown_cell(s)} | {markdown_cell(r)} |"
+                for u, s, r in self.failures
+            ]
         return "\n".join(lines)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from etl.config import Settings
+from etl.config import Settings, accept_url
 from etl.discover import DEFAULT_EPAPER_BASE, article_refs, epaper_layout_refs
 from etl.models import PageKind
 from flows.common import RunSummary, crawl_session
@@ -41,6 +41,7 @@ def daily_epaper(
     pages.
     """
     logger = get_run_logger()
+    base_url = accept_url(base_url)  # a user:password in it is used for requests, never stored
     day = dt.date.fromisoformat(date) if date else today_in_beijing()
     settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
     params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}

@@ -31,6 +31,7 @@ from etl.models import (
     Validators,
 )
 from etl.parse.patterns import date_from_url
+from etl.text_safety import terminal_line
 
 # Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
 # killed run loses little work and each warehouse transaction stays short.
@@ -105,11 +106,16 @@ def discover_layouts(
         parsed = pipeline.parse_layout_page(ref, fetch)
         if isinstance(parsed, Failure):
             out.failures.append(parsed)
-            logger.warning("版面 %s failed: %s: %s", ref.url, parsed.stage, parsed.reason)
+            # URLs, names and reasons come from the crawled site: no control sequences in the logs.
+            logger.warning(
+                "版面 %s failed: %s: %s", terminal_line(ref.url), parsed.stage, terminal_line(parsed.reason)
+            )
         else:
             out.succeeded_urls.append(ref.url)
             layouts.append(parsed)
-            logger.info("版面 %s %s: %d entries", parsed.page_no, parsed.page_name, len(parsed.entries))
+            logger.info(
+                "版面 %s %s: %d entries", parsed.page_no, terminal_line(parsed.page_name), len(parsed.entries)
+            )
         return fetch
 
     consecutive_failures = 0
@@ -160,7 +166,9 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
         else:
             out.articles.append(result)
     for failure in out.failures:
-        logger.warning("%s failed at %s: %s", failure.url, failure.stage, failure.reason)
+        logger.warning(
+            "%s failed at %s: %s", terminal_line(failure.url), failure.stage, terminal_line(failure.reason)
+        )
     return out
 
 

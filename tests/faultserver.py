@@ -12,11 +12,13 @@ Usage::
 A route answers with its ``FaultSpec``: first its ``faults`` one per request, in order, then
 ``persistent_fault`` (if any) on every request, else the healthy answer (status, body, headers,
 ETag/Last-Modified with 304 support, gzip, generated bodies, redirects). Every request is
-recorded with its path, headers and arrival time.
+recorded with its path, headers and arrival time. With ``basic_auth=(user, password)`` every path
+answers 401 to a request without those HTTP Basic credentials.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import gzip
 import mimetypes
@@ -33,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 CHUNK = 64 * 1024
 # Filler for generated bodies: plain People's Daily style copy, valid UTF-8.
@@ -157,8 +159,11 @@ class _RouteState:
 class FaultServer:
     """A threaded HTTP/1.1 server with programmable routes; use as a context manager."""
 
-    def __init__(self, root: Path | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, root: Path | None = None, host: str = "127.0.0.1", basic_auth: tuple[str, str] | None = None
+    ) -> None:
         self.root = Path(root).resolve() if root is not None else None
+        self.basic_auth = basic_auth
         self._routes: dict[str, _RouteState] = {}
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -215,7 +220,8 @@ class FaultServer:
     # -- programming ------------------------------------------------------------------------------
 
     def route(self, path: str, spec: FaultSpec) -> None:
-        """Answer ``path`` (exact, query string included if given) with ``spec``; resets its fault count."""
+        """Answer ``path`` (exact, query string included if given, percent-encoded or decoded) with
+        ``spec``; resets its fault count."""
         if spec.gzip_bomb_size is not None:
             gzip_bomb(spec.gzip_bomb_size)
         with self._lock:
@@ -270,7 +276,11 @@ class FaultServer:
     def _plan(self, path: str) -> tuple[FaultSpec | None, Fault | None]:
         """The spec and fault for a request to ``path``; (None, None) if nothing answers it."""
         with self._lock:
-            state = self._routes.get(path) or self._routes.get(urlsplit(path).path)
+            # A route may name its path as sent (percent-encoded) or decoded.
+            path_only = urlsplit(path).path
+            state = (
+                self._routes.get(path) or self._routes.get(path_only) or self._routes.get(unquote(path_only))
+            )
             if state is not None:
                 return state.spec, state.next_fault()
         file_spec = self._file_spec(urlsplit(path).path)
@@ -342,6 +352,10 @@ class _FaultHandler(BaseHTTPRequestHandler):
             self.fault_server._leave()
 
     def _answer(self, server: FaultServer) -> None:
+        if server.basic_auth is not None and not self._authorised(server.basic_auth):
+            headers = {"Content-Type": "text/html", "WWW-Authenticate": 'Basic realm="faultserver"'}
+            self._send(401, headers, b"<html><body>401</body></html>")
+            return
         spec, fault = server._plan(self.path)
         if spec is not None and spec.on_request is not None:
             spec.on_request()
@@ -352,6 +366,10 @@ class _FaultHandler(BaseHTTPRequestHandler):
             self._fault(server, spec, fault)
             return
         self._healthy(spec)
+
+    def _authorised(self, user_password: tuple[str, str]) -> bool:
+        expected = base64.b64encode(":".join(user_password).encode()).decode()
+        return self.headers.get("Authorization") == f"Basic {expected}"
 
     # -- faults -----------------------------------------------------------------------------------
 

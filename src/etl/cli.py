@@ -65,6 +65,8 @@ def main() -> None:
 
 
 def _report(summary: RunSummary) -> int:
+    from etl.text_safety import terminal_line
+
     c = summary.counters()
     click.echo(
         f"{summary.flow} {summary.status}: {c['articles_loaded']} articles loaded, "
@@ -73,7 +75,8 @@ def _report(summary: RunSummary) -> int:
         f"{c['pages_not_modified']} not modified, {c['failures']} failures"
     )
     for url, stage, reason in summary.failures:
-        click.echo(f"FAILED {url} [{stage}] {reason}", err=True)
+        # URLs and reasons come from the crawled sites: no control sequences on the terminal.
+        click.echo(terminal_line(f"FAILED {url} [{stage}] {reason}"), err=True)
     return EXIT_FAILURES if summary.failures else 0
 
 
@@ -111,7 +114,12 @@ def run(
 ) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
     _prepare_prefect_env()
+    from etl.config import accept_url
     from flows.epaper import daily_epaper
+
+    # The flow gets the URL without user:password (Prefect stores its parameters); the fetcher gets
+    # the credentials out of band.
+    base_url = accept_url(base_url)
 
     _run_flow(
         lambda: daily_epaper(
@@ -133,6 +141,10 @@ def run(
 @lock_wait_option
 def ingest(urls: tuple[str, ...], db: str | None, delay: float, refresh: bool, lock_wait: float) -> None:
     """Fetch portal (人民网) or e-paper article URLs into the warehouse."""
+    from etl.config import accept_url
+
+    # Credentials in a URL go to the fetcher out of band, never into a flow parameter or a message.
+    urls = tuple(accept_url(u) for u in urls)
     bad = [u for u in urls if not u.startswith(("http://", "https://"))]
     if bad:
         raise click.BadParameter(f"not an http(s) URL: {', '.join(bad)}", param_hint="URLS")
@@ -195,6 +207,7 @@ def failures(db: str | None) -> None:
     """List pages that failed and are still to be retried."""
     from etl.config import default_db_path
     from etl.load import open_failures
+    from etl.text_safety import terminal_line
 
     rows = open_failures(Path(db) if db else default_db_path())
     if not rows:
@@ -204,7 +217,7 @@ def failures(db: str | None) -> None:
         status = f" HTTP {f.http_status}" if f.http_status else ""
         retry = "" if f.retryable else "  (no longer retried by itself)"
         when = f"{f.last_failed_at:%Y-%m-%d %H:%M}"
-        click.echo(f"{when} {f.stage}{status} x{f.failure_count} {f.url}  {f.reason}{retry}")
+        click.echo(terminal_line(f"{when} {f.stage}{status} x{f.failure_count} {f.url}  {f.reason}{retry}"))
 
 
 @main.command("extract-text")

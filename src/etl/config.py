@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from etl.fetch import FetchConfig
 from etl.fetch.politeness import host_of
+from etl.urls import Credentials, parse_credentials_list, split_credentials
 
 DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
 
@@ -33,6 +35,40 @@ def fetch_overrides_from_env() -> dict[str, int | float]:
             except ValueError:
                 raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
     return found
+
+
+# Whitespace-separated scheme://user:password@host[:port] entries, for deployment runs: a password in
+# a flow parameter would be stored and shown by Prefect.
+CREDENTIALS_ENV = "ETL_HTTP_CREDENTIALS"
+
+# Credentials split off the URLs given to this process (command-line arguments, flow parameters).
+# They reach the fetcher from here, never through a flow parameter.
+_given_credentials: dict[str, Credentials] = {}
+_given_credentials_lock = threading.Lock()
+
+
+def accept_url(url: str) -> str:
+    """``url`` as the ETL stores, logs and passes it on: without ``user:password@``. The credentials
+    are kept for this process's fetchers, which send them to that origin only."""
+    bare, credentials = split_credentials(url)
+    if credentials is not None and credentials.origin:
+        with _given_credentials_lock:
+            _given_credentials[credentials.origin] = credentials
+    return bare
+
+
+def http_credentials() -> tuple[Credentials, ...]:
+    """Credentials from $ETL_HTTP_CREDENTIALS and from the URLs given to this process (those win
+    for an origin named in both)."""
+    from_env, rejected = parse_credentials_list(os.environ.get(CREDENTIALS_ENV, ""))
+    if rejected:
+        raise ValueError(
+            f"{CREDENTIALS_ENV}: {', '.join(rejected)} not of the form scheme://user:password@host[:port]"
+        )
+    by_origin = {c.origin: c for c in from_env}
+    with _given_credentials_lock:
+        by_origin.update(_given_credentials)
+    return tuple(by_origin.values())
 
 
 def default_db_path() -> Path:
@@ -87,6 +123,7 @@ class Settings:
             delay=self.delay,
             allowed_hosts=tuple(hosts),
             respect_robots=self.respect_robots,
+            credentials=http_credentials(),
             **fetch_overrides_from_env(),  # type: ignore[arg-type]
         )
         if self.user_agent:

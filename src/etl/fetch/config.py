@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from etl.urls import Credentials
 
 DEFAULT_USER_AGENT = "PeoplesDailyETL/0.1 (+https://github.com/peoples-daily-etl)"
 
@@ -32,6 +34,9 @@ class FetchConfig:
     # A URL's host must equal one of these or be a subdomain of one.
     allowed_hosts: tuple[str, ...] = ("people.com.cn", "people.cn")
     respect_robots: bool = True
+    # HTTP Basic credentials, each sent only to its own origin (scheme, host and port), redirect
+    # hops included; kept out of repr so that no log line or traceback shows them.
+    credentials: tuple[Credentials, ...] = field(default=(), repr=False)
     max_crawl_delay: float = 300.0
     workers: int = 4
     # Media types (without parameters) worth decoding; a missing Content-Type is accepted too. XML is

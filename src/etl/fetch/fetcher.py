@@ -29,6 +29,7 @@ import requests
 import urllib3.exceptions
 from protego import Protego
 from requests.adapters import HTTPAdapter
+from requests.auth import HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 
 from etl.fetch.archive import RawArchive
@@ -46,6 +47,8 @@ from etl.fetch.politeness import (
 )
 from etl.fetch.retry import backoff_delay, is_retryable_status, parse_retry_after
 from etl.models import FetchResult, FetchStatus, Validators
+from etl.text_safety import terminal_line
+from etl.urls import origin, redact_text, redact_url, split_credentials
 
 # The reason given for a URL outside the allowed hosts; such a page is never retried by itself.
 HOST_NOT_ALLOWED = "host not allowed"
@@ -82,8 +85,14 @@ class _Exchange:
 
 
 def _one_line(message: object) -> str:
-    text = " ".join(str(message).split())
+    # A message may quote a URL (an invalid one, a Location header): never with its password.
+    text = " ".join(redact_text(str(message)).split())
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def _shown(url: str) -> str:
+    """A URL as log lines show it: no credentials, no control characters."""
+    return terminal_line(redact_url(url))
 
 
 def _media_type(content_type: str | None) -> str:
@@ -138,11 +147,11 @@ class Fetcher:
         log = logger.info if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED) else logger.warning
         log(
             "GET %s -> %s (http %s, %d attempt(s))%s",
-            url,
+            _shown(url),
             result.status.value,
             result.http_status,
             result.attempts,
-            f": {result.error}" if result.error else "",
+            f": {terminal_line(result.error)}" if result.error else "",
         )
         return result
 
@@ -216,7 +225,9 @@ class Fetcher:
                     attempts,
                     f"redirect loop at {exchange.location}",
                 )
-            logger.debug("%s redirects (%s) to %s", current, exchange.http_status, exchange.location)
+            logger.debug(
+                "%s redirects (%s) to %s", _shown(current), exchange.http_status, _shown(exchange.location)
+            )
             seen.add(exchange.location)
             current = exchange.location
         return self._result(
@@ -276,10 +287,10 @@ class Fetcher:
             wait = self._retry_wait(attempt, exchange.retry_after)
             logger.warning(
                 "GET %s attempt %d/%d failed (%s); retrying in %.1f s",
-                url,
+                _shown(url),
                 attempt,
                 self.config.max_attempts,
-                exchange.error,
+                terminal_line(exchange.error),
                 wait,
             )
             # The wait goes through the host gate, so it also holds back other URLs of this host
@@ -330,10 +341,21 @@ class Fetcher:
             base = max(base, min(asked, self.config.max_crawl_delay))
         return polite_delay(base, self.config.jitter, self._rng)
 
+    def _auth_for(self, url: str) -> HTTPBasicAuth | None:
+        """Basic credentials for ``url``'s origin only: those in the URL itself, else configured ones.
+        Each redirect hop asks again, so credentials never follow a redirect to another origin."""
+        bare, given = split_credentials(url)
+        target = origin(bare)
+        for credentials in (*([given] if given else []), *self.config.credentials):
+            if target and credentials.origin == target:
+                return HTTPBasicAuth(credentials.username.encode(), credentials.password.encode())
+        return None
+
     def _send(self, url: str, headers: Mapping[str, str]) -> _Exchange:
         try:
             response = self._session.get(
-                url,
+                redact_url(url),  # credentials go in the Authorization header, to this origin only
+                auth=self._auth_for(url),
                 headers=dict(headers),
                 stream=True,
                 allow_redirects=False,
@@ -355,7 +377,8 @@ class Fetcher:
             location = response.headers.get("Location")
             if not location:
                 return self._final(exchange, FetchStatus.FAILED, f"HTTP {code} redirect without Location")
-            exchange.location = urljoin(url, location.strip()).split("#", 1)[0]
+            # Credentials in a Location header are not ours to send, nor to store.
+            exchange.location = redact_url(urljoin(redact_url(url), location.strip()).split("#", 1)[0])
             return exchange
         if code == 304:
             return self._final(exchange, FetchStatus.NOT_MODIFIED, None)
@@ -379,7 +402,9 @@ class Fetcher:
         content_type = response.headers.get("Content-Type")
         media_type = _media_type(content_type)
         if media_type and media_type not in self.config.accepted_content_types:
-            return self._final(exchange, FetchStatus.FAILED, f"unexpected content type {media_type}")
+            return self._final(
+                exchange, FetchStatus.FAILED, _one_line(f"unexpected content type {media_type}")
+            )
         too_large = f"response larger than {self.config.max_bytes} bytes"
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.config.max_bytes:
@@ -425,11 +450,13 @@ class Fetcher:
 
     def _read_robots(self, url: str) -> RobotsPolicy:
         now = self._clock()
+        url = redact_url(url)
         current = url
         try:
             for _hop in range(self.config.max_redirects + 1):
                 response = self._session.get(
                     current,
+                    auth=self._auth_for(current),
                     stream=True,
                     allow_redirects=False,
                     timeout=(self.config.connect_timeout, self.config.read_timeout),
@@ -438,26 +465,26 @@ class Fetcher:
                     location = response.headers.get("Location")
                     if response.status_code not in REDIRECT_STATUSES or not location:
                         return self._robots_from_response(current, response, now)
-                target = urljoin(current, location.strip())
+                target = redact_url(urljoin(current, location.strip()))
                 if host_of(target) != host_of(url):
                     # Another host's rules do not describe this one, and asking it would be a request
                     # outside this host's gate (maybe outside the allow-list): use the defaults.
-                    logger.info("robots.txt %s redirects to another host; treating as allow-all", url)
+                    logger.info("robots.txt %s redirects to another host; treating as allow-all", _shown(url))
                     return RobotsPolicy.allow_all(now)
                 current = target
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
-            logger.warning("robots.txt %s unreachable: %s", url, _one_line(exc))
+            logger.warning("robots.txt %s unreachable: %s", _shown(url), _one_line(exc))
             return RobotsPolicy(unreachable_reason=type(exc).__name__, fetched_at=now)
-        logger.info("robots.txt %s redirects too often; treating as allow-all", url)
+        logger.info("robots.txt %s redirects too often; treating as allow-all", _shown(url))
         return RobotsPolicy.allow_all(now)
 
     def _robots_from_response(self, url: str, response: requests.Response, now: float) -> RobotsPolicy:
         code = response.status_code
         if code == 429 or code >= 500:
-            logger.warning("robots.txt %s answered HTTP %d; holding back this host", url, code)
+            logger.warning("robots.txt %s answered HTTP %d; holding back this host", _shown(url), code)
             return RobotsPolicy(unreachable_reason=f"HTTP {code}", fetched_at=now)
         if code >= 400:  # 404 and other 4xx: no rules (RFC 9309 §2.3.1.3)
-            logger.info("robots.txt %s: HTTP %d, allow-all with the default delay", url, code)
+            logger.info("robots.txt %s: HTTP %d, allow-all with the default delay", _shown(url), code)
             return RobotsPolicy.allow_all(now)
         try:
             raw = read_limited(
@@ -466,16 +493,16 @@ class Fetcher:
                 MAX_ROBOTS_BYTES,
             )
         except BadEncoding as exc:
-            logger.warning("robots.txt %s: %s; treating as allow-all", url, exc)
+            logger.warning("robots.txt %s: %s; treating as allow-all", _shown(url), exc)
             return RobotsPolicy.allow_all(now)
         except BodyTooLarge:
-            logger.warning("robots.txt %s larger than %d bytes; ignoring it", url, MAX_ROBOTS_BYTES)
+            logger.warning("robots.txt %s larger than %d bytes; ignoring it", _shown(url), MAX_ROBOTS_BYTES)
             return RobotsPolicy.allow_all(now)
         text, _encoding = decode_html(raw)
         policy = RobotsPolicy(rules=Protego.parse(text), fetched_at=now)
         logger.info(
             "robots.txt %s read; delay asked for %s: %s",
-            url,
+            _shown(url),
             self.config.robots_agent,
             policy.requested_delay(self.config.robots_agent),
         )
@@ -506,7 +533,7 @@ class Fetcher:
         return FetchResult(
             url=url,
             status=FetchStatus.NOT_MODIFIED,
-            final_url=exchange.url,
+            final_url=redact_url(exchange.url),
             http_status=exchange.http_status,
             sha256=validators.sha256,  # unchanged content: the stored hash still describes it
             etag=exchange.headers.get("ETag") or validators.etag,
@@ -522,7 +549,7 @@ class Fetcher:
         received = FetchResult(
             url=url,
             status=FetchStatus.OK,
-            final_url=exchange.url,
+            final_url=redact_url(exchange.url),
             http_status=exchange.http_status,
             sha256=sha256,
             size=len(raw),
@@ -549,7 +576,7 @@ class Fetcher:
         return FetchResult(
             url=url,
             status=status,
-            final_url=final_url,
+            final_url=redact_url(final_url),
             http_status=http_status,
             fetched_at=dt.datetime.now(dt.UTC),
             attempts=attempts,

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString
 
 from etl.parse.text import normalise_text
+from etl.urls import redact_url
 
 _RX_CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _RX_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
@@ -81,7 +82,8 @@ def attr(node: Tag, name: str) -> str:
 
 
 def absolute(base_url: str, href: str) -> str:
-    return urljoin(base_url, href.strip())
+    # A link's user:password is not ours to send or store.
+    return redact_url(urljoin(base_url, href.strip()))
 
 
 def is_centred(node: Tag) -> bool:
