@@ -11,7 +11,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from etl import load, pipeline, sitemaps
-from etl.config import Settings
+from etl.config import Settings, accept_url
 from etl.discover import ref_for_url
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from flows.common import RunSummary, crawl_session
@@ -94,6 +94,8 @@ def portal_news(
     back on channel list pages. `base_url` reads a mirror or saved copy of the portal instead.
     Open failures of earlier portal runs and ingests are retried with the new articles."""
     logger = get_run_logger()
+    if base_url:
+        base_url = accept_url(base_url)  # a user:password in it is used for requests, never stored
     settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
     followed = [c.strip().lower() for c in (channels or sitemaps.DEFAULT_CHANNELS) if c.strip()]
     start = _since(since, Path(settings.db_path))

@@ -185,6 +185,9 @@ def portal(
     www.people.cn asks for 120 s between requests, so each followed channel adds two minutes of
     sitemap reading; the articles themselves are fetched from their channel hosts in parallel.
     """
+    from etl.config import accept_url
+
+    base_url = accept_url(base_url) if base_url else None
     _prepare_prefect_env()
     from flows.portal import portal_news
 
