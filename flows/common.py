@@ -29,6 +29,7 @@ class RunSummary:
     pages_not_modified: int = 0
     counts: load.LoadCounts = field(default_factory=load.LoadCounts)
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (url, stage, reason)
+    limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled (flows.tasks)
 
     def record(self, batch: BatchResult, counts: load.LoadCounts) -> None:
         self.counts.add(counts)
@@ -38,6 +39,7 @@ class RunSummary:
             elif fetch.status is FetchStatus.NOT_MODIFIED:
                 self.pages_not_modified += 1
         self.failures.extend((f.url, f.stage, f.reason) for f in batch.failures)
+        self.limits.extend(batch.limits)
 
     def counters(self) -> dict[str, int]:
         return {
@@ -56,6 +58,8 @@ class RunSummary:
         if self.failures:
             lines += ["", "## Failures", "", "| url | stage | reason |", "|---|---|---|"]
             lines += [f"| {u} | {s} | {r.replace('|', '/')} |" for u, s, r in self.failures]
+        if self.limits:
+            lines += ["", "## Limits reached", ""] + [f"- {line}" for line in self.limits]
         return "\n".join(lines)
 
 
@@ -95,6 +99,8 @@ def crawl_session(
                 summary.status,
                 ", ".join(f"{k}={v}" for k, v in summary.counters().items()),
             )
+            for limit in summary.limits:
+                logger.warning("limit reached: %s", limit)
             try:
                 create_markdown_artifact(
                     key=flow_name.replace("_", "-"), markdown=summary.as_markdown(), description="run summary"

@@ -18,6 +18,7 @@ from etl.parse.dom import make_soup
 from etl.parse.epaper import EpaperArticleNew, EpaperArticleOld
 from etl.parse.errors import ParseError
 from etl.parse.layout import EpaperIssueIndex, EpaperLayoutNew, EpaperLayoutOld, LayoutTemplate
+from etl.parse.notfound import is_not_found_page
 from etl.parse.portal import PortalArticle2016, PortalArticle2020, PortalArticleClassic
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "LAYOUT_TEMPLATES",
     "ParseError",
     "detect_template",
+    "is_not_found_page",
     "merge_pages",
     "parse_article",
     "parse_layout",
