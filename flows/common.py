@@ -33,13 +33,13 @@ class RunSummary:
 
     def record(self, batch: BatchResult, counts: load.LoadCounts) -> None:
         self.counts.add(counts)
+        self.limits.extend(batch.limits)
         for fetch, _kind in batch.fetches:
             if fetch.status is FetchStatus.OK:
                 self.pages_fetched += 1
             elif fetch.status is FetchStatus.NOT_MODIFIED:
                 self.pages_not_modified += 1
         self.failures.extend((f.url, f.stage, f.reason) for f in batch.failures)
-        self.limits.extend(batch.limits)
 
     def counters(self) -> dict[str, int]:
         return {
