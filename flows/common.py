@@ -17,7 +17,7 @@ from etl import load
 from etl.config import Settings
 from etl.fetch import Fetcher, RawArchive
 from etl.models import FetchStatus
-from etl.text_safety import markdown_cell
+from etl.text_safety import markdown_cell, terminal_line
 from flows.tasks import BatchResult, Crawl
 
 
@@ -30,9 +30,11 @@ class RunSummary:
     pages_not_modified: int = 0
     counts: load.LoadCounts = field(default_factory=load.LoadCounts)
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (url, stage, reason)
+    limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled (flows.tasks)
 
     def record(self, batch: BatchResult, counts: load.LoadCounts) -> None:
         self.counts.add(counts)
+        self.limits.extend(batch.limits)
         for fetch, _kind in batch.fetches:
             if fetch.status is FetchStatus.OK:
                 self.pages_fetched += 1
@@ -61,6 +63,8 @@ class RunSummary:
                 f"| {markdown_cell(u)} | {markdown_cell(s)} | {markdown_cell(r)} |"
                 for u, s, r in self.failures
             ]
+        if self.limits:
+            lines += ["", "## Limits reached", ""] + [f"- {markdown_cell(line)}" for line in self.limits]
         return "\n".join(lines)
 
 
@@ -100,6 +104,8 @@ def crawl_session(
                 summary.status,
                 ", ".join(f"{k}={v}" for k, v in summary.counters().items()),
             )
+            for limit in summary.limits:
+                logger.warning("limit reached: %s", terminal_line(limit))
             try:
                 create_markdown_artifact(
                     key=flow_name.replace("_", "-"), markdown=summary.as_markdown(), description="run summary"

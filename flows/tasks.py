@@ -15,8 +15,15 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from etl import load, pipeline
-from etl.discover import ref_for_url
+from etl import load, parse, pipeline
+from etl.discover import (
+    MAX_CONTINUATION_PAGES,
+    MAX_ENTRIES_PER_LAYOUT,
+    MAX_EPAPER_PAGES,
+    capped_entries,
+    ref_for_url,
+    switcher_urls_of_day,
+)
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive, decode_html
 from etl.models import (
@@ -30,7 +37,6 @@ from etl.models import (
     ProcessedArticle,
     Validators,
 )
-from etl.parse.patterns import date_from_url
 from etl.text_safety import terminal_line
 
 # Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
@@ -39,6 +45,11 @@ BATCH_SIZE = 20
 
 # A day's 版面 probe gives up after this many pages in a row fail for reasons other than 404.
 MAX_CONSECUTIVE_LAYOUT_FAILURES = 3
+
+# Open failures of earlier runs retried per run, least recently failed first (a page retried and
+# failing again goes to the back), so a flood of failures is worked through over several runs
+# instead of making every run re-request all of them.
+MAX_RETRIES_PER_RUN = 100
 
 
 @dataclass(slots=True)
@@ -58,6 +69,7 @@ class BatchResult:
     fetches: list[tuple[FetchResult, PageKind | None]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     succeeded_urls: list[str] = field(default_factory=list)  # pages that fetched and parsed, no article
+    limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled, one line each
 
 
 def batches(items: Sequence[PageRef], size: int = BATCH_SIZE) -> list[list[PageRef]]:
@@ -92,31 +104,51 @@ def _fetch(crawl: Crawl, urls: Sequence[str]) -> list[FetchResult]:
 def discover_layouts(
     crawl: Crawl, probe_refs: Sequence[PageRef], retry: Sequence[PageRef] = ()
 ) -> tuple[list[LayoutPage], BatchResult]:
-    """Fetch 版面 01, 02, … one by one until the first 404, then the 版面 pages that failed in
-    earlier runs, and parse each."""
+    """Fetch 版面 01, 02, … one by one until the first 404 (or a 200 page saying "not found"), then
+    the 版面 pages that failed in earlier runs, and parse each."""
     logger = get_run_logger()
-    layouts: list[LayoutPage] = []
+    found: list[tuple[LayoutPage, dt.date | None]] = []  # with the issue day it was asked for
     out = BatchResult()
+    asked_per_day: dict[dt.date | None, int] = {}
 
     def visit(ref: PageRef) -> FetchResult:
         (fetch,) = _fetch(crawl, [ref.url])
+        asked_per_day[ref.issue_date] = asked_per_day.get(ref.issue_date, 0) + 1
+        parsed = pipeline.parse_layout_page(ref, fetch)
+        if isinstance(parsed, Failure) and _is_soft_404(fetch):
+            fetch = replace(
+                fetch,
+                status=FetchStatus.NOT_FOUND,
+                error=f"HTTP {fetch.http_status or 200}: page says it does not exist (soft 404)",
+            )
+            parsed = pipeline.parse_layout_page(ref, fetch)
         out.fetches.append((fetch, ref.kind))
         if fetch.status is FetchStatus.NOT_FOUND and ref.page_no and ref.page_no > 1:
             return fetch  # the end of a day's pages, not a failure
-        parsed = pipeline.parse_layout_page(ref, fetch)
         if isinstance(parsed, Failure):
             out.failures.append(parsed)
             # URLs, names and reasons come from the crawled site: no control sequences in the logs.
             logger.warning(
                 "版面 %s failed: %s: %s", terminal_line(ref.url), parsed.stage, terminal_line(parsed.reason)
             )
-        else:
-            out.succeeded_urls.append(ref.url)
-            layouts.append(parsed)
-            logger.info(
-                "版面 %s %s: %d entries", parsed.page_no, terminal_line(parsed.page_name), len(parsed.entries)
+            return fetch
+        parsed, dropped = capped_entries(parsed)
+        if dropped:
+            limit = (
+                f"版面 {ref.url} lists {len(parsed.entries) + dropped} articles; only the first "
+                f"{MAX_ENTRIES_PER_LAYOUT} are crawled"
             )
+            logger.warning(terminal_line(limit))
+            out.limits.append(limit)
+        out.succeeded_urls.append(ref.url)
+        found.append((parsed, ref.issue_date))
+        logger.info(
+            "版面 %s %s: %d entries", parsed.page_no, terminal_line(parsed.page_name), len(parsed.entries)
+        )
         return fetch
+
+    def visited() -> set[str]:
+        return {fetch.url for fetch, _ in out.fetches}
 
     consecutive_failures = 0
     for ref in probe_refs:
@@ -126,20 +158,37 @@ def discover_layouts(
         consecutive_failures = 0 if out.succeeded_urls[-1:] == [ref.url] else consecutive_failures + 1
         if consecutive_failures >= MAX_CONSECUTIVE_LAYOUT_FAILURES:
             break
-    probed = {fetch.url for fetch, _ in out.fetches}
+    probed = visited()
     for ref in retry:
         if ref.url not in probed:
             visit(ref)
     # Every 版面 lists the whole day in its page switcher: pages the probe did not reach (it stops
     # after a run of failures) are visited from there, and recorded as failures if they fail too.
-    while unvisited := [
-        url
-        for url in dict.fromkeys(u for layout in layouts for u in layout.page_urls)
-        if url not in {fetch.url for fetch, _ in out.fetches}
-    ]:
-        for url in unvisited:
-            visit(PageRef(url, PageKind.EPAPER_LAYOUT, issue_date=date_from_url(url)))
-    return layouts, out
+    # Only pages of the day the 版面 was asked for are followed, at most MAX_EPAPER_PAGES a day.
+    followed = 0
+    while followed < len(found):
+        layout, day = found[followed]
+        followed += 1
+        for url in switcher_urls_of_day(layout, day):
+            if url in visited():
+                continue
+            if asked_per_day.get(day, 0) >= MAX_EPAPER_PAGES:
+                limit = (
+                    f"the page switchers of {day} list more than {MAX_EPAPER_PAGES} 版面; "
+                    "the rest are not crawled"
+                )
+                if limit not in out.limits:
+                    logger.warning(limit)
+                    out.limits.append(limit)
+                break
+            visit(PageRef(url, PageKind.EPAPER_LAYOUT, issue_date=day))
+    return [layout for layout, _ in found], out
+
+
+def _is_soft_404(fetch: FetchResult) -> bool:
+    """A 200 page that only says the page does not exist: the 404 it stands for."""
+    ok = fetch.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED)
+    return ok and fetch.text is not None and parse.is_not_found_page(fetch.text)
 
 
 @task(name="fetch-and-process-articles", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
@@ -158,8 +207,15 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
             continue
         firsts.append((ref, fetch, parsed))
     for ref, fetch, first in firsts:
-        more = _fetch(crawl, list(first.next_pages)) if first.next_pages else []
+        more = _continuation_pages(crawl, first)
         out.fetches.extend((m, ref.kind) for m in more)
+        if len(first.next_pages) > MAX_CONTINUATION_PAGES:
+            limit = (
+                f"{ref.url} links {len(first.next_pages)} continuation pages; only the first "
+                f"{MAX_CONTINUATION_PAGES} are read"
+            )
+            logger.warning(terminal_line(limit))
+            out.limits.append(limit)
         result = pipeline.complete_article(ref, first, more, fetch.fetched_at)
         if isinstance(result, Failure):
             out.failures.append(result)
@@ -170,6 +226,20 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
             "%s failed at %s: %s", terminal_line(failure.url), failure.stage, terminal_line(failure.reason)
         )
     return out
+
+
+def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
+    """The article's continuation pages, one at a time in page order, at most
+    MAX_CONTINUATION_PAGES, up to and including the first that fails: the article fails with it,
+    so the pages after it would be requested for nothing."""
+    fetched: list[FetchResult] = []
+    for url in first.next_pages[:MAX_CONTINUATION_PAGES]:
+        (page,) = _fetch(crawl, [url])
+        fetched.append(page)
+        page_ref = PageRef(url, PageKind.PORTAL_ARTICLE)
+        if isinstance(pipeline.parse_article_page(page_ref, page), Failure):
+            break
+    return fetched
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30])
@@ -195,10 +265,26 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
     return counts
 
 
-def retry_refs(db_path: Path, kinds: Sequence[PageKind]) -> list[PageRef]:
-    """Open failures from earlier runs, to be retried with this run's pages. Their hosts were named
-    explicitly by the run that first tried them, so they stay allowed."""
-    failures = load.open_failures(db_path, kinds=[str(k) for k in kinds], retryable_only=True)
+def retry_refs(
+    db_path: Path, kinds: Sequence[PageKind], limit: int | None = MAX_RETRIES_PER_RUN
+) -> list[PageRef]:
+    """Open failures from earlier runs, to be retried with this run's pages: at most `limit`, those
+    that failed least recently first. Their hosts were named explicitly by the run that first
+    tried them, so they stay allowed."""
+    failures = load.open_failures(
+        db_path,
+        kinds=[str(k) for k in kinds],
+        retryable_only=True,
+        limit=None if limit is None else limit + 1,
+    )
+    if limit is not None and len(failures) > limit:
+        failures = failures[:limit]
+        get_run_logger().warning(
+            "more than %d open failures to retry; this run retries the %d that failed least "
+            "recently, later runs the rest",
+            limit,
+            limit,
+        )
     return [ref_for_url(f.url) for f in failures]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
 from etl.models import LayoutPage, PageKind, PageRef
@@ -22,7 +23,15 @@ DEFAULT_EPAPER_BASE = "http://paper.people.com.cn"
 NEW_EPAPER_SCHEME_SINCE = dt.date(2024, 12, 1)
 
 # A 版面 number is two digits; no issue has come close to 99 pages, so this only stops a runaway probe.
+# It also bounds the 版面 of one day reached through page switchers.
 MAX_EPAPER_PAGES = 60
+
+# Caps on what one hostile or broken page can make a run fetch. A real 版面 lists about 30 entries
+# and a long portal article a handful of continuation pages; beyond these, the page is not one we
+# understand, and following it would cost a request (and usually a failure row retried by every
+# later run) per link.
+MAX_ENTRIES_PER_LAYOUT = 200
+MAX_CONTINUATION_PAGES = 20
 
 _AD_PAGE = re.compile(r"广告")
 
@@ -51,6 +60,22 @@ def epaper_layout_refs(day: dt.date, base_url: str = DEFAULT_EPAPER_BASE) -> lis
         PageRef(epaper_layout_url(day, n, base_url), PageKind.EPAPER_LAYOUT, issue_date=day, page_no=n)
         for n in range(1, MAX_EPAPER_PAGES + 1)
     ]
+
+
+def capped_entries(layout: LayoutPage) -> tuple[LayoutPage, int]:
+    """The 版面 with at most MAX_ENTRIES_PER_LAYOUT entries (in page order), and how many were cut."""
+    dropped = len(layout.entries) - MAX_ENTRIES_PER_LAYOUT
+    if dropped <= 0:
+        return layout, 0
+    return replace(layout, entries=layout.entries[:MAX_ENTRIES_PER_LAYOUT]), dropped
+
+
+def switcher_urls_of_day(layout: LayoutPage, day: dt.date | None) -> list[str]:
+    """The 版面 URLs of `layout`'s page switcher that belong to `day`: a switcher that lists other
+    days (an archive calendar, a broken template) must not walk the crawl into them."""
+    if day is None:
+        return []
+    return [url for url in dict.fromkeys(layout.page_urls) if date_from_url(_path_of(url)) == day]
 
 
 def is_ad_page(layout: LayoutPage) -> bool:
@@ -87,9 +112,18 @@ def article_refs(layouts: Iterable[LayoutPage], day: dt.date | None = None) -> l
     return refs
 
 
+def _path_of(url: str) -> str:
+    """The path of `url`, or "" when it cannot be split (an unbalanced IPv6 "[", a host with
+    characters that NFKC-normalise to URL delimiters, like a full-width ＃)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
 def classify_url(url: str) -> PageKind | None:
     """What kind of page a URL is, judged from its path only (hosts vary: mirrors, saved copies)."""
-    path = urlsplit(url).path
+    path = _path_of(url)
     if _EPAPER_NEW_LAYOUT.search(path) or _EPAPER_OLD_LAYOUT.search(path):
         return PageKind.EPAPER_LAYOUT
     if _EPAPER_NEW_CONTENT.search(path) or _EPAPER_OLD_CONTENT.search(path):
@@ -102,12 +136,16 @@ def classify_url(url: str) -> PageKind | None:
 def ref_for_url(url: str) -> PageRef:
     """A PageRef for an explicitly named URL (`etl ingest`); unknown shapes are tried as portal pages."""
     kind = classify_url(url) or PageKind.PORTAL_ARTICLE
-    return PageRef(url, kind, issue_date=date_from_url(urlsplit(url).path))
+    return PageRef(url, kind, issue_date=date_from_url(_path_of(url)))
 
 
 def canonical_article_url(url: str) -> str:
-    """First-page URL of a paginated portal article (…c1004-40556677-2.html -> …c1004-40556677.html)."""
-    parts = urlsplit(url)
+    """First-page URL of a paginated portal article (…c1004-40556677-2.html -> …c1004-40556677.html);
+    a URL that cannot be split is returned as it is."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     path = re.sub(r"(/c\d+-\d+)-\d+\.html$", r"\1.html", parts.path)
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
@@ -117,7 +155,7 @@ def source_key(url: str) -> str:
     or date and page, the portal's content id within its numbering (n1 national, n2 provincial; one
     story is often published in several national channels under one id), else the
     URL itself. A mirror, a saved copy and the live site therefore load as one article."""
-    path = urlsplit(url).path
+    path = _path_of(url)
     if m := _EPAPER_NEW_CONTENT_ID.search(path):
         return f"epaper:{m.group(1)}:{m.group(2)}"
     if m := _EPAPER_OLD_CONTENT_ID.search(path):

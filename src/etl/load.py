@@ -572,10 +572,15 @@ class OpenFailure:
 
 
 def open_failures(
-    db_path: Path | str, *, kinds: Sequence[str] | None = None, retryable_only: bool = False
+    db_path: Path | str,
+    *,
+    kinds: Sequence[str] | None = None,
+    retryable_only: bool = False,
+    limit: int | None = None,
 ) -> list[OpenFailure]:
-    """Failures not resolved yet, oldest first. With `retryable_only`, those a run should try again
-    by itself: gone pages (404/410) a few times only, everything else up to a limit."""
+    """Failures not resolved yet, oldest first (by when they last failed). With `retryable_only`,
+    those a run should try again by itself: gone pages (404/410) a few times only, everything else
+    up to a limit. With `limit`, at most that many of them."""
     path = Path(db_path)
     if not path.exists():
         return []
@@ -591,7 +596,7 @@ def open_failures(
         found = [f for f in found if f.kind in kinds]
     if retryable_only:
         found = [f for f in found if f.retryable]
-    return found
+    return found if limit is None else found[: max(limit, 0)]
 
 
 def last_run_started(

@@ -20,14 +20,22 @@ def host_of(url: str) -> str:
 
 
 def origin_of(url: str) -> str:
-    """``scheme://host:port``: the scope a robots.txt applies to (RFC 9309 §2.3)."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    """``scheme://host:port``: the scope a robots.txt applies to (RFC 9309 §2.3); "" if ``url`` is
+    malformed (a bad IPv6 literal, a port that is not a number or out of range)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return ""
     return f"{parts.scheme}://{host_of(url)}:{port}"
 
 
 def robots_url(url: str) -> str:
-    parts = urlsplit(url)
+    """Where the robots.txt of ``url``'s origin lives; "" if ``url`` is malformed."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
     return f"{parts.scheme}://{parts.netloc}/robots.txt"
 
 

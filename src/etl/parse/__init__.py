@@ -19,6 +19,7 @@ from etl.parse.epaper import EpaperArticleNew, EpaperArticleOld
 from etl.parse.errors import ParseError
 from etl.parse.generic import GenericArticle
 from etl.parse.layout import EpaperIssueIndex, EpaperLayoutNew, EpaperLayoutOld, LayoutTemplate
+from etl.parse.notfound import is_not_found_page
 from etl.parse.portal import (
     PortalArticle2016,
     PortalArticle2020,
@@ -31,6 +32,7 @@ __all__ = [
     "LAYOUT_TEMPLATES",
     "ParseError",
     "detect_template",
+    "is_not_found_page",
     "merge_pages",
     "parse_article",
     "parse_layout",

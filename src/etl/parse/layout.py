@@ -4,14 +4,16 @@ the older table look (#pageList/#titleList, ≈2008–2019)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import ClassVar
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from etl.models import LayoutEntry, LayoutPage
 from etl.parse.byline import credit_line_editors
-from etl.parse.dom import absolute, attr, first, first_text, text_of
+from etl.parse.dom import attr, first, first_text, text_of
 from etl.parse.errors import ParseError
 from etl.parse.patterns import RX_CREDIT_ENTRY, RX_PAGE_LABEL, date_from_cn, date_from_url
 from etl.parse.template import Template
@@ -22,6 +24,26 @@ _RX_SCRIPT_TITLE = re.compile(r"""view\(\s*["'](.*?)["']\s*\)""", re.DOTALL)
 _RX_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _RX_TAG = re.compile(r"<[^>]+>")
 _MAP_AREAS = ("map[name=PagePicMap] area[href]", "map[name=pagepicmap] area[href]", "map area[href]")
+
+log = logging.getLogger(__name__)
+
+
+def resolve_link(base_url: str, href: str) -> str | None:
+    """`href` made absolute against `base_url`, or None when either is not a usable URL.
+
+    urljoin and urlsplit raise on an unbalanced IPv6 "[" or a host holding characters that
+    NFKC-normalise to delimiters (a full-width ＃), and a port that is not a number in range only
+    raises when read; one such link must cost that link, not the whole 版面.
+    """
+    try:
+        url = urljoin(base_url, href.strip())
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number or out of range
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and not parts.hostname:
+        return None
+    return url
 
 
 class LayoutTemplate(Template):
@@ -62,8 +84,11 @@ class LayoutTemplate(Template):
     def _entries_from(self, links: list[Tag]) -> tuple[LayoutEntry, ...]:
         entries: dict[str, LayoutEntry] = {}
         for link in links:
-            url = absolute(self.url, attr(link, "href"))
+            url = resolve_link(self.url, attr(link, "href"))
             title = self._link_title(link)
+            if url is None:
+                log.warning("%s: skipped malformed link %r (%s)", self.url, attr(link, "href"), title)
+                continue
             if url in entries:
                 continue
             entries[url] = LayoutEntry(url=url, title=title)
@@ -88,7 +113,7 @@ class LayoutTemplate(Template):
 
     def pdf_url(self) -> str | None:
         node = first(self.soup, self.pdf_selectors)
-        return absolute(self.url, attr(node, "href")) if node is not None else None
+        return resolve_link(self.url, attr(node, "href")) if node is not None else None
 
     def issue_date(self) -> dt.date | None:
         printed = date_from_cn(first_text(self.soup, self.date_selectors))
@@ -96,7 +121,8 @@ class LayoutTemplate(Template):
 
     def page_urls(self) -> tuple[str, ...]:
         links = _first_nonempty(self.soup, self.page_link_selectors)
-        return tuple(dict.fromkeys(absolute(self.url, attr(link, "href")) for link in links))
+        urls = (resolve_link(self.url, attr(link, "href")) for link in links)
+        return tuple(dict.fromkeys(url for url in urls if url is not None))
 
 
 class EpaperLayoutNew(LayoutTemplate):
@@ -131,8 +157,12 @@ class EpaperLayoutOld(LayoutTemplate):
             return found
         for row in self.soup.select("#pageList .right_title-name"):
             link, pdf = row.select_one("a[href]"), _next_pdf_link(row)
-            if link is not None and pdf is not None and absolute(self.url, attr(link, "href")) == self.url:
-                return absolute(self.url, attr(pdf, "href"))
+            if (
+                link is not None
+                and pdf is not None
+                and resolve_link(self.url, attr(link, "href")) == self.url
+            ):
+                return resolve_link(self.url, attr(pdf, "href"))
         return None
 
 
