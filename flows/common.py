@@ -17,6 +17,7 @@ from etl import load
 from etl.config import Settings
 from etl.fetch import Fetcher, RawArchive
 from etl.models import FetchStatus
+from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
 from flows.tasks import BatchResult, Crawl
 
@@ -31,10 +32,12 @@ class RunSummary:
     counts: load.LoadCounts = field(default_factory=load.LoadCounts)
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (url, stage, reason)
     limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled (flows.tasks)
+    generic: list[str] = field(default_factory=list)  # articles read by the generic fallback
 
     def record(self, batch: BatchResult, counts: load.LoadCounts) -> None:
         self.counts.add(counts)
         self.limits.extend(batch.limits)
+        self.generic.extend(a.article.url for a in batch.articles if a.article.template == GENERIC_TEMPLATE)
         for fetch, _kind in batch.fetches:
             if fetch.status is FetchStatus.OK:
                 self.pages_fetched += 1
@@ -65,6 +68,9 @@ class RunSummary:
             ]
         if self.limits:
             lines += ["", "## Limits reached", ""] + [f"- {markdown_cell(line)}" for line in self.limits]
+        if self.generic:
+            lines += ["", "## Read by the generic fallback: these layouts need a template", ""]
+            lines += [f"- {markdown_cell(url)}" for url in self.generic]
         return "\n".join(lines)
 
 
@@ -106,6 +112,12 @@ def crawl_session(
             )
             for limit in summary.limits:
                 logger.warning("limit reached: %s", terminal_line(limit))
+            if summary.generic:
+                logger.warning(
+                    "%d articles read by the generic fallback (no template knows their layout): %s",
+                    len(summary.generic),
+                    ", ".join(terminal_line(u) for u in summary.generic[:5]),
+                )
             try:
                 create_markdown_artifact(
                     key=flow_name.replace("_", "-"), markdown=summary.as_markdown(), description="run summary"

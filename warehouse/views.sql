@@ -53,3 +53,16 @@ SELECT
       WHERE b.published_date = a.published_date) AS indicators
 FROM articles a
 GROUP BY a.published_date;
+
+-- Which template read the articles of each host. `generic` rows were read by the fallback for layouts
+-- no template knows: each such host needs a template (docs/adding_a_template.md).
+CREATE OR REPLACE VIEW v_template_use AS
+SELECT
+    regexp_extract(url, '^[A-Za-z]+://([^/:]+)', 1) AS host,
+    template,
+    count(*) AS articles,
+    min(loaded_at) AS first_loaded,
+    max(loaded_at) AS last_loaded,
+    arg_max(url, loaded_at) AS latest_url
+FROM articles
+GROUP BY ALL;

@@ -77,6 +77,10 @@ def _report(summary: RunSummary) -> int:
     for url, stage, reason in summary.failures:
         # URLs and reasons come from the crawled sites: no control sequences on the terminal.
         click.echo(terminal_line(f"FAILED {url} [{stage}] {reason}"), err=True)
+    for url in summary.generic:
+        click.echo(
+            terminal_line(f"GENERIC {url} (no template knows this layout; see etl templates)"), err=True
+        )
     return EXIT_FAILURES if summary.failures else 0
 
 
@@ -221,6 +225,28 @@ def failures(db: str | None) -> None:
         retry = "" if f.retryable else "  (no longer retried by itself)"
         when = f"{f.last_failed_at:%Y-%m-%d %H:%M}"
         click.echo(terminal_line(f"{when} {f.stage}{status} x{f.failure_count} {f.url}  {f.reason}{retry}"))
+
+
+@main.command()
+@db_option
+def templates(db: str | None) -> None:
+    """Which template read the articles of each host; `generic` marks layouts that need a template."""
+    from etl.config import default_db_path
+    from etl.load import template_use
+    from etl.text_safety import terminal_line
+
+    rows = template_use(Path(db) if db else default_db_path())
+    if not rows:
+        click.echo("no articles loaded")
+        return
+    click.echo(f"{'host':<32} {'template':<22} {'articles':>8}  last loaded (UTC)   latest article")
+    for host, template, articles, last_loaded, latest in rows:
+        flag = "  <- needs a template" if template == "generic" else ""
+        click.echo(
+            terminal_line(
+                f"{host:<32} {template:<22} {articles:>8}  {last_loaded:%Y-%m-%d %H:%M}    {latest}{flag}"
+            )
+        )
 
 
 @main.command("extract-text")

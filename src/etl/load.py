@@ -614,3 +614,20 @@ def last_run_started(
             con, f"SELECT max(started_at) FROM runs WHERE flow = ? AND status IN ({marks})", [flow, *statuses]
         )
     return started.replace(tzinfo=dt.UTC) if started is not None else None
+
+
+def template_use(db_path: Path | str) -> list[tuple[str, str, int, dt.datetime, str]]:
+    """(host, template, articles, last loaded, latest URL) from v_template_use, generic first."""
+    path = Path(db_path)
+    if not path.exists():
+        return []
+    with connect(path, read_only=True) as con:
+        if not _scalar(
+            con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'v_template_use'"
+        ):
+            return []
+        rows = con.execute(
+            "SELECT host, template, articles, last_loaded, latest_url FROM v_template_use "
+            "ORDER BY template <> 'generic', host, template"
+        ).fetchall()
+    return [(h, t, n, last, url) for h, t, n, last, url in rows]

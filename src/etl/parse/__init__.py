@@ -29,6 +29,7 @@ from etl.parse.portal import (
 
 __all__ = [
     "ARTICLE_TEMPLATES",
+    "GENERIC_TEMPLATE",
     "LAYOUT_TEMPLATES",
     "ParseError",
     "detect_template",
@@ -50,6 +51,8 @@ ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     PortalArticleChannelCont,
     EpaperArticleOld,
 )
+# The template name of articles read by the generic fallback: their layouts need a template.
+GENERIC_TEMPLATE = GenericArticle.name
 LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld, EpaperIssueIndex)
 
 
