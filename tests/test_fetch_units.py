@@ -148,9 +148,11 @@ def test_text_mostly_private_use_or_rare_is_undecodable(text: str) -> None:
         assert "\n" not in str(caught.value)
 
 
-def test_a_few_private_use_characters_still_load() -> None:
+def test_a_few_private_use_or_control_characters_still_load() -> None:
     text = f"<p>{HEADLINE * 5}\ue000\ue001</p>"
     assert decode_html(text.encode("gb18030")) == Decoded(text, "gb18030", 0)
+    robots = "User-agent: *\r\nDisallow: /private/\r\n\x1a"  # a DOS end-of-file mark
+    assert decode_html(robots.encode()) == Decoded(robots, "utf-8", 0)
 
 
 def test_archive_round_trip_and_layout(tmp_path: Path) -> None:

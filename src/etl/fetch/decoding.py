@@ -51,6 +51,12 @@ _NON_ASCII_OR_CONTROL = re.compile("[^\t\n\r\x0c\x20-\x7e]")
 # even with a few private-use or damaged characters, stay near 0; random bytes (a binary file, a
 # compressed body) come out near one half.
 MAX_NOT_TEXT_SHARE = 0.3
+# ... and only when there are at least this many of them: a stray control character (a DOS end-of-file
+# mark, a form feed) in an otherwise plain ASCII page or robots.txt is no reason to refuse it.
+MIN_NOT_TEXT_CHARS = 16
+# Those shares are measured on at most this many characters (in slices spread over the page).
+_SAMPLE_CHARS = 1 << 20
+_SAMPLE_SLICES = 16
 # A meta charset is looked for in this many leading bytes (the HTML prescan reads 1024; be generous).
 _META_PRESCAN_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -84,16 +90,28 @@ codecs.register_error(_ERRORS, _count_and_replace)
 
 
 def _decode(raw: bytes, codec: str) -> tuple[str, int]:
-    """``raw`` decoded with U+FFFD for what does not decode, and how many bytes that was."""
+    """``raw`` decoded with U+FFFD for what does not decode, and how many bytes that was.
+
+    Slow when there are many errors (a Python call each): used only on the chosen codec.
+    """
     _tally.bytes = 0
     text = raw.decode(codec, errors=_ERRORS)
     return text, int(_tally.bytes)
 
 
-def _score(raw: bytes, replaced: int) -> float:
-    """The share of non-ASCII bytes a codec decoded validly (1.0 for a page of pure ASCII)."""
+def _scored(raw: bytes, codec: str) -> tuple[float, str, int]:
+    """``raw`` decoded by ``codec``'s fast built-in "replace" handler, with the share of non-ASCII
+    bytes it decoded validly (1.0 for pure ASCII) and its count of invalid sequences.
+
+    The count is the replacement characters put in (one per invalid sequence, so it can be lower than
+    the bytes lost) less those the page itself encodes; it stays fast on megabytes of binary junk.
+    """
+    text = raw.decode(codec, errors="replace")
     non_ascii = len(raw) - len(raw.translate(None, _HIGH_BYTES))
-    return 1.0 - replaced / non_ascii if non_ascii else 1.0
+    if not non_ascii:
+        return 1.0, text, 0
+    errors = max(0, text.count("\ufffd") - raw.count("\ufffd".encode(codec)))
+    return 1.0 - errors / non_ascii, text, errors
 
 
 def canonical_charset(name: str | None) -> str | None:
@@ -128,29 +146,42 @@ def decode_html(raw: bytes, declared: str | None = None) -> Decoded:
         return _checked(Decoded(text, UTF8, replaced))
     preferred = canonical_charset(declared if declared is not None else declared_charset(raw))
     best: tuple[float, bool, int] | None = None
-    chosen = Decoded("", UTF8)
+    winner, text, errors = UTF8, "", 0
     for rank, codec in enumerate(CANDIDATES):
-        text, replaced = _decode(raw, codec)
+        score, decoded, invalid = _scored(raw, codec)
         # Higher score first; on equal scores the declared codec, then the candidates' own order.
-        key = (_score(raw, replaced), codec == preferred, -rank)
+        key = (score, codec == preferred, -rank)
         if best is None or key > best:
-            best = key
-            chosen = Decoded(text, codec, replaced)
-        if key[0] == 1.0 and preferred in (None, codec):
+            best, winner, text, errors = key, codec, decoded, invalid
+        if score == 1.0 and preferred in (None, codec):
             break  # every byte is accounted for and no other codec was declared: none can do better
-    if chosen.encoding == GB18030:
+    # Refuse junk before counting its replaced bytes one by one, which is slow on megabytes of it.
+    _checked(Decoded(text, winner))
+    replaced = 0
+    if errors:
+        text, replaced = _decode(raw, winner)
+    if winner == GB18030:
         # gb18030 has its own byte-order mark (0x84 0x31 0x95 0x33), which decodes to U+FEFF.
-        chosen = Decoded(chosen.text.removeprefix("\ufeff"), GB18030, chosen.replaced)
-    return _checked(chosen)
+        text = text.removeprefix("\ufeff")
+    return Decoded(text, winner, replaced)
+
+
+def _sample(text: str) -> str:
+    """``text``, or evenly spaced slices of it adding up to ``_SAMPLE_CHARS`` when it is longer."""
+    if len(text) <= _SAMPLE_CHARS:
+        return text
+    step, size = len(text) // _SAMPLE_SLICES, _SAMPLE_CHARS // _SAMPLE_SLICES
+    return "".join(text[i * step : i * step + size] for i in range(_SAMPLE_SLICES))
 
 
 def _checked(decoded: Decoded) -> Decoded:
-    candidates = len(_NON_ASCII_OR_CONTROL.findall(decoded.text))
+    sample = _sample(decoded.text)
+    candidates = len(_NON_ASCII_OR_CONTROL.findall(sample))
     if not candidates:
         return decoded
-    junk = len(_NOT_TEXT.findall(decoded.text))
+    junk = len(_NOT_TEXT.findall(sample))
     share = junk / candidates
-    if share > MAX_NOT_TEXT_SHARE:
+    if share > MAX_NOT_TEXT_SHARE and junk >= MIN_NOT_TEXT_CHARS:
         raise Undecodable(
             f"undecodable: {share:.0%} of characters are control, private-use, rare or undecodable "
             f"(best guess {decoded.encoding}); not a text page"
