@@ -107,6 +107,7 @@ def test_damaged_archive_files_are_fetched_again_and_repaired(
         assert _q(db, "SELECT url, content_hash FROM articles ORDER BY url") == articles
         assert _q(db, "SELECT count(*) FROM indicators") == indicators
         assert _q(db, "SELECT count(*) FROM failures") == [(0,)]
+        assert not list((tmp_path / "raw").rglob(".tmp-*"))  # no half-written files left behind
     # Without --refresh only the three damaged pages were downloaded; the rest answered 304.
     assert _q(db, "SELECT pages_fetched, pages_not_modified FROM runs ORDER BY started_at") == [
         (len(pages), 0),

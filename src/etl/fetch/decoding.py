@@ -47,7 +47,8 @@ _NOT_TEXT = re.compile(
     "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U00020000-\U0010ffff]"
 )
 _NON_ASCII_OR_CONTROL = re.compile("[^\t\n\r\x0c\x20-\x7e]")
-# A page more than this share of whose non-ASCII characters are not text is refused. Real pages,
+# A page more than this share of whose non-ASCII and control characters are not text is refused
+# (plain ASCII text does not count either way). Real pages,
 # even with a few private-use or damaged characters, stay near 0; random bytes (a binary file, a
 # compressed body) come out near one half.
 MAX_NOT_TEXT_SHARE = 0.3
