@@ -25,7 +25,7 @@ from etl.discover import (
     switcher_urls_of_day,
 )
 from etl.extract import EXTRACTOR_VERSION
-from etl.fetch import Fetcher, RawArchive, decode_html
+from etl.fetch import ArchiveCorrupt, Fetcher, RawArchive, Undecodable, decode_html
 from etl.models import (
     Article,
     Failure,
@@ -77,20 +77,36 @@ def batches(items: Sequence[PageRef], size: int = BATCH_SIZE) -> list[list[PageR
 
 
 def _with_archived_body(fetch: FetchResult, known: Validators | None, archive: RawArchive) -> FetchResult:
-    """A 304 carries no body: re-parse the copy archived when the page was last downloaded."""
+    """A 304 carries no body: re-parse the copy archived when the page was last downloaded.
+
+    A copy that was damaged since it was checked, or that no longer decodes, makes the page a fetch
+    failure (never a crashed batch); a damaged entry no longer verifies, so the next run downloads
+    the page unconditionally and archives it afresh.
+    """
     if fetch.status is not FetchStatus.NOT_MODIFIED or known is None or not known.sha256:
         return fetch
-    if not archive.has(known.sha256):
-        return fetch
-    text, encoding = decode_html(archive.get(known.sha256))
-    return replace(fetch, text=text, encoding=encoding, sha256=known.sha256)
+    try:
+        decoded = decode_html(archive.get(known.sha256))
+    except KeyError:
+        return fetch  # gone since it was checked: a failure saying there is nothing to re-parse
+    except (ArchiveCorrupt, Undecodable) as exc:
+        reason = " ".join(f"not modified, but {exc}; the next run downloads it again".split())
+        return replace(fetch, status=FetchStatus.FAILED, error=reason)
+    return replace(
+        fetch,
+        text=decoded.text,
+        encoding=decoded.encoding,
+        decode_errors=decoded.replaced,
+        sha256=known.sha256,
+    )
 
 
 def _validators(crawl: Crawl, urls: Sequence[str]) -> dict[str, Validators]:
     if crawl.refresh:
         return {}
     known = load.validators_for(crawl.db_path, urls)
-    # Only ask for a 304 when we can re-read the body from the archive.
+    # Only ask for a 304 when we can re-read the body from the archive: an entry that is missing or
+    # does not verify means an unconditional GET, whose answer replaces the entry.
     return {u: v for u, v in known.items() if v.sha256 and crawl.archive.has(v.sha256)}
 
 

@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 
 from etl.clean import clean_article
+from etl.fetch import decode_html
 from etl.models import Article, LayoutPage
 from etl.parse import detect_template, parse_article, parse_layout
 
@@ -76,11 +77,8 @@ def url_of(name: str) -> str:
 
 
 def decoded(name: str) -> str:
-    raw = (FIXTURES / name).read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")  # GBK pages, as fetch decodes them
+    """The page's text as the fetch stage decodes it."""
+    return decode_html((FIXTURES / name).read_bytes()).text
 
 
 @functools.cache

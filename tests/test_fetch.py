@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -153,6 +154,35 @@ def test_gzip_body_is_decoded_and_archived_decompressed(
         result = fetcher.fetch(server.url("/gz.html"))
     assert result.status is FetchStatus.OK and result.text == PAGE
     assert result.sha256 is not None and archive.get(result.sha256) == PAGE.encode()
+
+
+def test_a_stray_byte_costs_one_character_and_is_counted_and_logged(
+    server: FaultServer, vtime: VirtualTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = PAGE.encode().replace(b"</title>", b"<!-- \xff --></title>")
+    server.route("/stray.html", FaultSpec(body=body, content_type="text/html; charset=GB2312"))
+    with caplog.at_level(logging.WARNING, logger="etl.fetch"), make_fetcher(vtime) as fetcher:
+        result = fetcher.fetch(server.url("/stray.html"))
+    assert result.status is FetchStatus.OK and result.encoding == "utf-8"
+    assert result.text == PAGE.replace("</title>", "<!-- \ufffd --></title>")
+    assert result.decode_errors == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [f"GET {server.url('/stray.html')}: 1 byte(s) not valid utf-8, replaced by U+FFFD"]
+
+
+def test_binary_body_is_an_undecodable_failure_but_still_archived(
+    server: FaultServer, vtime: VirtualTime, tmp_path: Path
+) -> None:
+    body = bytes(random.Random(3).randbytes(50_000))
+    server.route("/binary.html", FaultSpec(body=body))
+    archive = RawArchive(tmp_path)
+    with make_fetcher(vtime, archive) as fetcher:
+        result = fetcher.fetch(server.url("/binary.html"))
+    assert result.status is FetchStatus.FAILED and result.text is None
+    assert result.error is not None and result.error.startswith("undecodable: ")
+    assert result.error.endswith("not a text page") and "\n" not in result.error
+    assert result.attempts == 1  # the same bytes would come back: not retried within the run
+    assert result.sha256 is not None and archive.get(result.sha256) == body
 
 
 # -- retries ----------------------------------------------------------------------------------------
@@ -443,6 +473,34 @@ def test_robots_disallow_is_obeyed_and_robots_is_read_once(server: FaultServer, 
     assert results[0].error == "disallowed by robots.txt" and results[0].attempts == 0
     # Our own group replaces the "*" group, so /private/ is open to us.
     assert [r.path for r in server.requests] == ["/robots.txt", "/n1/new/c.html", "/private/a.html"]
+
+
+def test_robots_over_500_kib_is_obeyed_from_its_first_lines(server: FaultServer, vtime: VirtualTime) -> None:
+    filler = "".join(f"# {n:06d} {'x' * 90}\n" for n in range(6000))  # ~600 KB of comments
+    robots = "User-agent: *\nDisallow: /\n" + filler + "Allow: /\n"
+    assert len(robots.encode()) > 600_000
+    server.robots(robots)
+    server.route("/a.html", FaultSpec(body=PAGE))
+    with make_fetcher(vtime) as fetcher:
+        result = fetcher.fetch(server.url("/a.html"))
+    assert result.status is FetchStatus.DISALLOWED and result.error == "disallowed by robots.txt"
+    assert server.count("/a.html") == 0
+
+
+def test_robots_over_500_kib_drops_the_line_cut_at_the_limit(server: FaultServer, vtime: VirtualTime) -> None:
+    head = "User-agent: *\nDisallow: /private/\n"
+    filler_line = f"# {'x' * 97}\n"  # 100 bytes
+    filler = filler_line * ((500 * 1024 - len(head)) // len(filler_line) - 1)
+    # The line that straddles byte 512 000: cut there, it would read "Disallow: /p".
+    straddling = "Disallow: " + "/p" + "q" * 200 + "\n"
+    text = head + filler + "#" * (500 * 1024 - len(head) - len(filler) - 13) + "\n" + straddling
+    assert text.encode().index(b"Disallow: /pq") < 500 * 1024 < text.encode().index(b"Disallow: /pq") + 30
+    server.robots(text + "User-agent: *\nDisallow: /\n")
+    for path in ("/private/a.html", "/pa.html", "/open.html"):
+        server.route(path, FaultSpec(body=PAGE))
+    with make_fetcher(vtime) as fetcher:
+        results = [fetcher.fetch(server.url(p)) for p in ("/private/a.html", "/pa.html", "/open.html")]
+    assert [r.status for r in results] == [FetchStatus.DISALLOWED, FetchStatus.OK, FetchStatus.OK]
 
 
 def test_robots_can_be_switched_off(server: FaultServer, vtime: VirtualTime) -> None:

@@ -38,7 +38,9 @@ def test_generic_loads_are_flagged_and_listed_by_host(tmp_path: Path, prefect_en
     with FaultServer() as server:
         server.route(PATH, FaultSpec(body=UNSEEN.read_bytes()))
         server.route(KNOWN_PATH, FaultSpec(body=KNOWN.read_bytes()))
-        run = _etl(prefect_env, "ingest", server.url(PATH), server.url(KNOWN_PATH), "--db", db, "--delay", "0")
+        run = _etl(
+            prefect_env, "ingest", server.url(PATH), server.url(KNOWN_PATH), "--db", db, "--delay", "0"
+        )
     assert run.returncode == 0, run.stderr
     assert "2 articles loaded" in run.stdout
     generic_lines = [line for line in run.stderr.splitlines() if line.startswith("GENERIC")]

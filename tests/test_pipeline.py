@@ -17,9 +17,14 @@ URL = "http://paper.people.com.cn/" + ARTICLE
 
 
 def _ok(path: str, url: str = URL) -> FetchResult:
-    text, encoding = decode_html((SITE / path).read_bytes())
+    decoded = decode_html((SITE / path).read_bytes())
     return FetchResult(
-        url=url, status=FetchStatus.OK, http_status=200, text=text, encoding=encoding, attempts=1
+        url=url,
+        status=FetchStatus.OK,
+        http_status=200,
+        text=decoded.text,
+        encoding=decoded.encoding,
+        attempts=1,
     )
 
 

@@ -36,7 +36,7 @@ def _article_pages() -> list[tuple[str, str]]:
     for path in sorted(FIXTURES.rglob("*.htm*")):
         if "layout" in path.parts or path.name.startswith("node_") or "nbs." in path.name:
             continue
-        text, _ = decode_html(path.read_bytes())
+        text = decode_html(path.read_bytes()).text
         try:
             parse.parse_article(text, f"http://bench.local/{path.name}")
         except parse.ParseError:

@@ -324,6 +324,7 @@ def _page_row(fetch: FetchResult, kind: PageKind | None, run_id: str, now: dt.da
         "status": str(fetch.status),
         "http_status": fetch.http_status,
         "encoding": fetch.encoding,
+        "decode_errors": fetch.decode_errors if fetch.text is not None else None,
         "sha256": fetch.sha256 if has_body else None,
         "size": fetch.size if has_body else None,
         "etag": fetch.etag,
@@ -460,6 +461,7 @@ ON CONFLICT (url) DO UPDATE SET
     status = EXCLUDED.status,
     http_status = EXCLUDED.http_status,
     encoding = COALESCE(EXCLUDED.encoding, pages.encoding),
+    decode_errors = COALESCE(EXCLUDED.decode_errors, pages.decode_errors),
     fetched_at = CASE
         WHEN EXCLUDED.sha256 IS NULL OR EXCLUDED.sha256 = pages.sha256 THEN pages.fetched_at
         ELSE EXCLUDED.fetched_at END,

@@ -57,8 +57,9 @@ class FetchResult:
     status: FetchStatus
     final_url: str | None = None  # after redirects
     http_status: int | None = None
-    text: str | None = None  # decoded by us (UTF-8, else gb18030), never by requests
+    text: str | None = None  # decoded by us (UTF-8 or gb18030, by the bytes), never by requests
     encoding: str | None = None
+    decode_errors: int = 0  # bytes of the body that did not decode and became U+FFFD
     sha256: str | None = None  # of the raw bytes; also the raw-archive key
     size: int | None = None
     content_type: str | None = None

@@ -173,7 +173,7 @@ def test_holdout_text_is_the_pipeline_body(path: Path) -> None:
     assert isinstance(pages, list) and pages
     parsed = []
     for page in pages:
-        html, _encoding = decode_html((REPO / page["fixture"]).read_bytes())
+        html = decode_html((REPO / page["fixture"]).read_bytes()).text
         parsed.append(parse.parse_article(html, page["url"]))
     article = clean.clean_article(parse.merge_pages(parsed[0], parsed[1:]) if len(parsed) > 1 else parsed[0])
     assert article.published_at is not None

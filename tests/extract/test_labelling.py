@@ -86,7 +86,7 @@ def test_no_empty_metric_on_demo_site_articles() -> None:
         host = "paper.people.com.cn" if rel.startswith("rmrb") else "finance.people.com.cn"
         try:
             article = clean.clean_article(
-                parse.parse_article(fetch.decode_html(page.read_bytes())[0], f"http://{host}/{rel}")
+                parse.parse_article(fetch.decode_html(page.read_bytes()).text, f"http://{host}/{rel}")
             )
         except ParseError:
             continue  # a page whose body is empty has nothing to extract

@@ -5,9 +5,19 @@ size and redirect limits) and honest about failures: ``Fetcher.fetch`` returns a
 instead of raising. Raw bytes are kept in a content-addressed ``RawArchive`` for re-parsing.
 """
 
-from etl.fetch.archive import RawArchive
+from etl.fetch.archive import ArchiveCorrupt, RawArchive
 from etl.fetch.config import DEFAULT_USER_AGENT, FetchConfig
-from etl.fetch.decoding import decode_html
+from etl.fetch.decoding import Decoded, Undecodable, decode_html
 from etl.fetch.fetcher import HOST_NOT_ALLOWED, Fetcher
 
-__all__ = ["DEFAULT_USER_AGENT", "HOST_NOT_ALLOWED", "FetchConfig", "Fetcher", "RawArchive", "decode_html"]
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "HOST_NOT_ALLOWED",
+    "ArchiveCorrupt",
+    "Decoded",
+    "FetchConfig",
+    "Fetcher",
+    "RawArchive",
+    "Undecodable",
+    "decode_html",
+]

@@ -152,3 +152,19 @@ def _through(decoders: list[_Decoder], data: bytes, allowance: _Allowance) -> It
         if allowance() <= 0:
             return
         out = head.pending(allowance())
+
+
+def read_prefix(chunks: Iterable[bytes], content_encoding: str | None, max_bytes: int) -> tuple[bytes, bool]:
+    """The first ``max_bytes`` of the decoded body, and whether the body went on past them.
+
+    Reading stops there: the rest is neither downloaded further nor inflated.
+    """
+    decoders = _decoder_for(content_encoding)
+    budget = _Budget(max_bytes)
+    parts: list[bytes] = []
+    for piece in _decode_stream(chunks, decoders, budget.allowance):
+        budget.used += len(piece)
+        parts.append(piece)
+        if budget.used > max_bytes:
+            return b"".join(parts)[:max_bytes], True
+    return b"".join(parts), False

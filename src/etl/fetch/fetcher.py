@@ -33,9 +33,16 @@ from requests.auth import HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 
 from etl.fetch.archive import RawArchive
-from etl.fetch.body import ACCEPT_ENCODING, CHUNK_SIZE, BadEncoding, BodyTooLarge, read_limited
+from etl.fetch.body import (
+    ACCEPT_ENCODING,
+    CHUNK_SIZE,
+    BadEncoding,
+    BodyTooLarge,
+    read_limited,
+    read_prefix,
+)
 from etl.fetch.config import FetchConfig
-from etl.fetch.decoding import decode_html
+from etl.fetch.decoding import Undecodable, declared_charset, decode_html
 from etl.fetch.politeness import (
     HostGate,
     RobotsPolicy,
@@ -58,8 +65,9 @@ logger = logging.getLogger("etl.fetch")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 NOT_FOUND_STATUSES = frozenset({404, 410})
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
-# Google's limit; anything in a robots.txt beyond it is noise.
-MAX_ROBOTS_BYTES = 512 * 1024
+# What RFC 9309 asks crawlers to read at least, and Google's limit: a longer robots.txt is read up to
+# here (to the last complete line) and the rest ignored, never the whole file.
+MAX_ROBOTS_BYTES = 500 * 1024
 # A robots.txt that was read is trusted this long before it is read again.
 ROBOTS_TTL_SECONDS = 24 * 3600.0
 MAX_ERROR_CHARS = 300
@@ -487,7 +495,7 @@ class Fetcher:
             logger.info("robots.txt %s: HTTP %d, allow-all with the default delay", _shown(url), code)
             return RobotsPolicy.allow_all(now)
         try:
-            raw = read_limited(
+            raw, cut = read_prefix(
                 response.raw.stream(CHUNK_SIZE, decode_content=False),
                 response.headers.get("Content-Encoding"),
                 MAX_ROBOTS_BYTES,
@@ -495,10 +503,20 @@ class Fetcher:
         except BadEncoding as exc:
             logger.warning("robots.txt %s: %s; treating as allow-all", _shown(url), exc)
             return RobotsPolicy.allow_all(now)
-        except BodyTooLarge:
-            logger.warning("robots.txt %s larger than %d bytes; ignoring it", _shown(url), MAX_ROBOTS_BYTES)
+        if cut:
+            # A line cut in two could turn "Disallow: /private/" into "Disallow: /": drop it.
+            raw = raw[: raw.rfind(b"\n") + 1]
+            logger.warning(
+                "robots.txt %s larger than %d bytes; obeying its first %d bytes",
+                _shown(url),
+                MAX_ROBOTS_BYTES,
+                len(raw),
+            )
+        try:
+            text = decode_html(raw).text
+        except Undecodable as exc:
+            logger.warning("robots.txt %s: %s; treating as allow-all", _shown(url), exc)
             return RobotsPolicy.allow_all(now)
-        text, _encoding = decode_html(raw)
         policy = RobotsPolicy(rules=Protego.parse(text), fetched_at=now)
         logger.info(
             "robots.txt %s read; delay asked for %s: %s",
@@ -561,8 +579,15 @@ class Fetcher:
         )
         if not raw:
             return replace(received, status=FetchStatus.FAILED, error="empty body")
-        text, encoding = decode_html(raw)
-        return replace(received, text=text, encoding=encoding)
+        try:
+            decoded = decode_html(raw, declared_charset(raw, received.content_type))
+        except Undecodable as exc:
+            return replace(received, status=FetchStatus.FAILED, error=_one_line(exc))
+        if decoded.replaced:
+            logger.warning(
+                "GET %s: %d byte(s) not valid %s, replaced by U+FFFD", url, decoded.replaced, decoded.encoding
+            )
+        return replace(received, text=decoded.text, encoding=decoded.encoding, decode_errors=decoded.replaced)
 
     def _result(
         self,
