@@ -24,6 +24,7 @@ from etl.parse.portal import (
     PortalArticle2020,
     PortalArticleChannelCont,
     PortalArticleClassic,
+    PortalArticleContentText,
 )
 
 __all__ = [
@@ -46,6 +47,7 @@ ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     PortalArticle2016,
     PortalArticleClassic,
     PortalArticleChannelCont,
+    PortalArticleContentText,
     EpaperArticleOld,
 )
 LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld, EpaperIssueIndex)

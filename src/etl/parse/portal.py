@@ -1,6 +1,6 @@
 """人民网 portal article templates: 2020+ ("2020wbc", with 2025–26 variants), 2016–2019 ("2016wb"), the
 classic #p_content pages (www /n/ 2012–2015, cpc/theory channels), and channel layouts of their own
-(health: div.articleCont)."""
+(health: div.articleCont; dangshi: div.content_text)."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ class PortalArticleClassic(PortalArticle):
 
     name = "portal_classic"
     requires_all = ("#p_content, div.show_text",)
-    forbids = (".rm_txt", "div.text_title", "#ozoom")
+    forbids = (".rm_txt", "div.text_title", "#ozoom", "div.content_text")
     title_selectors = ("div.text_c > h1", "h1#p_title", "#p_title", ".text_c h1")
     # www pages print the 引题 as a <p class="p1"> right above the title.
     pre_title_selectors = ("div.text_c > h3", "#jtitle", "h3.pre", "p.p1:has(~ h1)")
@@ -196,6 +196,26 @@ class PortalArticleChannelCont(PortalArticle):
     dateline_selectors = (".articleCont .artOri", ".artOri")
     editor_selectors = (".articleCont .editor", "div.editor", "div.edit")
     body_selectors = (".articleCont .artDet",)
+
+
+class PortalArticleContentText(PortalArticle):
+    """Channel layout of dangshi.people.com.cn: div.content_text › h3 引题, h1 title, h2 副题,
+    p.author, p.sou dateline and 来源, then div#p_content body and div.editor 责编.
+
+    It shares #p_content with the classic pages, but its headings are bare h3/h1/h2 under
+    div.content_text (no div.text_c, no #p_title), so it needs selectors of its own.
+    """
+
+    name = "portal_content_text"
+    requires_all = ("div.content_text", "div.content_text #p_content")
+    forbids = (".rm_txt", "div.text_title", "#ozoom")
+    title_selectors = (".content_text > h1",)
+    pre_title_selectors = (".content_text > h3",)
+    subtitle_selectors = (".content_text > h2",)
+    author_box_selectors = (".content_text > p.author",)
+    dateline_selectors = (".content_text > p.sou", "p.sou")
+    editor_selectors = (".content_text div.editor", "div.editor", "div.edit")
+    body_selectors = ("#p_content",)
 
 
 def _meta_date(meta: Tag | None) -> dt.date | None:
