@@ -32,6 +32,7 @@ PAGE_URLS = {
     "pages/people_cpc_n1_2019-06-18_c64094-31164218.html": "http://cpc.people.com.cn/n1/2019/0618/c64094-31164218.html",
     "pages/people_dangshi_n1_2017-09-15_c85037-29537490.html": "http://dangshi.people.com.cn/n1/2017/0915/c85037-29537490.html",
     "pages/people_finance_n1_2026-10-03_c1004-41250388.html": "http://finance.people.com.cn/n1/2026/1003/c1004-41250388.html",
+    "pages/people_pic_n1_2020-01-13_c426981-31546602.html": "http://pic.people.com.cn/n1/2020/0113/c426981-31546602.html",
     "pages/people_politics_GB_1024_2011-08-12_15385519.html": "http://politics.people.com.cn/GB/1024/15385519.html",
     "pages/people_kpzg_n1_2026-10-20_c404214-41260012.unseen_layout.html": "http://kpzg.people.com.cn/n1/2026/1020/c404214-41260012.html",
     "pages/people_politics_GB_1024_index.html": "http://politics.people.com.cn/GB/1024/index.html",

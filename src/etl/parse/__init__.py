@@ -25,6 +25,7 @@ from etl.parse.portal import (
     PortalArticleChannelCont,
     PortalArticleClassic,
     PortalArticleContentText,
+    PortalArticlePicture,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     PortalArticleClassic,
     PortalArticleChannelCont,
     PortalArticleContentText,
+    PortalArticlePicture,
     EpaperArticleOld,
 )
 LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld, EpaperIssueIndex)

@@ -1,6 +1,6 @@
 """人民网 portal article templates: 2020+ ("2020wbc", with 2025–26 variants), 2016–2019 ("2016wb"), the
 classic #p_content pages (www /n/ 2012–2015, cpc/theory channels), and channel layouts of their own
-(health: div.articleCont; dangshi: div.content_text)."""
+(health: div.articleCont; dangshi: div.content_text; pic photo stories: div.title + div.page_c)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ class PortalArticle(ArticleTemplate):
     # Nodes holding only the source name, for pages that print it apart from the dateline.
     source_selectors: ClassVar[tuple[str, ...]] = ()
     editor_selectors: ClassVar[tuple[str, ...]] = ("div.edit", ".edit")
+    # Links to the pages of a long article; photo stories number their pages in a pager of their own.
+    pager_selectors: ClassVar[tuple[str, ...]] = ("div.zdfy a[href]",)
     body_noise = (
         # the "next/previous page" button table follows the pager, so it goes before the pager itself
         "div.zdfy + center", "center:has(img[src*=next_page])", "center:has(img[src*=prev_page])", ".zdfy",
@@ -103,7 +105,7 @@ class PortalArticle(ArticleTemplate):
             return ()
         current_no = int(current.group("page") or 1)
         pages: dict[int, str] = {}
-        for link in self.soup.select("div.zdfy a[href]"):
+        for link in (a for selector in self.pager_selectors for a in self.soup.select(selector)):
             href = absolute(self.url, attr(link, "href"))
             m = RX_PORTAL_PAGE_SUFFIX.match(href)
             if m and m.group("base").rsplit("/", 1)[-1] == current.group("base").rsplit("/", 1)[-1]:
@@ -216,6 +218,25 @@ class PortalArticleContentText(PortalArticle):
     dateline_selectors = (".content_text > p.sou", "p.sou")
     editor_selectors = (".content_text div.editor", "div.editor", "div.edit")
     body_selectors = ("#p_content",)
+
+
+class PortalArticlePicture(PortalArticle):
+    """Photo stories of pic.people.com.cn: div.title (h3.jian 引题, h1, h3.fu 副题), div.page_c
+    holding 来源 and the time, the photo and its text in div.content.clear.clearfix (#picG on older
+    pages), a div.page_n pager with one photo per page (…-2.html, -3.html), div.editor 责编."""
+
+    name = "portal_picture"
+    requires_all = ("div.title > h1", "div.page_c", "div.content.clear.clearfix, #picG")
+    forbids = (".rm_txt", "div.text_title", "#ozoom", "div.articleCont")
+    title_selectors = ("div.title > h1",)
+    pre_title_selectors = ("div.title > h3.jian",)
+    subtitle_selectors = ("div.title > h3.fu",)
+    author_box_selectors = ()
+    # The 来源/time line is the page_c with an inline style; the other page_c holds the pager.
+    dateline_selectors = ("div.page_c[style]", "div.page_c")
+    editor_selectors = ("div.editor", "div.edit")
+    body_selectors = ("div.content.clear.clearfix", "#picG")
+    pager_selectors = ("div.page_c div.page_n a[href]",)
 
 
 def _meta_date(meta: Tag | None) -> dt.date | None:
