@@ -29,6 +29,7 @@ PAGE_URLS = {
     "real/people_js_n2_2022-02-13_c360307-35131671.gbk.html": "http://js.people.com.cn/n2/2022/0213/c360307-35131671.html",
     "real/people_politics_n1_2024-04-24_c1001-40223222.html": "http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html",
     "real/rmrb_pc_layout_2024-12-25_node_01.html": "http://paper.people.com.cn/rmrb/pc/layout/202412/25/node_01.html",
+    "pages/people_capital_n1_2020-12-29_c405954-31982904.html": "http://capital.people.com.cn/n1/2020/1229/c405954-31982904.html",
     "pages/people_cpc_n1_2019-06-18_c64094-31164218.html": "http://cpc.people.com.cn/n1/2019/0618/c64094-31164218.html",
     "pages/people_dangshi_n1_2017-09-15_c85037-29537490.html": "http://dangshi.people.com.cn/n1/2017/0915/c85037-29537490.html",
     "pages/people_finance_n1_2026-10-03_c1004-41250388.html": "http://finance.people.com.cn/n1/2026/1003/c1004-41250388.html",

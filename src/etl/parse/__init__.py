@@ -25,6 +25,7 @@ from etl.parse.portal import (
     PortalArticleChannelCont,
     PortalArticleClassic,
     PortalArticleContentText,
+    PortalArticleP2jText,
     PortalArticlePicture,
 )
 
@@ -50,6 +51,7 @@ ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     PortalArticleChannelCont,
     PortalArticleContentText,
     PortalArticlePicture,
+    PortalArticleP2jText,
     EpaperArticleOld,
 )
 LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld, EpaperIssueIndex)

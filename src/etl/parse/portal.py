@@ -1,6 +1,7 @@
 """人民网 portal article templates: 2020+ ("2020wbc", with 2025–26 variants), 2016–2019 ("2016wb"), the
 classic #p_content pages (www /n/ 2012–2015, cpc/theory channels), and channel layouts of their own
-(health: div.articleCont; dangshi: div.content_text; pic photo stories: div.title + div.page_c)."""
+(health: div.articleCont; dangshi: div.content_text; pic photo stories: div.title + div.page_c;
+capital and the later pic pages: div.p2j_text)."""
 
 from __future__ import annotations
 
@@ -237,6 +238,26 @@ class PortalArticlePicture(PortalArticle):
     editor_selectors = ("div.editor", "div.edit")
     body_selectors = ("div.content.clear.clearfix", "#picG")
     pager_selectors = ("div.page_c div.page_n a[href]",)
+
+
+class PortalArticleP2jText(PortalArticle):
+    """Channel layout of capital.people.com.cn and the later pic.people.com.cn pages (≈2020–):
+    div.p2j_text › h1, an h2 dateline with 来源, .author byline, div.gray.box_text body, div.edit.
+
+    The leader-profile pages of ldzl.people.com.cn also use div.p2j_text, with the name in an h2
+    and no h1: requiring the h1 keeps them out.
+    """
+
+    name = "portal_p2j_text"
+    requires_all = ("div.p2j_text > h1", "div.p2j_text div.box_text")
+    forbids = (".rm_txt", "div.text_title", "#ozoom", "div.articleCont")
+    title_selectors = ("div.p2j_text > h1",)
+    pre_title_selectors = ()
+    subtitle_selectors = ()
+    author_box_selectors = ("div.p2j_text > .author",)
+    dateline_selectors = ("div.p2j_text > h2",)
+    editor_selectors = ("div.p2j_text div.edit", "div.edit", "div.editor")
+    body_selectors = ("div.p2j_text div.box_text",)
 
 
 def _meta_date(meta: Tag | None) -> dt.date | None:
