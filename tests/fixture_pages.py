@@ -32,6 +32,7 @@ PAGE_URLS = {
     "pages/people_capital_n1_2020-12-29_c405954-31982904.html": "http://capital.people.com.cn/n1/2020/1229/c405954-31982904.html",
     "pages/people_cpc_n1_2019-06-18_c64094-31164218.html": "http://cpc.people.com.cn/n1/2019/0618/c64094-31164218.html",
     "pages/people_dangshi_n1_2017-09-15_c85037-29537490.html": "http://dangshi.people.com.cn/n1/2017/0915/c85037-29537490.html",
+    "pages/people_dangshi_n1_2018-01-22_c85037-29778215.html": "http://dangshi.people.com.cn/n1/2018/0122/c85037-29778215.html",
     "pages/people_finance_n1_2026-10-03_c1004-41250388.html": "http://finance.people.com.cn/n1/2026/1003/c1004-41250388.html",
     "pages/people_pic_n1_2020-01-13_c426981-31546602.html": "http://pic.people.com.cn/n1/2020/0113/c426981-31546602.html",
     "pages/people_politics_GB_1024_2011-08-12_15385519.html": "http://politics.people.com.cn/GB/1024/15385519.html",

@@ -27,6 +27,7 @@ from etl.parse.portal import (
     PortalArticleContentText,
     PortalArticleP2jText,
     PortalArticlePicture,
+    PortalArticleTextShow,
 )
 
 __all__ = [
@@ -52,6 +53,7 @@ ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     PortalArticleContentText,
     PortalArticlePicture,
     PortalArticleP2jText,
+    PortalArticleTextShow,
     EpaperArticleOld,
 )
 LAYOUT_TEMPLATES: tuple[type[LayoutTemplate], ...] = (EpaperLayoutNew, EpaperLayoutOld, EpaperIssueIndex)

@@ -1,7 +1,7 @@
 """人民网 portal article templates: 2020+ ("2020wbc", with 2025–26 variants), 2016–2019 ("2016wb"), the
 classic #p_content pages (www /n/ 2012–2015, cpc/theory channels), and channel layouts of their own
-(health: div.articleCont; dangshi: div.content_text; pic photo stories: div.title + div.page_c;
-capital and the later pic pages: div.p2j_text)."""
+(health: div.articleCont; dangshi: div.content_text and div.text_c + div.text_show; pic photo
+stories: div.title + div.page_c; capital and the later pic pages: div.p2j_text)."""
 
 from __future__ import annotations
 
@@ -219,6 +219,26 @@ class PortalArticleContentText(PortalArticle):
     dateline_selectors = (".content_text > p.sou", "p.sou")
     editor_selectors = (".content_text div.editor", "div.editor", "div.edit")
     body_selectors = ("#p_content",)
+
+
+class PortalArticleTextShow(PortalArticle):
+    """Older dangshi.people.com.cn layout: div.t2_left › div.text_c › h3 引题, h1, h4 副题, an h5
+    dateline with 来源, p.tc byline, div.text_show body, 责编 in a span.fr after the body.
+
+    div.text_c is shared with the classic cpc/theory pages and the old e-paper article; the body
+    class text_show (not show_text, not #p_content, no #ozoom) is what tells this one apart.
+    """
+
+    name = "portal_text_show"
+    requires_all = ("div.text_c", "div.text_c div.text_show")
+    forbids = (".rm_txt", "div.text_title", "#ozoom", "#p_content", "div.show_text")
+    title_selectors = ("div.text_c > h1",)
+    pre_title_selectors = ("div.text_c > h3",)
+    subtitle_selectors = ("div.text_c > h4", "div.text_c > h2")
+    author_box_selectors = ("div.text_c > p.tc",)
+    dateline_selectors = ("div.text_c > h5",)
+    editor_selectors = ("div.text_c span.fr", "div.edit", "div.editor")
+    body_selectors = ("div.text_c div.text_show",)
 
 
 class PortalArticlePicture(PortalArticle):
