@@ -172,6 +172,7 @@ class PortalArticleClassic(PortalArticle):
 
     name = "portal_classic"
     requires_all = ("#p_content, div.show_text",)
+    # dangshi's div.content_text pages also have #p_content, but headings these selectors miss.
     forbids = (".rm_txt", "div.text_title", "#ozoom", "div.content_text")
     title_selectors = ("div.text_c > h1", "h1#p_title", "#p_title", ".text_c h1")
     # www pages print the 引题 as a <p class="p1"> right above the title.
