@@ -25,12 +25,17 @@ SITE_HOSTS = {
 }
 PAGE_URLS = {
     "real/people_culture_n1_2019-06-15_c1013-31153719.html": "http://culture.people.com.cn/n1/2019/0615/c1013-31153719.html",
+    "real/people_finance_n1_2024-05-10_c1004-40232587.html": "http://finance.people.com.cn/n1/2024/0510/c1004-40232587.html",
     "real/people_health_n1_2024-05-17_c14739-40237861.html": "http://health.people.com.cn/n1/2024/0517/c14739-40237861.html",
     "real/people_js_n2_2022-02-13_c360307-35131671.gbk.html": "http://js.people.com.cn/n2/2022/0213/c360307-35131671.html",
     "real/people_politics_n1_2024-04-24_c1001-40223222.html": "http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html",
     "real/rmrb_pc_layout_2024-12-25_node_01.html": "http://paper.people.com.cn/rmrb/pc/layout/202412/25/node_01.html",
+    "pages/people_capital_n1_2020-12-29_c405954-31982904.html": "http://capital.people.com.cn/n1/2020/1229/c405954-31982904.html",
     "pages/people_cpc_n1_2019-06-18_c64094-31164218.html": "http://cpc.people.com.cn/n1/2019/0618/c64094-31164218.html",
+    "pages/people_dangshi_n1_2017-09-15_c85037-29537490.html": "http://dangshi.people.com.cn/n1/2017/0915/c85037-29537490.html",
+    "pages/people_dangshi_n1_2018-01-22_c85037-29778215.html": "http://dangshi.people.com.cn/n1/2018/0122/c85037-29778215.html",
     "pages/people_finance_n1_2026-10-03_c1004-41250388.html": "http://finance.people.com.cn/n1/2026/1003/c1004-41250388.html",
+    "pages/people_pic_n1_2020-01-13_c426981-31546602.html": "http://pic.people.com.cn/n1/2020/0113/c426981-31546602.html",
     "pages/people_politics_GB_1024_2011-08-12_15385519.html": "http://politics.people.com.cn/GB/1024/15385519.html",
     "pages/people_kpzg_n1_2026-10-20_c404214-41260012.unseen_layout.html": "http://kpzg.people.com.cn/n1/2026/1020/c404214-41260012.html",
     "pages/people_politics_GB_1024_index.html": "http://politics.people.com.cn/GB/1024/index.html",

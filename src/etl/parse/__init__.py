@@ -25,6 +25,10 @@ from etl.parse.portal import (
     PortalArticle2020,
     PortalArticleChannelCont,
     PortalArticleClassic,
+    PortalArticleContentText,
+    PortalArticleP2jText,
+    PortalArticlePicture,
+    PortalArticleTextShow,
 )
 
 __all__ = [
@@ -49,6 +53,10 @@ ARTICLE_TEMPLATES: tuple[type[ArticleTemplate], ...] = (
     PortalArticle2016,
     PortalArticleClassic,
     PortalArticleChannelCont,
+    PortalArticleContentText,
+    PortalArticlePicture,
+    PortalArticleP2jText,
+    PortalArticleTextShow,
     EpaperArticleOld,
 )
 # The template name of articles read by the generic fallback: their layouts need a template.

@@ -1,6 +1,7 @@
 """人民网 portal article templates: 2020+ ("2020wbc", with 2025–26 variants), 2016–2019 ("2016wb"), the
 classic #p_content pages (www /n/ 2012–2015, cpc/theory channels), and channel layouts of their own
-(health: div.articleCont)."""
+(health: div.articleCont; dangshi: div.content_text and div.text_c + div.text_show; pic photo
+stories: div.title + div.page_c; capital and the later pic pages: div.p2j_text)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ class PortalArticle(ArticleTemplate):
     # Nodes holding only the source name, for pages that print it apart from the dateline.
     source_selectors: ClassVar[tuple[str, ...]] = ()
     editor_selectors: ClassVar[tuple[str, ...]] = ("div.edit", ".edit")
+    # Links to the pages of a long article; photo stories number their pages in a pager of their own.
+    pager_selectors: ClassVar[tuple[str, ...]] = ("div.zdfy a[href]",)
     body_noise = (
         # the "next/previous page" button table follows the pager, so it goes before the pager itself
         "div.zdfy + center", "center:has(img[src*=next_page])", "center:has(img[src*=prev_page])", ".zdfy",
@@ -103,7 +106,7 @@ class PortalArticle(ArticleTemplate):
             return ()
         current_no = int(current.group("page") or 1)
         pages: dict[int, str] = {}
-        for link in self.soup.select("div.zdfy a[href]"):
+        for link in (a for selector in self.pager_selectors for a in self.soup.select(selector)):
             href = absolute(self.url, attr(link, "href"))
             m = RX_PORTAL_PAGE_SUFFIX.match(href)
             if m and m.group("base").rsplit("/", 1)[-1] == current.group("base").rsplit("/", 1)[-1]:
@@ -169,7 +172,8 @@ class PortalArticleClassic(PortalArticle):
 
     name = "portal_classic"
     requires_all = ("#p_content, div.show_text",)
-    forbids = (".rm_txt", "div.text_title", "#ozoom")
+    # dangshi's div.content_text pages also have #p_content, but headings these selectors miss.
+    forbids = (".rm_txt", "div.text_title", "#ozoom", "div.content_text")
     title_selectors = ("div.text_c > h1", "h1#p_title", "#p_title", ".text_c h1")
     # www pages print the 引题 as a <p class="p1"> right above the title.
     pre_title_selectors = ("div.text_c > h3", "#jtitle", "h3.pre", "p.p1:has(~ h1)")
@@ -196,6 +200,85 @@ class PortalArticleChannelCont(PortalArticle):
     dateline_selectors = (".articleCont .artOri", ".artOri")
     editor_selectors = (".articleCont .editor", "div.editor", "div.edit")
     body_selectors = (".articleCont .artDet",)
+
+
+class PortalArticleContentText(PortalArticle):
+    """Channel layout of dangshi.people.com.cn: div.content_text › h3 引题, h1 title, h2 副题,
+    p.author, p.sou dateline and 来源, then div#p_content body and div.editor 责编.
+
+    It shares #p_content with the classic pages, but its headings are bare h3/h1/h2 under
+    div.content_text (no div.text_c, no #p_title), so it needs selectors of its own.
+    """
+
+    name = "portal_content_text"
+    requires_all = ("div.content_text", "div.content_text #p_content")
+    forbids = (".rm_txt", "div.text_title", "#ozoom")
+    title_selectors = (".content_text > h1",)
+    pre_title_selectors = (".content_text > h3",)
+    subtitle_selectors = (".content_text > h2",)
+    author_box_selectors = (".content_text > p.author",)
+    dateline_selectors = (".content_text > p.sou", "p.sou")
+    editor_selectors = (".content_text div.editor", "div.editor", "div.edit")
+    body_selectors = ("#p_content",)
+
+
+class PortalArticleTextShow(PortalArticle):
+    """Older dangshi.people.com.cn layout: div.t2_left › div.text_c › h3 引题, h1, h4 副题, an h5
+    dateline with 来源, p.tc byline, div.text_show body, 责编 in a span.fr after the body.
+
+    div.text_c is shared with the classic cpc/theory pages and the old e-paper article; the body
+    class text_show (not show_text, not #p_content, no #ozoom) is what tells this one apart.
+    """
+
+    name = "portal_text_show"
+    requires_all = ("div.text_c", "div.text_c div.text_show")
+    forbids = (".rm_txt", "div.text_title", "#ozoom", "#p_content", "div.show_text")
+    title_selectors = ("div.text_c > h1",)
+    pre_title_selectors = ("div.text_c > h3",)
+    subtitle_selectors = ("div.text_c > h4", "div.text_c > h2")
+    author_box_selectors = ("div.text_c > p.tc",)
+    dateline_selectors = ("div.text_c > h5",)
+    editor_selectors = ("div.text_c span.fr", "div.edit", "div.editor")
+    body_selectors = ("div.text_c div.text_show",)
+
+
+class PortalArticlePicture(PortalArticle):
+    """Photo stories of pic.people.com.cn: div.title (h3.jian 引题, h1, h3.fu 副题), div.page_c
+    holding 来源 and the time, the photo and its text in div.content.clear.clearfix (#picG on older
+    pages), a div.page_n pager with one photo per page (…-2.html, -3.html), div.editor 责编."""
+
+    name = "portal_picture"
+    requires_all = ("div.title > h1", "div.page_c", "div.content.clear.clearfix, #picG")
+    forbids = (".rm_txt", "div.text_title", "#ozoom", "div.articleCont")
+    title_selectors = ("div.title > h1",)
+    pre_title_selectors = ("div.title > h3.jian",)
+    subtitle_selectors = ("div.title > h3.fu",)
+    author_box_selectors = ()
+    # The 来源/time line is the page_c with an inline style; the other page_c holds the pager.
+    dateline_selectors = ("div.page_c[style]", "div.page_c")
+    editor_selectors = ("div.editor", "div.edit")
+    body_selectors = ("div.content.clear.clearfix", "#picG")
+    pager_selectors = ("div.page_c div.page_n a[href]",)
+
+
+class PortalArticleP2jText(PortalArticle):
+    """Channel layout of capital.people.com.cn and the later pic.people.com.cn pages (≈2020–):
+    div.p2j_text › h1, an h2 dateline with 来源, .author byline, div.gray.box_text body, div.edit.
+
+    The leader-profile pages of ldzl.people.com.cn also use div.p2j_text, with the name in an h2
+    and no h1: requiring the h1 keeps them out.
+    """
+
+    name = "portal_p2j_text"
+    requires_all = ("div.p2j_text > h1", "div.p2j_text div.box_text")
+    forbids = (".rm_txt", "div.text_title", "#ozoom", "div.articleCont")
+    title_selectors = ("div.p2j_text > h1",)
+    pre_title_selectors = ()
+    subtitle_selectors = ()
+    author_box_selectors = ("div.p2j_text > .author",)
+    dateline_selectors = ("div.p2j_text > h2",)
+    editor_selectors = ("div.p2j_text div.edit", "div.edit", "div.editor")
+    body_selectors = ("div.p2j_text div.box_text",)
 
 
 def _meta_date(meta: Tag | None) -> dt.date | None:
