@@ -57,7 +57,7 @@ def _fixture_pages() -> list[Path]:
 
 @pytest.mark.parametrize("path", _fixture_pages(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_no_fixture_page_is_a_not_found_page(path: Path) -> None:
-    text, _ = decode_html(path.read_bytes())
+    text = decode_html(path.read_bytes()).text
     assert not is_not_found_page(text)
 
 
