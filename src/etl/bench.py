@@ -19,6 +19,7 @@ from pathlib import Path
 
 from etl import clean, load, parse
 from etl.extract import EXTRACTOR_VERSION, extract_article
+from etl.extract.extractor import extract
 from etl.fetch import decode_html
 from etl.models import Article, ProcessedArticle
 
@@ -29,6 +30,18 @@ FIXTURES = REPO / "tests" / "fixtures"
 # under the time the polite crawl of one page takes (2 s).
 TARGET_MS_PER_ARTICLE = 50.0
 TARGET_EXTRACT_MS_PER_1K_CHARS = 5.0
+# Extraction grows linearly with its text: 10x the text takes ~10x the time, where a scan over
+# everything before each figure would take ~100x. Measured on one paragraph of figure-dense text of
+# each size, through the extractor without its article caps (etl.extract.limits).
+SCALING_SIZES = (10_000, 100_000, 1_000_000)
+TARGET_SCALING_RATIO = 25.0
+_DENSE_CLAUSES = (
+    "今年前{m}个月，全市规模以上工业增加值同比增长{p}%",
+    "其中，出口{a}亿元、进口{b}亿元、转口{c}亿元",
+    "上海港集装箱吞吐量{a}万标箱，比上年增加{b}万标箱",
+    "{m}月份，接待游客约{a}万人次，旅游收入超{c}亿元",
+    "目前，全省累计建成{a}个5G基站、{b}个充电桩",
+)
 
 
 def _article_pages() -> list[tuple[str, str]]:
@@ -54,10 +67,48 @@ def _time(fn: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
+def figure_dense_text(chars: int) -> str:
+    """One paragraph of report prose, a figure every ten or so characters, with periods, places and
+    、 lists, at least `chars` long."""
+    sentences: list[str] = []
+    length = i = 0
+    while length < chars:
+        clause = _DENSE_CLAUSES[i % len(_DENSE_CLAUSES)]
+        values = {"m": i % 11 + 1, "p": f"{i % 90 / 10 + 1:.1f}", "a": i % 9000 + 100, "b": i % 700 + 3}
+        sentence = clause.format(**values, c=i % 50 + 1) + "。"
+        sentences.append(sentence)
+        length += len(sentence)
+        i += 1
+    return "".join(sentences)
+
+
+def scaling(sizes: tuple[int, ...]) -> list[tuple[int, int, float]]:
+    """(characters, figures, seconds) of extracting figure-dense text of each size."""
+    published = dt.date(2025, 9, 3)
+    rows = []
+    for size in sizes:
+        text = figure_dense_text(size)
+        samples: list[float] = []
+        figures = 0
+        for _ in range(3 if size <= 100_000 else 1):  # the short runs are noisy: keep the best of three
+            start = time.perf_counter()
+            figures = len(
+                extract(
+                    text, published, region_hint=None, source="body", image_position=None, max_figures=None
+                )
+            )
+            samples.append(time.perf_counter() - start)
+        rows.append((len(text), figures, min(samples)))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--day-size", type=int, default=150, help="articles in the simulated day for the load")
+    ap.add_argument(
+        "--scaling-max", type=int, default=SCALING_SIZES[-1], help="largest text of the scaling run (chars)"
+    )
     args = ap.parse_args(argv)
 
     pages = _article_pages()
@@ -106,9 +157,21 @@ def main(argv: list[str] | None = None) -> int:
         ("load (unchanged)", f"{len(day)} articles in {reload_s * 1000:.0f} ms", "nothing rewritten"),
         ("peak RSS", f"{rss_mb:.0f} MB", ""),
     ]
+    previous: tuple[int, int, float] | None = None
+    ratios: list[float] = []
+    for size in scaling(tuple(s for s in SCALING_SIZES if s <= args.scaling_max)):
+        chars_n, figures, seconds = size
+        note = ""
+        if previous is not None:
+            ratios.append(seconds / previous[2])
+            growth = f"x{ratios[-1]:.1f} for x{chars_n / previous[0]:.0f} text"
+            note = f"{growth} (target < {TARGET_SCALING_RATIO:.0f}; linear ~10)"
+        rows.append((f"extract {chars_n // 1000}k", f"{figures} figures in {seconds:.2f} s", note))
+        previous = size
     for name, value, note in rows:
         print(f"{name:<18} {value:<36} {note}")
     ok = per_article_ms < TARGET_MS_PER_ARTICLE and extract_per_1k < TARGET_EXTRACT_MS_PER_1K_CHARS
+    ok = ok and all(ratio < TARGET_SCALING_RATIO for ratio in ratios)
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1
 

@@ -266,17 +266,21 @@ def templates(db: str | None) -> None:
 def extract_text(file: TextIO, published: dt.datetime | None, region: str | None, explain: bool) -> None:
     """Print the indicators of a plain-text article (FILE, or - for stdin) as a table."""
     from etl.clean import normalise_text
-    from etl.extract import extract_indicators, format_table
+    from etl.extract import ExtractionRefused, extract_indicators, format_table
 
     paragraphs = [normalise_text(line) for line in file.read().splitlines()]
     text = "\n".join(p for p in paragraphs if p)
     day = published.date() if published else dt.date.today()
-    if explain:
-        from etl.extract import explain_text
+    try:
+        if explain:
+            from etl.extract import explain_text
 
-        click.echo(explain_text(text, day, region_hint=region))
-        return
-    click.echo(format_table(extract_indicators(text, day, region_hint=region)))
+            click.echo(explain_text(text, day, region_hint=region))
+            return
+        rows = extract_indicators(text, day, region_hint=region)
+    except ExtractionRefused as refused:  # not article prose: one line saying why, exit status 1
+        raise click.ClickException(str(refused)) from None
+    click.echo(format_table(rows))
 
 
 @main.command()

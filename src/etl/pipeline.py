@@ -105,7 +105,9 @@ def complete_article(
     try:
         indicators = extract.extract_article(article)
     except Exception as exc:  # an extractor bug must cost one article, not the run
-        return Failure(ref.url, "extract", f"{type(exc).__name__}: {exc}", kind=ref.kind)
+        # a refusal (not article prose) says why in its own words; anything else is named by its type
+        reason = str(exc) if isinstance(exc, extract.ExtractionRefused) else f"{type(exc).__name__}: {exc}"
+        return Failure(ref.url, "extract", reason, kind=ref.kind)
     return ProcessedArticle(article=article, indicators=indicators, fetched_at=fetched_at)
 
 

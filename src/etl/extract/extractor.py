@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from etl.extract.figures import INDICATOR_PATTERN, Figure, fraction_figure, qualified_figure
 from etl.extract.labelling import LabelledFigure, ParagraphState, label_sentence
+from etl.extract.limits import MAX_INDICATORS_PER_ARTICLE, TooManyFigures
 from etl.extract.modality import modality_of
-from etl.extract.periods import Period, PeriodResolver, TimeReference, find_time_references, period_at
+from etl.extract.periods import Period, PeriodResolver, Timeline, find_time_references, period_at
 from etl.extract.regions import region_between, region_mentions
 from etl.extract.rejections import Candidate, Rule, dropping_rule
-from etl.extract.sentences import Span, paragraph_starts, split_sentences
+from etl.extract.sentences import Span, excerpt, paragraph_starts, split_sentences
 from etl.models import Indicator
 
 
@@ -59,7 +60,7 @@ def _indicator(
         qualifier=f.qualifier,
         metric=item.metric,
         raw=text[f.raw_start : f.raw_end],
-        sentence=text[sentence.start : sentence.end].strip(),
+        sentence=excerpt(text, sentence, f.raw_start, f.raw_end),
         char_start=f.raw_start,
         char_end=f.raw_end,
         period=period.label if period else None,
@@ -72,14 +73,26 @@ def _indicator(
 
 
 def _verdicts(
-    text: str, published: dt.date | None, *, region_hint: str | None, source: str, image_position: int | None
+    text: str,
+    published: dt.date | None,
+    *,
+    region_hint: str | None,
+    source: str,
+    image_position: int | None,
+    figures_before: int = 0,
+    max_figures: int | None = None,
 ) -> Iterator[CandidateVerdict]:
-    references: list[TimeReference] = find_time_references(text, PeriodResolver(published))
+    """The verdict on every candidate of `text`. Once the figures kept, with the `figures_before` found
+    earlier in the same article, are past `max_figures`, the rest are only counted and the text is
+    refused at its end (TooManyFigures); without `max_figures` every figure is read."""
+    references = find_time_references(text, PeriodResolver(published))
+    timeline = Timeline(references)
     time_spans = sorted((r.start, r.end) for r in references if r.period is not None)
-    mentions = region_mentions(text)
+    subjects = [mention for mention in region_mentions(text) if mention.subject]
     paragraphs = paragraph_starts(text)
     state = ParagraphState()
     current_paragraph = -1
+    found = figures_before
     for sentence in split_sentences(text):
         paragraph = bisect.bisect_right(paragraphs, sentence.start)
         if paragraph != current_paragraph:
@@ -93,6 +106,9 @@ def _verdicts(
             judged.append((candidate, rule))
             if rule is None:
                 figures.append(_figure(candidate))
+        found += len(figures)
+        if max_figures is not None and found > max_figures:
+            continue  # past the cap the figures are only counted, for the refusal's message
         labelled = iter(label_sentence(text, sentence, figures, state) if figures else [])
         for candidate, rule in judged:
             indicator = None
@@ -100,17 +116,35 @@ def _verdicts(
                 item = next(labelled)
                 start = item.figure.raw_start
                 paragraph_start = paragraphs[bisect.bisect_right(paragraphs, start) - 1]
-                period = period_at(references, start, paragraph_start)
-                region = region_between(text, mentions, sentence.start, start, paragraph_start) or region_hint
+                period = period_at(timeline, start, paragraph_start)
+                region = region_between(text, subjects, sentence.start, start, paragraph_start) or region_hint
                 indicator = _indicator(text, item, sentence, period, region, source, image_position)
             yield CandidateVerdict(candidate.start, candidate.match.group(), rule, indicator)
+    if max_figures is not None and found > max_figures:
+        raise TooManyFigures(found, max_figures)
 
 
 def extract(
-    text: str, published: dt.date | None, *, region_hint: str | None, source: str, image_position: int | None
+    text: str,
+    published: dt.date | None,
+    *,
+    region_hint: str | None,
+    source: str,
+    image_position: int | None,
+    figures_before: int = 0,
+    max_figures: int | None = MAX_INDICATORS_PER_ARTICLE,
 ) -> list[Indicator]:
+    """Indicators of `text`. `figures_before` counts those already found in the same article: past
+    `max_figures` in all, the figures are only counted, and the article is refused (TooManyFigures).
+    """
     verdicts = _verdicts(
-        text, published, region_hint=region_hint, source=source, image_position=image_position
+        text,
+        published,
+        region_hint=region_hint,
+        source=source,
+        image_position=image_position,
+        figures_before=figures_before,
+        max_figures=max_figures,
     )
     return [v.indicator for v in verdicts if v.indicator is not None]
 

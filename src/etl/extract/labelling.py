@@ -131,6 +131,7 @@ def label_sentence(
     labelled: list[LabelledFigure] = []
     previous_end = sentence.start
     group_metrics: dict[int, str] = {}
+    earlier: dict[int, str] = {}  # for _fallback_metric
     groups = _group_starts(text, figures)
     for index, figure in enumerate(figures):
         if index in groups:
@@ -161,7 +162,7 @@ def label_sentence(
         if anaphor is not None and state.last_metric:
             metric = _resolve_anaphor(metric, anaphor.group("noun") or "", state.last_metric)
         elif not _meaningful(metric):
-            metric = _fallback_metric(text, sentence.start, begin, figure)
+            metric = _fallback_metric(text, sentence.start, begin, figure, earlier)
         state.last_metric = metric
         if index in group_metrics or result.subject:
             state.previous_subject = metric if index in group_metrics else result.subject
@@ -187,17 +188,33 @@ def _meaningful(metric: str) -> bool:
     return len(_CJK.findall(metric)) >= 2 or bool(_LATIN_WORD.search(metric))
 
 
-def _fallback_metric(text: str, sentence_start: int, own_clause: int, figure: Figure) -> str:
+def _fallback_metric(
+    text: str, sentence_start: int, own_clause: int, figure: Figure, earlier: dict[int, str]
+) -> str:
     """A metric for a figure whose own clause names nothing (…，接待近120万人次): the nearest earlier
-    clause of the sentence that yields a noun phrase, else the word for what the unit measures."""
+    clause of the sentence that yields a noun phrase, else the word for what the unit measures.
+
+    `earlier` remembers, for the sentence, what the walk back from a clause end found ("" for nothing),
+    so that a sentence of many bare figures is walked once, not once per figure.
+    """
     end = own_clause
+    walked: list[int] = []
+    found = ""
     while end > sentence_start:
+        if end in earlier:
+            found = earlier[end]
+            break
+        walked.append(end)
         begin = clause_begin(text, max(end - 1, sentence_start), sentence_start)
         phrase = _FIGURE_TEXT.sub("", text[begin:end]).strip("，,、；; ")
         candidate = phrases.drop_examples(phrases.strip_leading(phrases.strip_trailing(phrase)[0]))
         if _meaningful(candidate):
-            return candidate
+            found = candidate
+            break
         end = begin - 1
+    earlier.update(dict.fromkeys(walked, found))
+    if found:
+        return found
     return category_of(figure.unit, figure.kind)
 
 

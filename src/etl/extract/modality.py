@@ -8,11 +8,16 @@ import re
 from dataclasses import dataclass
 
 from etl.extract.figures import INDICATOR_PATTERN
+from etl.extract.limits import CLAUSE_REACH
 from etl.extract.sentences import Span, clause_end
 
 # A sentence that lays down a rule rather than reporting a fact (须 / 需 / 应当 / 方可)
 _PRESCRIPTIVE = re.compile(r"须|(?<![仅只无])需(?!求|要)|必须|应当|应在|应于|不得|方可")  # 仅需3小时 reports
-_FORECAST_BEFORE = re.compile(r"预计|预测|有望|预期目标|主要目标是|到(?:19|20)\d{2}年[^。；;]*?将")
+# (到2030年…将 looks at most CLAUSE_REACH characters ahead: unbounded, a sentence of many 到…年 and no
+# 将 would be read once per 到)
+_FORECAST_BEFORE = re.compile(
+    rf"预计|预测|有望|预期目标|主要目标是|到(?:19|20)\d{{2}}年[^。；;]{{0,{CLAUSE_REACH}}}?将"
+)
 # A clause that goes on with the forecast before it rather than stating a fact of its own
 _FORECAST_CONTINUES = re.compile(
     r"(?:其中|同比|环比|比|较|将|并|且|还将|也将|或将|分别|增速|增幅|降幅|占|达到|增长|提高|届时)"

@@ -11,9 +11,11 @@ set it.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from etl.extract.numbers import chinese_to_int
@@ -274,13 +276,23 @@ def find_time_references(text: str, resolver: PeriodResolver) -> list[TimeRefere
     return references
 
 
-def period_at(references: list[TimeReference], position: int, paragraph_start: int) -> Period | None:
-    """The period in force at `position`: the last setting reference since the paragraph began."""
-    current: Period | None = None
-    for ref in references:
-        if ref.end > position:
-            break
-        if ref.start < paragraph_start or not ref.sets_period:
-            continue
-        current = ref.period
-    return current
+class Timeline:
+    """The references that set a period, in text order, with where each ends: the period in force at
+    any offset is then one bisection away, however many references the text holds."""
+
+    def __init__(self, references: Sequence[TimeReference]) -> None:
+        self.setting = [ref for ref in references if ref.sets_period]
+        self.ends = [ref.end for ref in self.setting]
+
+
+def period_at(timeline: Timeline, position: int, paragraph_start: int) -> Period | None:
+    """The period in force at `position`: the last setting reference since the paragraph began.
+
+    References come in text order and do not overlap (find_time_references), so their ends rise too:
+    the last one ending by `position` is found by bisection, and if it began before the paragraph,
+    every earlier one did as well.
+    """
+    last = bisect.bisect_right(timeline.ends, position) - 1
+    if last < 0 or timeline.setting[last].start < paragraph_start:
+        return None
+    return timeline.setting[last].period

@@ -6,7 +6,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 PROVINCES = (
@@ -520,23 +520,22 @@ def _opens_clause(text: str, start: int) -> bool:
 
 
 def region_between(
-    text: str, mentions: list[Mention], start: int, end: int, scene_start: int | None = None
+    text: str, subjects: Sequence[Mention], start: int, end: int, scene_start: int | None = None
 ) -> str | None:
     """The last subject region named in text[start:end]; failing that, the place that sets the scene of
-    the paragraph (named in a lead position in text[scene_start:start] and not replaced since)."""
-    found: str | None = None
-    first = bisect.bisect_left(mentions, start, key=lambda m: m.start)
-    for mention in mentions[first:]:
-        if mention.end > end:
-            break
-        if mention.subject:
-            found = mention.name
-    if found is not None or scene_start is None:
-        return found
-    low = bisect.bisect_left(mentions, scene_start, key=lambda m: m.start)
-    for mention in reversed(mentions[low:first]):
-        if mention.subject:
-            return mention.name if mention.lead else None
+    the paragraph (named in a lead position in text[scene_start:start] and not replaced since).
+
+    `subjects` are the mentions of region_mentions(text) that are subjects (the others never decide),
+    in text order; they do not overlap, so their ends rise too and both look-ups are bisections.
+    """
+    last = bisect.bisect_right(subjects, end, key=lambda m: m.end) - 1
+    if last >= 0 and subjects[last].start >= start:
+        return subjects[last].name
+    if scene_start is None:
+        return None
+    before = bisect.bisect_left(subjects, start, key=lambda m: m.start) - 1
+    if before >= 0 and subjects[before].start >= scene_start:
+        return subjects[before].name if subjects[before].lead else None
     return None
 
 
