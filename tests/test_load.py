@@ -401,6 +401,7 @@ def test_named_urls_are_pending_until_loaded_or_failed(tmp_path: Path) -> None:
         articles=[_article(portal)],
         failures=[Failure(gone, "fetch", "HTTP 404", 404, 1, PageKind.PORTAL_ARTICLE)],
     )
+    assert _rows(db, f"SELECT count(*) FROM failures WHERE url = '{portal}'") == [(0,)]  # it never failed
     left = {f.url: (f.stage, f.reason, f.failure_count) for f in load.open_failures(db)}
     assert left == {
         gone: ("fetch", "HTTP 404", 1),  # its real failure, counted from one

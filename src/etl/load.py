@@ -428,6 +428,13 @@ def load_batch(
         if resolved_keys:
             con.register("stage_resolved", pa.table({"source_key": sorted(resolved_keys)}))
             con.register("stage_resolved_urls", pa.table({"url": sorted({*loaded_urls, *succeeded_urls})}))
+            # A URL that was only pending never failed: its row was bookkeeping, not a failure.
+            con.execute(
+                "DELETE FROM failures WHERE stage = ? AND resolved_at IS NULL "
+                "AND (source_key IN (SELECT source_key FROM stage_resolved) "
+                "OR url IN (SELECT url FROM stage_resolved_urls))",
+                [PENDING_STAGE],
+            )
             con.execute(
                 "UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL "
                 "AND (source_key IN (SELECT source_key FROM stage_resolved) "
@@ -555,7 +562,7 @@ ON CONFLICT (url) DO UPDATE SET
 # --------------------------------------------------------------------------- runs and lookups
 
 # The stage of a URL named to a run that the run has not dealt with yet. If the run is killed, the
-# row stays open and the next run retries the URL; otherwise loading the URL resolves it, or its
+# row stays open and the next run retries the URL; otherwise loading the URL removes it, or its
 # real failure replaces it.
 PENDING_STAGE = "pending"
 PENDING_REASON = "named for ingest, not reached yet (the run stopped early)"
