@@ -49,7 +49,7 @@ def test_killed_ingest_leaves_the_rest_pending_and_the_next_ingest_completes_it(
         body = TEMPLATE.read_bytes()
         for path in PATHS:
             # Slow enough that the kill lands while the second batch is being fetched.
-            site.route(path, FaultSpec(body=body, persistent_fault=Fault.hang(0.4)))
+            site.route(path, FaultSpec(body=body, persistent_fault=Fault.hang(0.6)))
         urls = [site.url(p) for p in PATHS]
 
         proc = subprocess.Popen(
