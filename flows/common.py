@@ -44,6 +44,7 @@ class RunSummary:
             elif fetch.status is FetchStatus.NOT_MODIFIED:
                 self.pages_not_modified += 1
         self.failures.extend((f.url, f.stage, f.reason) for f in batch.failures)
+        self.failures.extend((f.url, f.stage, f.reason) for f in counts.suspicious_changes)
 
     def counters(self) -> dict[str, int]:
         return {
@@ -93,7 +94,12 @@ def crawl_session(
         archive = RawArchive(Path(settings.archive_dir))
         fetcher = Fetcher(settings.fetch_config(extra_hosts), archive)
         crawl = Crawl(
-            run_id=run_id, db_path=db_path, fetcher=fetcher, archive=archive, refresh=settings.refresh
+            run_id=run_id,
+            db_path=db_path,
+            fetcher=fetcher,
+            archive=archive,
+            refresh=settings.refresh,
+            accept_changes=settings.accept_changes,
         )
         try:
             yield crawl, summary

@@ -32,19 +32,25 @@ def daily_epaper(
     retry_failed: bool = True,
     lock_wait: float = 60.0,
     batch_size: int = BATCH_SIZE,
+    accept_changes: bool = False,
 ) -> RunSummary:
     """Crawl the e-paper of `date` (YYYY-MM-DD; default today in Beijing) from `base_url`.
 
     Every 版面 is probed until a 404; 广告 pages and 本版责编 credit entries are skipped; article
     pages are fetched, parsed, cleaned and extracted in batches, one warehouse transaction per batch.
     Open failures of earlier runs (版面 pages and articles, of any day) are retried with this run's
-    pages.
+    pages. `accept_changes` loads new versions of stored articles that shrank drastically, which
+    are otherwise kept out and listed as failures.
     """
     logger = get_run_logger()
     base_url = accept_url(base_url)  # a user:password in it is used for requests, never stored
     day = dt.date.fromisoformat(date) if date else today_in_beijing()
-    settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
+    settings = Settings.from_args(
+        db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
+    )
     params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}
+    if accept_changes:
+        params["accept_changes"] = True
     retries = (
         retry_refs(Path(settings.db_path), [PageKind.EPAPER_LAYOUT, PageKind.EPAPER_ARTICLE])
         if retry_failed

@@ -6,11 +6,23 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
+from etl import load
 from etl.config import Settings, accept_url
 from etl.discover import canonical_article_url, ref_for_url
-from etl.models import PageKind
+from etl.models import PageKind, PageRef
 from flows.common import RunSummary, crawl_session
-from flows.tasks import BATCH_SIZE, batches, fetch_and_process, load_batch, retry_refs
+from flows.tasks import BATCH_SIZE, batches, fetch_and_process, load_batch
+
+
+def ingest_retry_refs(db_path: Path) -> list[PageRef]:
+    """Open failures an ingest run retries: portal articles, and URLs of any kind that an earlier
+    ingest was asked for and did not reach (e-paper articles included: no daily run may come by
+    their day again)."""
+    return [
+        ref_for_url(f.url)
+        for f in load.open_failures(db_path, retryable_only=True)
+        if f.kind == PageKind.PORTAL_ARTICLE or f.stage == load.PENDING_STAGE
+    ]
 
 
 @flow(name="ingest_urls", log_prints=False, retries=0)
@@ -22,21 +34,28 @@ def ingest_urls(
     retry_failed: bool = True,
     lock_wait: float = 60.0,
     batch_size: int = BATCH_SIZE,
+    accept_changes: bool = False,
 ) -> RunSummary:
     """Fetch, parse, clean, extract and load the given article URLs (continuation pages …-2.html
-    are followed; a continuation URL given directly is read from its first page)."""
+    are followed; a continuation URL given directly is read from its first page).
+
+    Every named URL is recorded as pending before the first fetch, so a run that stops early
+    leaves the rest to the next ingest, which retries them with the open portal failures."""
     logger = get_run_logger()
     # A user:password in a URL is used for requests to its origin, never stored or logged.
     wanted = list(dict.fromkeys(canonical_article_url(accept_url(u.strip())) for u in urls if u.strip()))
-    settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
+    settings = Settings.from_args(
+        db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
+    )
     params = {"urls": wanted, "delay": delay, "refresh": refresh}
+    if accept_changes:
+        params["accept_changes"] = True
     refs = [ref_for_url(u) for u in wanted]
     if retry_failed:
-        refs += [
-            r for r in retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE]) if r.url not in wanted
-        ]
+        refs += [r for r in ingest_retry_refs(Path(settings.db_path)) if r.url not in wanted]
     hosts = [r.url for r in refs]
     with crawl_session("ingest_urls", settings, params, extra_hosts=hosts) as (crawl, summary):
+        load.record_pending(crawl.db_path, crawl.run_id, wanted)
         logger.info("%d article URLs to fetch", len(refs))
         for refs_batch in batches(refs, batch_size):
             batch = fetch_and_process(crawl, refs_batch)

@@ -88,15 +88,19 @@ def portal_news(
     retry_failed: bool = True,
     lock_wait: float = 60.0,
     batch_size: int = BATCH_SIZE,
+    accept_changes: bool = False,
 ) -> RunSummary:
     """Load the 人民网 articles listed since `since` (YYYY-MM-DD; default: since the last successful
     portal run) in the news sitemaps of `channels` (default: the national news channels), falling
     back on channel list pages. `base_url` reads a mirror or saved copy of the portal instead.
-    Open failures of earlier portal runs and ingests are retried with the new articles."""
+    Open failures of earlier portal runs and ingests are retried with the new articles.
+    `accept_changes` loads new versions of stored articles that shrank drastically."""
     logger = get_run_logger()
     if base_url:
         base_url = accept_url(base_url)  # a user:password in it is used for requests, never stored
-    settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
+    settings = Settings.from_args(
+        db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
+    )
     followed = [c.strip().lower() for c in (channels or sitemaps.DEFAULT_CHANNELS) if c.strip()]
     start = _since(since, Path(settings.db_path))
     params = {
@@ -106,6 +110,8 @@ def portal_news(
         "delay": delay,
         "refresh": refresh,
     }
+    if accept_changes:
+        params["accept_changes"] = True
     retries = retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE]) if retry_failed else []
     hosts = [*([base_url] if base_url else []), *(r.url for r in retries)]
     with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts) as (crawl, summary):

@@ -61,6 +61,7 @@ class Crawl:
     fetcher: Fetcher
     archive: RawArchive
     refresh: bool = False
+    accept_changes: bool = False  # load drastically shrunk versions of stored articles too
 
 
 @dataclass(slots=True)
@@ -269,6 +270,7 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         failures=batch.failures,
         succeeded_urls=batch.succeeded_urls,
         extractor_version=EXTRACTOR_VERSION,
+        accept_changes=crawl.accept_changes,
     )
     get_run_logger().info(
         "loaded %d articles (%d unchanged), %d images, %d indicators; %d failures recorded",

@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 import subprocess
 import sys
 import textwrap
@@ -331,3 +332,99 @@ def test_a_row_stored_under_another_id_is_replaced_not_duplicated(tmp_path: Path
     assert counts.articles_loaded == 1
     assert _rows(db, "SELECT article_id = 'old-id', url FROM articles") == [(False, url)]
     assert _rows(db, "SELECT count(*) FROM images WHERE article_id = 'old-id'") == [(0,)]
+
+
+EPAPER_URL = "http://paper.people.com.cn/rmrb/pc/content/202509/03/content_30170118.html"
+LONG_BODY = (
+    "2024年，上海港集装箱吞吐量5150.6万标箱。" + "港口持续优化航线布局，提升服务能力，推动高质量发展。" * 12
+)
+
+
+def test_a_drastically_shrunk_version_keeps_the_stored_rows(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    _load(db, articles=[_article(EPAPER_URL, body=LONG_BODY)])
+    snapshot = {t: _rows(db, f"SELECT * FROM {t} ORDER BY ALL") for t in ("articles", "images", "indicators")}
+    shrunk = _article(EPAPER_URL, body="本页内容调整中，敬请关注。")
+    shrunk.indicators = []
+
+    counts = _load(db, articles=[shrunk])
+    assert (counts.articles_loaded, counts.articles_unchanged, counts.loaded_urls) == (0, 0, [])
+    assert {t: _rows(db, f"SELECT * FROM {t} ORDER BY ALL") for t in snapshot} == snapshot
+    (held,) = counts.suspicious_changes
+    assert (held.url, held.stage, held.kind) == (EPAPER_URL, "load", PageKind.EPAPER_ARTICLE)
+    assert held.reason == (
+        f"suspicious change: body {len('小标题') + 1 + len(LONG_BODY):,} → 17 characters, "
+        "paragraphs 2 → 2, indicators 1 → 0; kept the stored version (rerun with --accept-changes to take it)"
+    )
+    (failure,) = load.open_failures(db, retryable_only=True)
+    assert (failure.url, failure.stage, failure.kind, failure.reason) == (
+        EPAPER_URL,
+        "load",
+        "epaper_article",
+        held.reason,
+    )
+
+    # The page as stored comes back: nothing to write, and the failure resolves by itself.
+    again = _load(db, articles=[_article(EPAPER_URL, body=LONG_BODY)])
+    assert (again.articles_unchanged, again.suspicious_changes) == (1, [])
+    assert load.open_failures(db) == []
+
+    # Accepted deliberately: the new version replaces the stored one.
+    _load(db, articles=[shrunk])
+    assert [f.stage for f in load.open_failures(db)] == ["load"]
+    accepted = load.load_batch(db, RUN, articles=[shrunk], extractor_version=VERSION, accept_changes=True)
+    assert (accepted.articles_loaded, accepted.suspicious_changes) == (1, [])
+    assert _rows(db, "SELECT body_text FROM articles") == [("小标题\n本页内容调整中，敬请关注。",)]
+    assert _rows(db, "SELECT count(*) FROM indicators") == [(0,)]
+    assert load.open_failures(db) == []
+
+
+def test_named_urls_are_pending_until_loaded_or_failed(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    portal = "http://finance.people.com.cn/n1/2025/0903/c1004-40556677.html"
+    gone = "http://finance.people.com.cn/n1/2025/0903/c1004-1.html"
+    already = "http://finance.people.com.cn/n1/2025/0903/c1004-2.html"
+    load.ensure_schema(db)
+    _load(db, failures=[Failure(already, "fetch", "HTTP 503", 503, 4, PageKind.PORTAL_ARTICLE)])
+
+    load.record_pending(db, "run-2", [portal, gone, already, EPAPER_URL])
+    pending = {f.url: f for f in load.open_failures(db, retryable_only=True)}
+    assert set(pending) == {portal, gone, already, EPAPER_URL}
+    assert pending[already].reason == "HTTP 503"  # an open failure keeps its reason
+    assert {pending[u].stage for u in (portal, gone, EPAPER_URL)} == {"pending"}
+    assert pending[EPAPER_URL].kind == "epaper_article"
+    assert pending[portal].reason == load.PENDING_REASON
+    assert pending[portal].failure_count == 0
+
+    _load(
+        db,
+        articles=[_article(portal)],
+        failures=[Failure(gone, "fetch", "HTTP 404", 404, 1, PageKind.PORTAL_ARTICLE)],
+    )
+    assert _rows(db, f"SELECT count(*) FROM failures WHERE url = '{portal}'") == [(0,)]  # it never failed
+    left = {f.url: (f.stage, f.reason, f.failure_count) for f in load.open_failures(db)}
+    assert left == {
+        gone: ("fetch", "HTTP 404", 1),  # its real failure, counted from one
+        already: ("fetch", "HTTP 503", 1),
+        EPAPER_URL: ("pending", load.PENDING_REASON, 0),
+    }
+
+
+def test_run_lock_is_the_same_through_a_symlink(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "w.duckdb"
+    load.ensure_schema(db)
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(db)
+    with (
+        load.run_lock(db),
+        pytest.raises(load.WarehouseBusy, match="another run"),
+        load.run_lock(link, wait_seconds=0),
+    ):
+        pass
+    relative = Path(os.path.relpath(tmp_path / "data" / ".." / "data" / "w.duckdb"))
+    with (
+        load.run_lock(link),
+        pytest.raises(load.WarehouseBusy, match="another run"),
+        load.run_lock(relative, wait_seconds=0),
+    ):
+        pass

@@ -49,6 +49,12 @@ delay_option = click.option(
 refresh_option = click.option(
     "--refresh", is_flag=True, help="Download every page again, ignoring ETag/Last-Modified."
 )
+accept_changes_option = click.option(
+    "--accept-changes",
+    is_flag=True,
+    help="Load new versions of stored articles even when they shrank drastically (otherwise the "
+    "stored version is kept and the page is listed as a suspicious change).",
+)
 lock_wait_option = click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
@@ -113,8 +119,15 @@ def _run_flow(call: object) -> None:
 @delay_option
 @refresh_option
 @lock_wait_option
+@accept_changes_option
 def run(
-    date_: dt.datetime | None, db: str | None, base_url: str, delay: float, refresh: bool, lock_wait: float
+    date_: dt.datetime | None,
+    db: str | None,
+    base_url: str,
+    delay: float,
+    refresh: bool,
+    lock_wait: float,
+    accept_changes: bool,
 ) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
     _prepare_prefect_env()
@@ -133,18 +146,24 @@ def run(
             delay=delay,
             refresh=refresh,
             lock_wait=lock_wait,
+            accept_changes=accept_changes,
         )
     )
 
 
 @main.command()
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
 @db_option
 @delay_option
 @refresh_option
 @lock_wait_option
-def ingest(urls: tuple[str, ...], db: str | None, delay: float, refresh: bool, lock_wait: float) -> None:
-    """Fetch portal (人民网) or e-paper article URLs into the warehouse."""
+@accept_changes_option
+def ingest(
+    urls: tuple[str, ...], db: str | None, delay: float, refresh: bool, lock_wait: float, accept_changes: bool
+) -> None:
+    """Fetch portal (人民网) or e-paper article URLs into the warehouse. Open failures of earlier
+    ingests (portal articles, and named URLs a stopped run did not reach) are retried too; without
+    URLS, only those."""
     from etl.config import accept_url
 
     # Credentials in a URL go to the fetcher out of band, never into a flow parameter or a message.
@@ -153,9 +172,29 @@ def ingest(urls: tuple[str, ...], db: str | None, delay: float, refresh: bool, l
     if bad:
         raise click.BadParameter(f"not an http(s) URL: {', '.join(bad)}", param_hint="URLS")
     _prepare_prefect_env()
-    from flows.ingest import ingest_urls
+    from etl.config import default_db_path
+    from etl.load import WarehouseBusy
+    from flows.ingest import ingest_retry_refs, ingest_urls
 
-    _run_flow(lambda: ingest_urls(urls=list(urls), db=db, delay=delay, refresh=refresh, lock_wait=lock_wait))
+    if not urls:
+        try:
+            to_retry = ingest_retry_refs(Path(db) if db else default_db_path())
+        except WarehouseBusy as exc:
+            click.echo(f"etl: {exc}", err=True)
+            sys.exit(EXIT_BUSY)
+        if not to_retry:
+            click.echo("nothing to ingest")
+            return
+    _run_flow(
+        lambda: ingest_urls(
+            urls=list(urls),
+            db=db,
+            delay=delay,
+            refresh=refresh,
+            lock_wait=lock_wait,
+            accept_changes=accept_changes,
+        )
+    )
 
 
 @main.command()
@@ -175,6 +214,7 @@ def ingest(urls: tuple[str, ...], db: str | None, delay: float, refresh: bool, l
 @delay_option
 @refresh_option
 @lock_wait_option
+@accept_changes_option
 def portal(
     since: dt.datetime | None,
     channels: str | None,
@@ -183,6 +223,7 @@ def portal(
     delay: float,
     refresh: bool,
     lock_wait: float,
+    accept_changes: bool,
 ) -> None:
     """Discover new 人民网 articles from the news sitemaps (or channel list pages) and load them.
 

@@ -90,6 +90,8 @@ class Settings:
     lock_wait: float = 60.0
     user_agent: str | None = None
     respect_robots: bool = True
+    # Load new versions that shrank drastically instead of keeping the stored ones (--accept-changes).
+    accept_changes: bool = False
 
     @classmethod
     def from_args(
@@ -99,6 +101,7 @@ class Settings:
         delay: float = 2.0,
         refresh: bool = False,
         lock_wait: float = 60.0,
+        accept_changes: bool = False,
     ) -> Settings:
         db_path = Path(db) if db else default_db_path()
         return cls(
@@ -107,6 +110,7 @@ class Settings:
             delay=delay,
             refresh=refresh,
             lock_wait=lock_wait,
+            accept_changes=accept_changes,
             user_agent=os.environ.get("ETL_USER_AGENT") or None,
         )
 

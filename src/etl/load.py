@@ -28,9 +28,10 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from etl.discover import source_key
+from etl.discover import ref_for_url, source_key
 from etl.fetch import HOST_NOT_ALLOWED
 from etl.fetch.politeness import host_of
+from etl.integrity import ArticleStats, suspicious_change
 from etl.models import Failure, FetchResult, FetchStatus, Indicator, PageKind, ProcessedArticle, Validators
 
 log = logging.getLogger("etl.load")
@@ -57,6 +58,8 @@ class LoadCounts:
     pages_recorded: int = 0
     failures_recorded: int = 0
     loaded_urls: list[str] = field(default_factory=list)
+    # New versions that were not loaded because they shrank drastically (recorded as failures).
+    suspicious_changes: list[Failure] = field(default_factory=list)
 
     def add(self, other: LoadCounts) -> None:
         self.articles_loaded += other.articles_loaded
@@ -66,6 +69,7 @@ class LoadCounts:
         self.pages_recorded += other.pages_recorded
         self.failures_recorded += other.failures_recorded
         self.loaded_urls.extend(other.loaded_urls)
+        self.suspicious_changes.extend(other.suspicious_changes)
 
 
 # --------------------------------------------------------------------------- connections, migrations
@@ -159,8 +163,11 @@ def ensure_schema(db_path: Path | str) -> None:
 @contextmanager
 def run_lock(db_path: Path | str, *, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Hold `<db>.lock` for a whole run, so a second run on the same warehouse waits, then gives up
-    with a clear message, instead of interleaving its batches with ours."""
-    lock_path = Path(f"{db_path}.lock")
+    with a clear message, instead of interleaving its batches with ours.
+
+    The lock sits next to the file the path resolves to: a run reaching the warehouse through a
+    symlink, a relative path or `..` takes the same lock as one naming it directly."""
+    lock_path = Path(f"{Path(db_path).resolve()}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as handle:
         deadline = time.monotonic() + wait_seconds
@@ -350,11 +357,16 @@ def load_batch(
     succeeded_urls: Sequence[str] = (),
     extractor_version: str,
     wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+    accept_changes: bool = False,
 ) -> LoadCounts:
     """Write one batch in one transaction: articles (with images and indicators), page outcomes, and
     failures. Articles whose content hash is already stored are left untouched. Open failures are
     resolved for the articles loaded and for `succeeded_urls` (other pages that fetched and parsed,
-    such as 版面 pages)."""
+    such as 版面 pages).
+
+    A new version of a stored article that shrank drastically (`integrity.suspicious_change`) is
+    not loaded unless `accept_changes`: the stored rows stay and the URL gets a failure (stage load).
+    """
     now = _now()
     items = _last_by(articles, lambda it: article_id_for(it.article.url))
     article_rows, image_rows, indicator_rows = _article_rows(items, run_id, extractor_version, now)
@@ -362,30 +374,25 @@ def load_batch(
     loaded_urls = {r["url"] for r in article_rows}
     resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
     failure_rows = _last_by(
-        (
-            {
-                "url": f.url,
-                "kind": str(f.kind) if f.kind else None,
-                "stage": f.stage,
-                "reason": f.reason,
-                "http_status": f.http_status,
-                "attempts": f.attempts,
-                "failure_count": 1,
-                "first_failed_at": now,
-                "last_failed_at": now,
-                "resolved_at": None,
-                "run_id": run_id,
-                "source_key": source_key(f.url),
-            }
-            for f in failures
-            if source_key(f.url) not in resolved_keys
-        ),
+        (_failure_row(f, run_id, now) for f in failures if source_key(f.url) not in resolved_keys),
         lambda r: r["url"],
     )
     counts = LoadCounts()
     with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
         changed = _changed_articles(con, article_rows)
-        counts.articles_unchanged = len(article_rows) - len(changed)
+        held = [] if accept_changes else _suspicious_changes(con, changed, indicator_rows)
+        if held:
+            # The stored version stays, and the URL stays open: a later run that finds the page
+            # as stored resolves it, or --accept-changes takes the new version.
+            held_urls = {f.url for f in held}
+            changed = [r for r in changed if r["url"] not in held_urls]
+            loaded_urls -= held_urls
+            resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
+            failure_rows = _last_by(
+                [*failure_rows, *(_failure_row(f, run_id, now) for f in held)], lambda r: r["url"]
+            )
+            counts.suspicious_changes = held
+        counts.articles_unchanged = len(article_rows) - len(changed) - len(held)
         if changed:
             changed_ids = {r["article_id"] for r in changed}
             con.register("stage_articles", _staging(con, "articles", changed))
@@ -422,6 +429,13 @@ def load_batch(
         if resolved_keys:
             con.register("stage_resolved", pa.table({"source_key": sorted(resolved_keys)}))
             con.register("stage_resolved_urls", pa.table({"url": sorted({*loaded_urls, *succeeded_urls})}))
+            # A URL that was only pending never failed: its row was bookkeeping, not a failure.
+            con.execute(
+                "DELETE FROM failures WHERE stage = ? AND resolved_at IS NULL "
+                "AND (source_key IN (SELECT source_key FROM stage_resolved) "
+                "OR url IN (SELECT url FROM stage_resolved_urls))",
+                [PENDING_STAGE],
+            )
             con.execute(
                 "UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL "
                 "AND (source_key IN (SELECT source_key FROM stage_resolved) "
@@ -430,6 +444,60 @@ def load_batch(
             )
     counts.loaded_urls = sorted(loaded_urls)
     return counts
+
+
+def _failure_row(f: Failure, run_id: str, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "url": f.url,
+        "kind": str(f.kind) if f.kind else None,
+        "stage": f.stage,
+        "reason": f.reason,
+        "http_status": f.http_status,
+        "attempts": f.attempts,
+        "failure_count": 1,
+        "first_failed_at": now,
+        "last_failed_at": now,
+        "resolved_at": None,
+        "run_id": run_id,
+        "source_key": source_key(f.url),
+    }
+
+
+def _suspicious_changes(
+    con: duckdb.DuckDBPyConnection, changed: list[dict[str, Any]], indicator_rows: list[dict[str, Any]]
+) -> list[Failure]:
+    """Failures for the changed articles whose new version would replace a much larger stored one."""
+    if not changed:
+        return []
+    con.register(
+        "stage_candidates",
+        pa.table({"article_id": [r["article_id"] for r in changed], "url": [r["url"] for r in changed]}),
+    )
+    # The stored row is found as the load would replace it: by id, or by URL.
+    stored = {
+        article_id: ArticleStats(body_chars=chars, paragraphs=paragraphs, indicators=indicators)
+        for article_id, chars, paragraphs, indicators in con.execute(
+            "SELECT c.article_id, length(a.body_text), a.paragraph_count, "
+            "(SELECT count(*) FROM indicators i WHERE i.article_id = a.article_id) "
+            "FROM stage_candidates c JOIN articles a ON a.article_id = c.article_id OR a.url = c.url "
+            "ORDER BY a.article_id = c.article_id"  # the row with the same id wins
+        ).fetchall()
+    }
+    new_indicators: dict[str, int] = {}
+    for row in indicator_rows:
+        new_indicators[row["article_id"]] = new_indicators.get(row["article_id"], 0) + 1
+    held = []
+    for row in changed:
+        if (old := stored.get(row["article_id"])) is None:
+            continue
+        new = ArticleStats(
+            body_chars=len(row["body_text"]),
+            paragraphs=row["paragraph_count"],
+            indicators=new_indicators.get(row["article_id"], 0),
+        )
+        if (reason := suspicious_change(old, new)) is not None:
+            held.append(Failure(row["url"], "load", reason, kind=ref_for_url(row["url"]).kind))
+    return held
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> Any:
@@ -494,6 +562,54 @@ ON CONFLICT (url) DO UPDATE SET
 
 
 # --------------------------------------------------------------------------- runs and lookups
+
+# The stage of a URL named to a run that the run has not dealt with yet. If the run is killed, the
+# row stays open and the next run retries the URL; otherwise loading the URL removes it, or its
+# real failure replaces it.
+PENDING_STAGE = "pending"
+PENDING_REASON = "named for ingest, not reached yet (the run stopped early)"
+
+# Only over a resolved row (or none): an open failure already keeps the URL for the next runs and
+# says why it failed. failure_count 0: no run has failed on the URL yet.
+_UPSERT_PENDING = """
+INSERT INTO failures BY NAME SELECT * FROM stage_pending
+ON CONFLICT (url) DO UPDATE SET
+    kind = EXCLUDED.kind,
+    stage = EXCLUDED.stage,
+    reason = EXCLUDED.reason,
+    http_status = NULL,
+    attempts = 0,
+    failure_count = 0,
+    first_failed_at = EXCLUDED.first_failed_at,
+    last_failed_at = EXCLUDED.last_failed_at,
+    resolved_at = NULL,
+    run_id = EXCLUDED.run_id,
+    source_key = EXCLUDED.source_key
+WHERE failures.resolved_at IS NOT NULL
+"""
+
+
+def record_pending(db_path: Path | str, run_id: str, urls: Sequence[str]) -> None:
+    """Remember every URL a run was asked for, in one transaction before it fetches any, so that a
+    run killed half-way leaves the URLs it did not reach in `etl failures` for the next run."""
+    if not urls:
+        return
+    now = _now()
+    rows = _last_by(
+        (
+            {
+                **_failure_row(
+                    Failure(u, PENDING_STAGE, PENDING_REASON, kind=ref_for_url(u).kind), run_id, now
+                ),
+                "failure_count": 0,
+            }
+            for u in urls
+        ),
+        lambda r: r["url"],
+    )
+    with connect(db_path) as con, transaction(con):
+        con.register("stage_pending", _staging(con, "failures", rows))
+        con.execute(_UPSERT_PENDING)
 
 
 def start_run(db_path: Path | str, run_id: str, flow: str, params: dict[str, Any]) -> None:

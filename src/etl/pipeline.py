@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from etl import clean, extract, parse
+from etl import clean, extract, integrity, parse
 from etl.discover import canonical_article_url
 from etl.models import (
     Article,
@@ -101,6 +101,9 @@ def complete_article(
         return Failure(ref.url, "parse", f"cleaning failed: {type(exc).__name__}: {exc}", kind=ref.kind)
     if not article.paragraphs:
         return Failure(ref.url, "parse", "article body is empty after cleaning", kind=ref.kind)
+    # A notice served in the article template must not replace a stored article with nothing.
+    if (reason := integrity.error_page_reason(article)) is not None:
+        return Failure(ref.url, "parse", reason, kind=ref.kind)
     article = _with_ref_metadata(article, ref)
     try:
         indicators = extract.extract_article(article)
