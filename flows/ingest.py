@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from etl.config import Settings
+from etl.config import Settings, check_article_url, check_count
 from etl.discover import canonical_article_url, ref_for_url
 from etl.models import PageKind
 from flows.common import RunSummary, crawl_session
@@ -26,7 +26,10 @@ def ingest_urls(
     """Fetch, parse, clean, extract and load the given article URLs (continuation pages …-2.html
     are followed; a continuation URL given directly is read from its first page)."""
     logger = get_run_logger()
-    wanted = list(dict.fromkeys(canonical_article_url(u.strip()) for u in urls if u.strip()))
+    # Checked before the warehouse is touched; a bad parameter raises SettingError, a ValueError.
+    checked = [check_article_url("urls", u) for u in urls if u.strip()]
+    wanted = list(dict.fromkeys(canonical_article_url(u) for u in checked))
+    check_count("batch_size", batch_size)
     settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
     params = {"urls": wanted, "delay": delay, "refresh": refresh}
     refs = [ref_for_url(u) for u in wanted]
