@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from etl.config import Settings, accept_url
+from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
 from etl.discover import DEFAULT_EPAPER_BASE, article_refs, epaper_layout_refs
 from etl.models import PageKind
 from flows.common import RunSummary, crawl_session
@@ -43,8 +42,12 @@ def daily_epaper(
     are otherwise kept out and listed as failures.
     """
     logger = get_run_logger()
-    base_url = accept_url(base_url)  # a user:password in it is used for requests, never stored
-    day = dt.date.fromisoformat(date) if date else today_in_beijing()
+    # Every parameter is checked before the warehouse is touched (a deployment run passes them
+    # without the CLI); a bad one raises SettingError, a ValueError. A user:password in the base URL
+    # is used for requests, never stored or shown.
+    day = check_issue_date("date", date) if date else today_in_beijing()
+    base_url = check_origin("base_url", accept_url(base_url))
+    check_count("batch_size", batch_size)
     settings = Settings.from_args(
         db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from etl import load
-from etl.config import Settings, accept_url
+from etl.config import Settings, accept_url, check_article_url, check_count
 from etl.discover import canonical_article_url, ref_for_url
 from etl.models import PageKind, PageRef
 from flows.common import RunSummary, crawl_session
@@ -42,8 +42,11 @@ def ingest_urls(
     Every named URL is recorded as pending before the first fetch, so a run that stops early
     leaves the rest to the next ingest, which retries them with the open portal failures."""
     logger = get_run_logger()
-    # A user:password in a URL is used for requests to its origin, never stored or logged.
-    wanted = list(dict.fromkeys(canonical_article_url(accept_url(u.strip())) for u in urls if u.strip()))
+    # Checked before the warehouse is touched; a bad parameter raises SettingError, a ValueError. A
+    # user:password in a URL is used for requests to its origin, never stored, logged or shown.
+    checked = [check_article_url("urls", accept_url(u)) for u in urls if u.strip()]
+    wanted = list(dict.fromkeys(canonical_article_url(u) for u in checked))
+    check_count("batch_size", batch_size)
     settings = Settings.from_args(
         db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
     )

@@ -11,7 +11,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from etl import load, pipeline, sitemaps
-from etl.config import Settings, accept_url
+from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
 from etl.discover import ref_for_url
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from flows.common import RunSummary, crawl_session
@@ -96,8 +96,13 @@ def portal_news(
     Open failures of earlier portal runs and ingests are retried with the new articles.
     `accept_changes` loads new versions of stored articles that shrank drastically."""
     logger = get_run_logger()
+    # Checked before the warehouse is touched (a deployment run passes them without the CLI); a bad
+    # one raises SettingError. A user:password in the base URL is used for requests, never stored.
     if base_url:
-        base_url = accept_url(base_url)  # a user:password in it is used for requests, never stored
+        base_url = check_origin("base_url", accept_url(base_url))
+    if since:
+        check_issue_date("since", since)
+    check_count("batch_size", batch_size)
     settings = Settings.from_args(
         db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
     )

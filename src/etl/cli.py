@@ -10,16 +10,27 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 import click
 
-from etl.discover import DEFAULT_EPAPER_BASE
+from etl.config import (
+    SettingError,
+    Settings,
+    check_article_url,
+    check_issue_date,
+    check_origin,
+    check_seconds,
+    check_warehouse,
+    default_db_path,
+)
+from etl.discover import DEFAULT_EPAPER_BASE, canonical_article_url
 
 if TYPE_CHECKING:
     from flows.common import RunSummary
 
 EXIT_FAILURES = 1
+EXIT_USAGE = 2
 EXIT_BUSY = 3
 
 
@@ -90,6 +101,24 @@ def _report(summary: RunSummary) -> int:
     return EXIT_FAILURES if summary.failures else 0
 
 
+def _usage_error(exc: SettingError) -> NoReturn:
+    """A bad option, argument or ETL_* setting: one line, exit 2, before anything is written."""
+    click.echo(f"etl: {exc}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _check_run_settings(db: str | None, delay: float, lock_wait: float) -> None:
+    """What a run checks for itself, checked here first under the option names, so that a bad value
+    never reaches Prefect (which would print a traceback) and nothing is written."""
+    try:
+        check_seconds("--delay", delay)
+        check_seconds("--lock-wait", lock_wait)
+        check_warehouse("--db", Path(db) if db else default_db_path())
+        Settings.from_args(db, delay=delay, lock_wait=lock_wait)  # the ETL_* fetch variables
+    except SettingError as exc:
+        _usage_error(exc)
+
+
 def _run_flow(call: object) -> None:
     from etl.load import WarehouseBusy
 
@@ -130,6 +159,12 @@ def run(
     accept_changes: bool,
 ) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
+    try:
+        day = check_issue_date("--date", date_.date()) if date_ else None
+        base_url = check_origin("--base-url", base_url)
+    except SettingError as exc:
+        _usage_error(exc)
+    _check_run_settings(db, delay, lock_wait)
     _prepare_prefect_env()
     from etl.config import accept_url
     from flows.epaper import daily_epaper
@@ -140,7 +175,7 @@ def run(
 
     _run_flow(
         lambda: daily_epaper(
-            date=date_.date().isoformat() if date_ else None,
+            date=day.isoformat() if day else None,
             db=db,
             base_url=base_url,
             delay=delay,
@@ -151,32 +186,97 @@ def run(
     )
 
 
+def _read_url_list(name: str) -> list[tuple[str, str]]:
+    """(URL, where it came from) for each line of a URL list; blank lines and # comments skipped."""
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise SettingError(f"cannot read --from-file {name}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SettingError(f"--from-file {name} is not UTF-8 text") from None
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        url = line.strip()
+        if url and not url.startswith("#"):
+            found.append((url, f"{'stdin' if name == '-' else name} line {number}"))
+    return found
+
+
+def _ingest_list(urls: tuple[str, ...], url_files: tuple[str, ...]) -> list[str]:
+    """The URLs to ingest, from the arguments then the files, checked, normalised and each once (none:
+    the run retries what earlier ingests left open)."""
+    from etl.config import accept_url
+
+    given = [(u, "argument") for u in urls]
+    for name in url_files:
+        given += _read_url_list(name)
+    # Credentials in a URL go to the fetcher out of band, never into a flow parameter or a message.
+    given = [(accept_url(u), origin) for u, origin in given]
+    checked: list[str] = []
+    bad: list[str] = []
+    for url, origin in given:
+        try:
+            checked.append(check_article_url("URL", url))
+        except SettingError:
+            bad.append(f"{url[:200]!r} ({origin})")
+    if bad:
+        more = f", and {len(bad) - 1} more" if len(bad) > 1 else ""
+        raise SettingError(f"not an http(s) URL with a host: {bad[0]}{more}")
+    return list(dict.fromkeys(canonical_article_url(u) for u in checked))
+
+
 @main.command()
 @click.argument("urls", nargs=-1)
+@click.option(
+    "--from-file",
+    "url_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Also read URLs from FILE (- for stdin), one per line; blank lines and # comments are skipped.",
+)
 @db_option
 @delay_option
 @refresh_option
 @lock_wait_option
 @accept_changes_option
 def ingest(
-    urls: tuple[str, ...], db: str | None, delay: float, refresh: bool, lock_wait: float, accept_changes: bool
+    urls: tuple[str, ...],
+    url_files: tuple[str, ...],
+    db: str | None,
+    delay: float,
+    refresh: bool,
+    lock_wait: float,
+    accept_changes: bool,
 ) -> None:
     """Fetch portal (人民网) or e-paper article URLs into the warehouse. Open failures of earlier
     ingests (portal articles, and named URLs a stopped run did not reach) are retried too; without
-    URLS, only those."""
-    from etl.config import accept_url
-
-    # Credentials in a URL go to the fetcher out of band, never into a flow parameter or a message.
-    urls = tuple(accept_url(u) for u in urls)
-    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
-    if bad:
-        raise click.BadParameter(f"not an http(s) URL: {', '.join(bad)}", param_hint="URLS")
+    URLs, only those."""
+    try:
+        wanted = _ingest_list(urls, url_files)
+    except SettingError as exc:
+        _usage_error(exc)
+    _check_run_settings(db, delay, lock_wait)
     _prepare_prefect_env()
-    from etl.config import default_db_path
     from etl.load import WarehouseBusy
+    from flows.chunks import ingest_in_chunks
     from flows.ingest import ingest_retry_refs, ingest_urls
+    from flows.tasks import BATCH_SIZE
 
-    if not urls:
+    def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
+        return ingest_urls(
+            urls=chunk,
+            db=db,
+            delay=delay,
+            refresh=refresh,
+            retry_failed=retry_failed,
+            lock_wait=lock_wait,
+            batch_size=batch_size,
+            accept_changes=accept_changes,
+        )
+
+    if not wanted:
         try:
             to_retry = ingest_retry_refs(Path(db) if db else default_db_path())
         except WarehouseBusy as exc:
@@ -185,16 +285,8 @@ def ingest(
         if not to_retry:
             click.echo("nothing to ingest")
             return
-    _run_flow(
-        lambda: ingest_urls(
-            urls=list(urls),
-            db=db,
-            delay=delay,
-            refresh=refresh,
-            lock_wait=lock_wait,
-            accept_changes=accept_changes,
-        )
-    )
+    # One flow run per chunk of the list: Prefect refuses larger flow-run parameters.
+    _run_flow(lambda: ingest_in_chunks(wanted, run_one) if wanted else run_one([], True, BATCH_SIZE))
 
 
 @main.command()
@@ -232,19 +324,26 @@ def portal(
     """
     from etl.config import accept_url
 
-    base_url = accept_url(base_url) if base_url else None
+    try:
+        day = check_issue_date("--since", since.date()) if since else None
+        # Credentials in the URL go to the fetcher out of band, never into a flow parameter or a message.
+        base_url = check_origin("--base-url", accept_url(base_url)) if base_url else None
+    except SettingError as exc:
+        _usage_error(exc)
+    _check_run_settings(db, delay, lock_wait)
     _prepare_prefect_env()
     from flows.portal import portal_news
 
     _run_flow(
         lambda: portal_news(
-            since=since.date().isoformat() if since else None,
+            since=day.isoformat() if day else None,
             channels=[c for c in (channels or "").split(",") if c.strip()] or None,
             base_url=base_url,
             db=db,
             delay=delay,
             refresh=refresh,
             lock_wait=lock_wait,
+            accept_changes=accept_changes,
         )
     )
 
@@ -253,11 +352,14 @@ def portal(
 @db_option
 def failures(db: str | None) -> None:
     """List pages that failed and are still to be retried."""
-    from etl.config import default_db_path
     from etl.load import open_failures
     from etl.text_safety import terminal_line
 
-    rows = open_failures(Path(db) if db else default_db_path())
+    try:
+        db_path = check_warehouse("--db", Path(db) if db else default_db_path(), writable=False)
+    except SettingError as exc:
+        _usage_error(exc)
+    rows = open_failures(db_path)
     if not rows:
         click.echo("no open failures")
         return
@@ -290,8 +392,31 @@ def templates(db: str | None) -> None:
         )
 
 
+# A text file has next to no control characters and, decoded, few replacement characters; more than
+# this share of them means the input is not text.
+MAX_UNDECODABLE_SHARE = 0.1
+
+
+def _decode_text_file(raw: bytes, name: str) -> str:
+    """Decode an article file like a fetched page (UTF-8, else gb18030); refuse binary input."""
+    from etl.fetch import Undecodable, decode_html
+
+    if b"\x00" in raw:
+        raise SettingError(f"{name} is binary (it holds NUL bytes), not text")
+    try:
+        text = decode_html(raw).text
+    except Undecodable as exc:
+        raise SettingError(f"{name}: {exc}") from None
+    undecodable = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f\v"))
+    if undecodable > MAX_UNDECODABLE_SHARE * len(text):
+        raise SettingError(
+            f"{name} is binary or in an unknown encoding: {undecodable} undecodable characters"
+        )
+    return text
+
+
 @main.command("extract-text")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option(
     "--published",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -304,14 +429,18 @@ def templates(db: str | None) -> None:
     is_flag=True,
     help="List every candidate number with the rule that dropped it, or the metric it was kept with.",
 )
-def extract_text(file: TextIO, published: dt.datetime | None, region: str | None, explain: bool) -> None:
+def extract_text(file: BinaryIO, published: dt.datetime | None, region: str | None, explain: bool) -> None:
     """Print the indicators of a plain-text article (FILE, or - for stdin) as a table."""
     from etl.clean import normalise_text
     from etl.extract import ExtractionRefused, extract_indicators, format_table
 
-    paragraphs = [normalise_text(line) for line in file.read().splitlines()]
+    try:
+        day = check_issue_date("--published", published.date()) if published else dt.date.today()
+        content = _decode_text_file(file.read(), "stdin" if file.name == "<stdin>" else file.name)
+    except SettingError as exc:
+        _usage_error(exc)
+    paragraphs = [normalise_text(line) for line in content.splitlines()]
     text = "\n".join(p for p in paragraphs if p)
-    day = published.date() if published else dt.date.today()
     try:
         if explain:
             from etl.extract import explain_text
@@ -328,11 +457,14 @@ def extract_text(file: TextIO, published: dt.datetime | None, region: str | None
 @db_option
 def migrate(db: str | None) -> None:
     """Create or upgrade the warehouse schema (runs also do this on their own)."""
-    from etl.config import default_db_path
     from etl.load import connect
     from etl.load import migrate as apply
 
-    with connect(Path(db) if db else default_db_path()) as con:
+    try:
+        db_path = check_warehouse("--db", Path(db) if db else default_db_path())
+    except SettingError as exc:
+        _usage_error(exc)
+    with connect(db_path) as con:
         applied = apply(con)
     click.echo(f"applied migrations: {applied}" if applied else "schema is up to date")
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from etl.fetch import FetchConfig
 from etl.fetch.politeness import host_of
@@ -25,15 +28,21 @@ FETCH_ENV_OVERRIDES: dict[str, tuple[str, type[int] | type[float]]] = {
 }
 
 
+# Fields that must be above zero, not merely not negative: no attempt at all, or a zero timeout,
+# would fail every page.
+_POSITIVE_FETCH_FIELDS = frozenset({"max_attempts", "connect_timeout", "read_timeout"})
+
+
 def fetch_overrides_from_env() -> dict[str, int | float]:
     found: dict[str, int | float] = {}
     for name, (field_name, kind) in FETCH_ENV_OVERRIDES.items():
         raw = os.environ.get(name)
         if raw:
-            try:
-                found[field_name] = kind(raw)
-            except ValueError:
-                raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+            positive = field_name in _POSITIVE_FETCH_FIELDS
+            if kind is int:
+                found[field_name] = _whole_number(name, raw, minimum=1 if positive else 0)
+            else:
+                found[field_name] = _finite_number(name, raw, positive=positive)
     return found
 
 
@@ -71,6 +80,154 @@ def http_credentials() -> tuple[Credentials, ...]:
     return tuple(by_origin.values())
 
 
+class SettingError(ValueError):
+    """A run setting (CLI option, flow parameter, ETL_* variable) that cannot be used; its message is
+    one line that names the setting and says what it must be."""
+
+
+def _bad(name: str, value: object, rule: str) -> SettingError:
+    return SettingError(f"bad setting {name}={value!r}: {rule}")
+
+
+def _finite_number(name: str, value: object, *, positive: bool = False) -> float:
+    # nan compares false with everything, so it would pass any range check and then switch off
+    # every delay (robots.txt Crawl-delay included); inf would park the run for ever.
+    rule = "must be a finite number > 0" if positive else "must be a finite number ≥ 0"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _bad(name, value, rule) from None
+    if not math.isfinite(number) or number < 0 or (positive and number == 0):
+        raise _bad(name, value, rule)
+    return number
+
+
+def _whole_number(name: str, value: object, *, minimum: int) -> int:
+    rule = f"must be a whole number ≥ {minimum}"
+    if isinstance(value, bool | float):
+        raise _bad(name, value, rule)
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        raise _bad(name, value, rule) from None
+    if number < minimum:
+        raise _bad(name, value, rule)
+    return number
+
+
+def check_seconds(name: str, value: float) -> float:
+    """A delay or wait in seconds: finite and not negative."""
+    return _finite_number(name, value)
+
+
+def check_count(name: str, value: int, minimum: int = 1) -> int:
+    return _whole_number(name, value, minimum=minimum)
+
+
+# The first issue of 人民日报 appeared on this day; the e-paper archive holds nothing earlier.
+FIRST_ISSUE = dt.date(1946, 5, 15)
+
+
+def today_in_beijing() -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def check_issue_date(name: str, day: dt.date | str) -> dt.date:
+    """A date the paper can have published: from its first issue to tomorrow in Beijing (an issue is
+    online the evening before its date)."""
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            raise _bad(name, day, "must be a date YYYY-MM-DD") from None
+    latest = today_in_beijing() + dt.timedelta(days=1)
+    if not FIRST_ISSUE <= day <= latest:
+        raise _bad(
+            name,
+            day.isoformat(),
+            f"must be between {FIRST_ISSUE} (the first issue) and {latest} (tomorrow in Beijing)",
+        )
+    return day
+
+
+# Longer URLs are refused by most servers anyway; the bound keeps one line of a URL list from
+# blowing the size of a flow run's parameters.
+MAX_URL_LENGTH = 8192
+
+
+def _http_url(url: str) -> str | None:
+    """`url` with its scheme and host in lower case (both are case-insensitive), or None when it is
+    not an http(s) URL with a host."""
+    if len(url) > MAX_URL_LENGTH:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    netloc = f"{userinfo}{at}{hostport.lower()}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def check_origin(name: str, url: str) -> str:
+    """An e-paper base URL: http(s), a host, optionally a port, and nothing after the `/`."""
+    normal = _http_url(url)
+    if normal is None or urlsplit(normal).path not in ("", "/") or "?" in url or "#" in url:
+        raise _bad(name, url, "must be an http(s) origin such as http://paper.people.com.cn")
+    return normal.rstrip("/")
+
+
+def check_article_url(name: str, url: str) -> str:
+    normal = _http_url(url)
+    if normal is None:
+        raise _bad(name, url, f"must be an http(s) URL with a host, at most {MAX_URL_LENGTH} characters")
+    return normal
+
+
+# DuckDB's database files carry these bytes after an 8-byte checksum.
+DUCKDB_MAGIC = b"DUCK"
+DUCKDB_MAGIC_OFFSET = 8
+
+
+def check_warehouse(name: str, db_path: Path, *, writable: bool = True) -> Path:
+    """Refuse a warehouse path a run could not use, before anything is written: not a DuckDB file
+    (an empty file included), a directory, or, for a run, read-only or with a lock path that is a
+    directory. A path that does not exist yet is fine when its directory can be created."""
+    if db_path.is_dir():
+        raise _bad(name, str(db_path), "is a directory, not a DuckDB file")
+    if db_path.exists():
+        try:
+            with open(db_path, "rb") as handle:
+                header = handle.read(DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC))
+        except OSError as exc:
+            raise _bad(name, str(db_path), f"cannot be read ({exc.strerror})") from None
+        if header[DUCKDB_MAGIC_OFFSET:] != DUCKDB_MAGIC:
+            what = "is empty" if not header else "is not a DuckDB file"
+            raise _bad(name, str(db_path), f"{what}; give a DuckDB file or a new path")
+    if not writable:
+        return db_path
+    if db_path.exists() and not os.access(db_path, os.W_OK):
+        raise _bad(name, str(db_path), "is read-only")
+    directory = db_path.absolute().parent
+    while not directory.exists():
+        directory = directory.parent
+    # DuckDB writes its .wal and the run its .lock next to the file.
+    if not directory.is_dir() or not os.access(directory, os.W_OK | os.X_OK):
+        raise _bad(name, str(db_path), f"its directory {directory} is not writable")
+    lock_path = Path(f"{db_path}.lock")
+    if lock_path.is_dir():
+        raise _bad(name, str(db_path), f"its lock path {lock_path} is a directory")
+    if lock_path.exists() and not os.access(lock_path, os.W_OK):
+        raise _bad(name, str(db_path), f"its lock file {lock_path} is read-only")
+    return db_path
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("ETL_DB") or DEFAULT_DB)
 
@@ -103,13 +260,16 @@ class Settings:
         lock_wait: float = 60.0,
         accept_changes: bool = False,
     ) -> Settings:
-        db_path = Path(db) if db else default_db_path()
+        """Settings of a run, each checked (ETL_* fetch variables included) before anything is
+        written: a bad one raises SettingError."""
+        db_path = check_warehouse("db", Path(db) if db else default_db_path())
+        fetch_overrides_from_env()
         return cls(
             db_path=str(db_path),
             archive_dir=str(default_archive_dir(db_path)),
-            delay=delay,
+            delay=check_seconds("delay", delay),
             refresh=refresh,
-            lock_wait=lock_wait,
+            lock_wait=check_seconds("lock_wait", lock_wait),
             accept_changes=accept_changes,
             user_agent=os.environ.get("ETL_USER_AGENT") or None,
         )

@@ -153,6 +153,12 @@ def _sub_period(m: re.Match[str], year: int) -> Period:
     return _year_period(year)  # 全年, 年末, 年底
 
 
+def _has_dates(year: int) -> bool:
+    """Whether a period of `year` can be dated at all: 〇〇〇〇年, or 明年 in a text dated 9999, names a
+    year outside what a date can hold, and such a reference sets no period."""
+    return dt.MINYEAR <= year <= dt.MAXYEAR
+
+
 def _valid_month(m: re.Match[str]) -> bool:
     for name in ("month", "month_from", "month_to", "first_months"):
         if m.group(name) and not 1 <= _cn_or_int(m.group(name)) <= 12:
@@ -186,7 +192,7 @@ class PeriodResolver:
 
     def resolve(self, m: re.Match[str]) -> Period | None:
         if m.group("past_year"):
-            if self.published is None or self.published.month > 3:
+            if self.published is None or self.published.month > 3 or not _has_dates(self.published.year - 1):
                 return None
             return _year_period(self.published.year - 1)
         if m.group("holiday"):
@@ -198,7 +204,7 @@ class PeriodResolver:
         if m.group("whole") and self.context_year:
             bare_year = self.context_year  # 全年 continues the year the text is about
         year = self._year_of(m) if has_year else bare_year
-        if year is None:
+        if year is None or not _has_dates(year):
             return None
         has_sub = any(
             m.group(g)
@@ -206,6 +212,8 @@ class PeriodResolver:
         )
         period = _sub_period(m, year) if has_sub else _year_period(year)
         if not has_year and self.published is not None and period.end > self.published:
+            if not _has_dates(year - 1):
+                return None
             period = _sub_period(m, year - 1)  # "12月份" in a January article is the last December
         return period
 
@@ -218,6 +226,8 @@ class PeriodResolver:
         if lunar is None:
             month = _HOLIDAY_MONTH[name]
             holiday_year = self.published.year - (month > self.published.month)
+            if not _has_dates(holiday_year):
+                return None
             return _month_range(holiday_year, month, month)
         past = [day for day in lunar if day <= self.published]
         if not past:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, fields
 
 from etl.urls import Credentials
 
@@ -52,6 +53,13 @@ class FetchConfig:
     )
 
     def __post_init__(self) -> None:
+        # nan passes every comparison below (and would switch off the delays); inf would wait for ever.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{f.name} must be a finite number, not {value}")
+        if self.connect_timeout <= 0 or self.read_timeout <= 0:
+            raise ValueError("connect_timeout and read_timeout must be positive")
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         if self.workers < 1:
