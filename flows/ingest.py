@@ -11,18 +11,18 @@ from etl.config import Settings, accept_url, check_article_url, check_count
 from etl.discover import canonical_article_url, ref_for_url
 from etl.models import PageKind, PageRef
 from flows.common import RunSummary, crawl_session
-from flows.tasks import BATCH_SIZE, batches, fetch_and_process, load_batch
+from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process, load_batch
 
 
-def ingest_retry_refs(db_path: Path) -> list[PageRef]:
-    """Open failures an ingest run retries: portal articles, and URLs of any kind that an earlier
+def ingest_retry_refs(db_path: Path, limit: int = MAX_RETRIES_PER_RUN) -> tuple[list[PageRef], int]:
+    """What an ingest run retries, and how many failures it leaves to later runs: every URL an earlier
     ingest was asked for and did not reach (e-paper articles included: no daily run may come by
-    their day again)."""
-    return [
-        ref_for_url(f.url)
-        for f in load.open_failures(db_path, retryable_only=True)
-        if f.kind == PageKind.PORTAL_ARTICLE or f.stage == load.PENDING_STAGE
-    ]
+    their day again), and at most `limit` failed portal articles, those that failed least recently
+    first. Pending URLs are not capped: they were never tried, and the user asked for each."""
+    open_rows = load.open_failures(db_path, retryable_only=True)
+    pending = [f for f in open_rows if f.stage == load.PENDING_STAGE]
+    failed = [f for f in open_rows if f.kind == PageKind.PORTAL_ARTICLE and f.stage != load.PENDING_STAGE]
+    return [ref_for_url(f.url) for f in (*pending, *failed[:limit])], max(0, len(failed) - limit)
 
 
 @flow(name="ingest_urls", log_prints=False, retries=0)
@@ -55,7 +55,12 @@ def ingest_urls(
         params["accept_changes"] = True
     refs = [ref_for_url(u) for u in wanted]
     if retry_failed:
-        refs += [r for r in ingest_retry_refs(Path(settings.db_path)) if r.url not in wanted]
+        retries, left = ingest_retry_refs(Path(settings.db_path))
+        refs += [r for r in retries if r.url not in wanted]
+        if left:
+            logger.warning(
+                "%d more open failures are left to later runs (%d a run)", left, MAX_RETRIES_PER_RUN
+            )
     hosts = [r.url for r in refs]
     with crawl_session("ingest_urls", settings, params, extra_hosts=hosts) as (crawl, summary):
         load.record_pending(crawl.db_path, crawl.run_id, wanted)

@@ -278,7 +278,7 @@ def ingest(
 
     if not wanted:
         try:
-            to_retry = ingest_retry_refs(Path(db) if db else default_db_path())
+            to_retry, _left = ingest_retry_refs(Path(db) if db else default_db_path())
         except WarehouseBusy as exc:
             click.echo(f"etl: {exc}", err=True)
             sys.exit(EXIT_BUSY)

@@ -63,7 +63,7 @@ def _figures(count: int, separator: str = "，") -> str:
 
 def _page(*paragraphs: str) -> Article:
     """The e-paper article page with its body replaced by `paragraphs`, fetched and parsed for real."""
-    template, _ = decode_html((SITE / ARTICLE).read_bytes())
+    template = decode_html((SITE / ARTICLE).read_bytes()).text
     body = "".join(f"<p>\u3000\u3000{text}</p>" for text in paragraphs)
     html = re.sub(
         r"<!--enpcontent-->.*?<!--/enpcontent-->",
