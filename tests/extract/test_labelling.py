@@ -42,12 +42,13 @@ def test_fenbie_members_share_a_de_phrase() -> None:
 def test_each_member_of_a_list_of_changes_names_its_change() -> None:
     text = "全市工业增加值、固定资产投资和社会消费品零售总额分别增加120亿元、85亿元和60亿元。"
     metrics = [ind.metric for ind in extract(text)]
-    assert metrics == ["工业增加值增加", "固定资产投资增加", "社会消费品零售总额增加"]
+    assert metrics == ["工业增加值", "固定资产投资", "社会消费品零售总额"]
+    assert {ind.measure for ind in extract(text)} == {"change"}
 
 
 def test_a_list_of_changes_against_a_base_keeps_the_base() -> None:
-    metrics = {ind.metric for ind in extract("两地粮食产量分别比上年增加2.1亿斤和1.6亿斤。")}
-    assert metrics == {"两地粮食产量比上年增加"}
+    rows = extract("两地粮食产量分别比上年增加2.1亿斤和1.6亿斤。")
+    assert {(ind.metric, ind.measure, ind.basis) for ind in rows} == {("两地粮食产量", "change", "yoy")}
 
 
 # --- no row ever has an empty metric --------------------------------------------------------------

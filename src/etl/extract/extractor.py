@@ -13,8 +13,9 @@ from etl.extract.figures import INDICATOR_PATTERN, Figure, fraction_figure, qual
 from etl.extract.labelling import LabelledFigure, ParagraphState, label_sentence
 from etl.extract.modality import modality_of
 from etl.extract.periods import Period, PeriodResolver, TimeReference, find_time_references, period_at
-from etl.extract.regions import region_between, region_mentions
+from etl.extract.regions import national_scope, province_of, region_between, region_mentions
 from etl.extract.rejections import Candidate, Rule, dropping_rule
+from etl.extract.semantics import semantics_of
 from etl.extract.sentences import Span, paragraph_starts, split_sentences
 from etl.models import Indicator
 
@@ -53,11 +54,12 @@ def _indicator(
     image_position: int | None,
 ) -> Indicator:
     f = item.figure
+    what = semantics_of(text, sentence.start, f.context_start, f.unit, item.metric, period is not None)
     return Indicator(
-        value=f.value,
+        value=-f.value if what.negative else f.value,
         unit=f.unit,
         qualifier=f.qualifier,
-        metric=item.metric,
+        metric=what.metric,
         raw=text[f.raw_start : f.raw_end],
         sentence=text[sentence.start : sentence.end].strip(),
         char_start=f.raw_start,
@@ -68,6 +70,9 @@ def _indicator(
         region=region,
         source=source,
         image_position=image_position,
+        measure=str(what.measure),
+        basis=str(what.basis),
+        province=province_of(region),
     )
 
 
@@ -78,6 +83,7 @@ def _verdicts(
     time_spans = sorted((r.start, r.end) for r in references if r.period is not None)
     mentions = region_mentions(text)
     paragraphs = paragraph_starts(text)
+    national = national_scope(text, paragraphs)
     state = ParagraphState()
     current_paragraph = -1
     for sentence in split_sentences(text):
@@ -101,7 +107,11 @@ def _verdicts(
                 start = item.figure.raw_start
                 paragraph_start = paragraphs[bisect.bisect_right(paragraphs, start) - 1]
                 period = period_at(references, start, paragraph_start)
-                region = region_between(text, mentions, sentence.start, start, paragraph_start) or region_hint
+                region = (
+                    region_between(text, mentions, sentence.start, start, paragraph_start)
+                    or region_hint
+                    or national.get(paragraph_start)
+                )
                 indicator = _indicator(text, item, sentence, period, region, source, image_position)
             yield CandidateVerdict(candidate.start, candidate.match.group(), rule, indicator)
 

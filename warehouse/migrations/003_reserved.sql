@@ -1,0 +1,1 @@
+-- 003: reserved for a migration on another branch; replaced when the branches merge.

@@ -1,0 +1,1 @@
+-- 004: reserved for a migration on another branch; replaced when the branches merge.
