@@ -52,9 +52,12 @@ def _indicator(
     region: str | None,
     source: str,
     image_position: int | None,
+    previous_subject: str,
 ) -> Indicator:
     f = item.figure
-    what = semantics_of(text, sentence.start, f.context_start, f.unit, item.metric, period is not None)
+    what = semantics_of(
+        text, sentence.start, f.context_start, f.unit, item.metric, period is not None, previous_subject
+    )
     return Indicator(
         value=-f.value if what.negative else f.value,
         unit=f.unit,
@@ -86,10 +89,12 @@ def _verdicts(
     national = national_scope(text, paragraphs)
     state = ParagraphState()
     current_paragraph = -1
+    previous_subject = ""  # the metric of the paragraph's previous row, for 较上届增长 / 完成全年目标的
     for sentence in split_sentences(text):
         paragraph = bisect.bisect_right(paragraphs, sentence.start)
         if paragraph != current_paragraph:
             state, current_paragraph = ParagraphState(), paragraph  # subjects do not cross paragraphs
+            previous_subject = ""
         modality = modality_of(text, sentence)
         judged: list[tuple[Candidate, Rule | None]] = []
         figures: list[Figure] = []
@@ -112,7 +117,10 @@ def _verdicts(
                     or region_hint
                     or national.get(paragraph_start)
                 )
-                indicator = _indicator(text, item, sentence, period, region, source, image_position)
+                indicator = _indicator(
+                    text, item, sentence, period, region, source, image_position, previous_subject
+                )
+                previous_subject = indicator.metric
             yield CandidateVerdict(candidate.start, candidate.match.group(), rule, indicator)
 
 

@@ -135,8 +135,9 @@ def _basis(lead: str, has_period: bool) -> Basis:
     return Basis.YOY if has_period else Basis.NONE
 
 
-def subject_metric(metric: str, measure: Measure) -> str:
-    """The subject alone: 全国城镇调查失业率平均值比上年下降 -> 城镇调查失业率平均值."""
+def subject_metric(metric: str, measure: Measure, previous_subject: str = "") -> str:
+    """The subject alone: 全国城镇调查失业率平均值比上年下降 -> 城镇调查失业率平均值. When the phrase held
+    nothing but the comparison (较上届增长, 完成全年目标), the subject is the one named before it."""
     subject = metric
     if measure in (Measure.GROWTH, Measure.CHANGE):
         previous = None
@@ -155,11 +156,19 @@ def subject_metric(metric: str, measure: Measure) -> str:
     if measure is Measure.COMPLETION:
         subject = _COMPLETION_TAIL.sub("", subject)
     subject = _NATIONAL_PREFIX.sub("", subject.strip("，,、 "))
-    return subject if len(subject) >= 2 else metric
+    if len(subject) >= 2:
+        return subject
+    return previous_subject or metric
 
 
 def semantics_of(
-    text: str, sentence_start: int, figure_start: int, unit: str, metric: str, has_period: bool
+    text: str,
+    sentence_start: int,
+    figure_start: int,
+    unit: str,
+    metric: str,
+    has_period: bool,
+    previous_subject: str = "",
 ) -> Semantics:
     """Measure, basis, sign and subject of the figure that starts (with its qualifier) at figure_start."""
     lead = clause_lead(text, sentence_start, figure_start)
@@ -169,7 +178,7 @@ def semantics_of(
         negative = bool(_DECREASE_VERB.match(verb)) or verb in _GAP_DECREASE
     else:
         basis, negative = Basis.NONE, False
-    return Semantics(measure, basis, negative, subject_metric(metric, measure))
+    return Semantics(measure, basis, negative, subject_metric(metric, measure, previous_subject))
 
 
 __all__ = ["Basis", "Measure", "Semantics", "clause_lead", "semantics_of", "subject_metric"]
