@@ -98,3 +98,21 @@ def test_no_empty_metric_on_demo_site_articles() -> None:
 
 def test_clause_without_a_subject_falls_back_to_the_unit_category() -> None:
     assert one("他今年72岁。", "72岁").metric == "年龄"
+
+
+def test_a_paired_verb_before_a_list_gives_each_member_its_quantity() -> None:
+    rows = extract("2025年，全国汽车产销分别完成3126万辆和3110万辆，同比分别增长4.2%和3.9%。")
+    assert [(r.metric, r.measure) for r in rows] == [
+        ("汽车产量", "level"),
+        ("汽车销量", "level"),
+        ("汽车产量", "growth"),
+        ("汽车销量", "growth"),
+    ]
+    # in the order written: 进 then 出
+    rows = extract("前三季度，全省进出口分别增长6.1%和9.4%。")
+    assert [r.metric for r in rows] == ["进口", "出口"]
+
+
+def test_a_plan_that_is_the_base_of_a_comparison_leaves_a_fact() -> None:
+    row = one("今年全市国有企业比原计划多招8000人。", "8000人")
+    assert (row.measure, row.basis, row.value) == ("change", "base", 8000)

@@ -67,9 +67,11 @@ _CRITERION_BEFORE = re.compile(r"(?:不满|未满|(?<![已])满)$")
 # A duration after these frames another figure (元旦假期3天，全国铁路累计发送旅客…)
 _DURATION_FRAME_BEFORE = re.compile(r"(?:假期|期间|长假|黄金周|假日)$")
 _MEASURE_FOLLOWERS = re.compile(
-    r"^(?:[的了，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|以下|多|余|长|宽|高|深)"
+    # 1.2万千瓦时/年: a rate per unit is a measure, like the unit alone
+    r"^(?:[的了，,。；;、：:）)”’！？!?\n/／]|$|左右|以上|上下|以下|多|余|长|宽|高|深)"
 )
 _CHENG_AS_VERB = re.compile(r"[立功交本果员绩效都长熟品就]")
+_ARABIC_CHENG_AS_VERB = re.compile(r"[立功交本果员绩效都长熟品就为了型年]")
 _AGE_REPORTED_FOLLOWERS = re.compile(r"^(?:左右|以上|以下|上下)?(?:[了，,。；;、：:）)”’！？!?\n]|$)")
 _RECENT_BEFORE = re.compile(r"(?:近|过去|最近|这|此前|未来)$")
 _FRAME_AFTER = re.compile(r"^(?:[，,来间里中]|以来)")
@@ -345,7 +347,11 @@ def _round_idiom(c: Candidate) -> bool:
 
 def _chinese_only_unit(c: Candidate) -> bool:
     spec = c.written_unit
-    return spec is not None and spec.chinese_only and not c.parsed.chinese
+    if spec is None or not spec.chinese_only or c.parsed.chinese:
+        return False
+    # 4成企业 is 40 %: one Arabic digit before 成 is a tenth unless 成 goes on into a verb (5成为)
+    one_digit = re.fullmatch(r"[1-9１-９]", c.match.group("number") or "") is not None
+    return not one_digit or _ARABIC_CHENG_AS_VERB.match(c.text, c.end) is not None
 
 
 def _cheng_starts_word(c: Candidate) -> bool:
@@ -558,7 +564,11 @@ FIGURE_RULES: tuple[Rule, ...] = (
     Rule("vague-range", "two spelled digits give no single value (四五百元)", _vague_range),
     Rule("several", "数 alone is 'several', no figure (数家)", _several),
     Rule("round-idiom", "a bare 百 / 千 of an idiom (百家争鸣, 千家万户)", _round_idiom),
-    Rule("chinese-only-unit", "成 after Arabic digits is mostly a verb (5成为)", _chinese_only_unit),
+    Rule(
+        "chinese-only-unit",
+        "成 after Arabic digits is a verb (5成为) unless one digit names tenths (4成企业)",
+        _chinese_only_unit,
+    ),
     Rule("cheng-starts-word", "成 begins a word (八成熟)", _cheng_starts_word),
     Rule("cheng-wei-verb", "成为 is the verb (其一成为)", _cheng_wei_verb),
     Rule(

@@ -39,6 +39,8 @@ _INCREASE = r"增长|增加|提高|提升|上升|上涨|扩大|加快|多增|上
 _CHANGE_VERB_END = re.compile(
     rf"(?P<verb>(?:名义|实际)?(?:{_DECREASE}|{_INCREASE}))了?(?:约|近|超过?|逾|达到?|为|仅)?$"
 )
+# 比原计划多招8000人, 比上年少用2吨: 多 / 少 before the verb of what was done, after a comparison
+_MORE_OR_LESS_DONE = re.compile(r"(?P<verb>[多少])[\u4e00-\u9fff]了?$")
 _DECREASE_VERB = re.compile(rf"^(?:名义|实际)?(?:{_DECREASE})")
 # 增速为5.2%, 增幅达8%: the rate of growth named as a noun
 _RATE_NOUN_END = re.compile(r"(?P<noun>增速|增幅|降幅|涨幅|跌幅)(?:为|达到?|是|约)?$")
@@ -63,7 +65,7 @@ _CLAUSE_STOP = "，,；;：:。！？\n"
 _LISTED_FIGURE = re.compile(r"[0-9０-９.．,]+[^0-9０-９.．,\s，。；;、和及与]{0,5}[、和及与]$")
 _QUALIFIER_TAIL = re.compile(r"(?:分别|均|都|约|近|超过?|逾|达到?|为|了|仅|再|不到|不足|将近|接近|大约)+$")
 # What a change or a comparison adds to a metric phrase after its subject (比上年增长, 同比下降)
-_METRIC_VERB_TAIL = re.compile(rf"(?:名义|实际)?(?P<verb>{_DECREASE}|{_INCREASE})了?$")
+_METRIC_VERB_TAIL = re.compile(rf"(?:名义|实际)?(?P<verb>{_DECREASE}|{_INCREASE}|[多少][\u4e00-\u9fff])了?$")
 _METRIC_COMPARISON_TAIL = re.compile(
     r"(?:同比|环比|(?:(?<!占)比(?![重例率值])|较|相比|高于|低于|快于|慢于)[^，,。；;比较]{0,12})$"
 )
@@ -115,6 +117,9 @@ def _measure(lead: str, unit: str, metric: str) -> tuple[Measure, str]:
         if unit in _RELATIVE_UNITS:
             return Measure.GROWTH, verb
         return Measure.CHANGE, verb
+    more_or_less = _MORE_OR_LESS_DONE.search(lead)
+    if verb_match is None and more_or_less is not None and _COMPARED.search(lead[: more_or_less.start()]):
+        return Measure.CHANGE, more_or_less.group("verb")
     if rate is not None and unit == "百分点":
         return Measure.CHANGE, rate.group("noun")
     gap = _GAP_AFTER_BASE.search(lead)
@@ -147,7 +152,8 @@ def subject_metric(metric: str, measure: Measure, previous_subject: str = "") ->
             if verb is not None:
                 rest = subject[: verb.start()]
                 # 起降 keeps its 降; 比上年多 loses its 多
-                if len(verb.group("verb")) > 1 or _METRIC_COMPARISON_TAIL.search(rest):
+                stated = len(verb.group("verb")) > 1 and not verb.group("verb").startswith(("多", "少"))
+                if stated or _METRIC_COMPARISON_TAIL.search(rest):
                     subject = rest
             subject = _METRIC_COMPARISON_TAIL.sub("", subject)
             subject = phrases.TRAILING_ADVERB.sub("", subject)
