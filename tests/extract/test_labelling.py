@@ -116,3 +116,20 @@ def test_a_paired_verb_before_a_list_gives_each_member_its_quantity() -> None:
 def test_a_plan_that_is_the_base_of_a_comparison_leaves_a_fact() -> None:
     row = one("今年全市国有企业比原计划多招8000人。", "8000人")
     assert (row.measure, row.basis, row.value) == ("change", "base", 8000)
+
+
+def test_both_members_of_a_list_that_writes_the_unit_once() -> None:
+    rows = extract("两项指标分别比上年提高6.7和13.8个百分点。")
+    assert [(r.raw, r.value, r.unit, r.measure) for r in rows] == [
+        ("6.7", 6.7, "百分点", "change"),
+        ("13.8个百分点", 13.8, "百分点", "change"),
+    ]
+
+
+def test_a_turn_from_one_period_to_the_next_keeps_the_subject() -> None:
+    # each figure belongs to the period written before it: the later one to 前三季度
+    rows = extract("全省工业投资由上半年的下降2.1%转为前三季度增长8.2%。", dt.date(2025, 10, 20))
+    assert [(r.metric, r.value, r.period) for r in rows] == [
+        ("工业投资", -2.1, "2025-H1"),
+        ("工业投资", 8.2, "2025-Q1-Q3"),
+    ]
