@@ -102,3 +102,11 @@ def test_a_city_rolls_up_to_its_province() -> None:
 )
 def test_province_of(region: str | None, province: str | None) -> None:
     assert province_of(region) == province
+
+
+def test_a_national_release_is_national_in_every_paragraph_that_names_no_narrower_place() -> None:
+    text = (
+        "商务部发布数据，1至7月，社会消费品零售总额同比增长4.8%。\n"
+        "在浙江，宁波舟山港集装箱吞吐量同比增长7.1%。"
+    )
+    assert [(r.raw, r.region) for r in extract(text)] == [("4.8%", "全国"), ("7.1%", "浙江")]

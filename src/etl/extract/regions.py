@@ -602,13 +602,13 @@ _COUNTRY_WORD = re.compile(
 def national_scope(text: str, paragraph_starts: list[int]) -> dict[int, str]:
     """Paragraph start -> 全国 for every paragraph whose figures are about the whole country when no
     place is named for them: the paragraph names the country, or the text is a national body's release
-    that names no province or city anywhere."""
+    and the paragraph names no province or city."""
     ends = [*paragraph_starts[1:], len(text) + 1]
-    release = _NATIONAL_BODY.search(text) is not None and not any(
-        m.name != "全国" and m.subject for m in region_mentions(text)
-    )
+    release = _NATIONAL_BODY.search(text) is not None
+    places = [m for m in region_mentions(text) if m.name != "全国" and m.subject]
     scope: dict[int, str] = {}
     for start, end in zip(paragraph_starts, ends, strict=True):
-        if release or _COUNTRY_WORD.search(text, start, end):
+        narrower = any(start <= m.start < end for m in places)
+        if (release and not narrower) or _COUNTRY_WORD.search(text, start, end):
             scope[start] = "全国"
     return scope
