@@ -162,3 +162,13 @@ def test_a_word_ending_in_zhong_does_not_begin_a_place(text: str, region: str) -
 )
 def test_a_district_resolves_to_its_city(text: str, region: str) -> None:
     assert set(regions(text, hint="江苏").values()) == {region}
+
+
+def test_a_foreign_economy_stays_as_named_and_has_no_province() -> None:
+    rows = extract("2月份，德国通胀率为2.3%。欧元区1月份失业率为6.2%。", region_hint="欧元区")
+    assert [(r.region, r.province) for r in rows] == [("德国", None), ("欧元区", None)]
+
+
+def test_a_trade_partner_is_not_the_region() -> None:
+    rows = extract("前10个月，我国对美国出口2.9万亿元。")
+    assert [(r.region, r.province) for r in rows] == [("全国", "全国")]

@@ -382,6 +382,7 @@ _NOT_SUBJECT_BEFORE = (
     "赴",
     "来自",
     "从",
+    "对",
     "由",
     "自",
     "辐射",
@@ -442,7 +443,27 @@ def _node_pattern(node: _Trie) -> str:
 
 # 其中山东, 其中卫星: 中 that ends a word (其中, 集中, 之中) does not begin 中山 or 中卫
 _ZHONG_ENDS_WORD_AFTER = frozenset("其集之当空心高初途正居命从")
-_ALL_NAMES = PROVINCES + CITIES + NATIONAL + tuple(COMPOUNDS) + _DISTRICT_NAMES
+# Economies abroad that news reports figures for: a figure about them keeps the name as written and
+# has no province (convention v2). A partner of trade (对美国出口, 自日本进口) is not a subject: see
+# _NOT_SUBJECT_BEFORE. Trade blocs (欧盟, 东盟) are left out: in this news they are nearly always partners.
+FOREIGN = (
+    "欧元区",
+    "美国",
+    "日本",
+    "韩国",
+    "德国",
+    "法国",
+    "英国",
+    "意大利",
+    "西班牙",
+    "俄罗斯",
+    "印度",
+    "巴西",
+    "澳大利亚",
+    "加拿大",
+    "新加坡",
+)
+_ALL_NAMES = PROVINCES + CITIES + NATIONAL + tuple(COMPOUNDS) + _DISTRICT_NAMES + FOREIGN
 # Checking the first character before anything else keeps the scan cheap at the positions where no
 # name starts, which are nearly all of them
 _FIRST_CHARACTERS = "(?=[" + "".join(sorted({name[0] for name in _ALL_NAMES})) + "])"
