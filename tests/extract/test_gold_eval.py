@@ -414,6 +414,12 @@ def test_command_line_reports_and_enforces_thresholds() -> None:
     assert "overall" in plain.stdout and "seed_shanghai_2025-09-03" in plain.stdout
     strict = subprocess.run([*command, "--min-f1", "1.01"], capture_output=True, text=True, check=False)
     assert strict.returncode == 1 and "below threshold: F1" in strict.stderr
+    for field in ("measure", "basis", "sign", "region", "province"):
+        strict = subprocess.run(
+            [*command, f"--min-{field}-acc", "1.01"], capture_output=True, text=True, check=False
+        )
+        assert strict.returncode == 1 and f"below threshold: {field} accuracy" in strict.stderr
+    assert "measure confusion" in plain.stdout
 
 
 def test_command_line_reports_every_split_by_default() -> None:
