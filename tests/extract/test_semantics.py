@@ -110,3 +110,8 @@ def test_a_national_release_is_national_in_every_paragraph_that_names_no_narrowe
         "在浙江，宁波舟山港集装箱吞吐量同比增长7.1%。"
     )
     assert [(r.raw, r.region) for r in extract(text)] == [("4.8%", "全国"), ("7.1%", "浙江")]
+
+
+def test_a_long_subject_is_its_head_noun() -> None:
+    row = one("2月份，剔除能源、食品、酒精和烟草价格后的核心通胀率为2.4%。", "2.4%")
+    assert row.metric == "核心通胀率"

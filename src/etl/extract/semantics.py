@@ -77,6 +77,10 @@ _RATE_NOUN_TAIL = re.compile(r"(?:的)?(?:增速|增幅|降幅|涨幅|跌幅)$")
 _NATIONAL_PREFIX = re.compile(rf"^(?:全国|我国)(?!{phrases.INSTITUTIONS})(?=[\u4e00-\u9fff]{{2}})")
 
 
+# A subject longer than this is read as a modifier and its head (see subject_metric)
+_LONGEST_SUBJECT = 20
+
+
 @dataclass(frozen=True, slots=True)
 class Semantics:
     measure: Measure
@@ -162,6 +166,12 @@ def subject_metric(metric: str, measure: Measure, previous_subject: str = "") ->
     if measure is Measure.COMPLETION:
         subject = _COMPLETION_TAIL.sub("", subject)
     subject = _NATIONAL_PREFIX.sub("", subject.strip("，,、 "))
+    if len(subject) > _LONGEST_SUBJECT and measure is not Measure.SHARE:
+        # 剔除能源、食品、酒精和烟草价格后的核心通胀率: a long phrase is a modifier and its head noun;
+        # the head (after the last 的) is the subject, when it still names something
+        head = subject.rpartition("的")[2]
+        if len(head) >= 3 and head != subject:
+            subject = head
     if len(subject) >= 2:
         return subject
     return previous_subject or metric
