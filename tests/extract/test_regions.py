@@ -172,3 +172,13 @@ def test_a_foreign_economy_stays_as_named_and_has_no_province() -> None:
 def test_a_trade_partner_is_not_the_region() -> None:
     rows = extract("前10个月，我国对美国出口2.9万亿元。")
     assert [(r.region, r.province) for r in rows] == [("全国", "全国")]
+
+
+def test_a_places_own_statistics_office_releases_figures_about_the_place() -> None:
+    text = "记者从杭州市统计局获悉，上半年全市地区生产总值同比增长5.6%。社会消费品零售总额增长4.1%。"
+    assert [(r.region, r.province) for r in extract(text)] == [("杭州", "浙江"), ("杭州", "浙江")]
+
+
+def test_a_place_carries_forward_through_its_paragraph_only() -> None:
+    text = "上半年，苏州规模以上工业增加值同比增长8.2%。全市进出口增长5%。\n全国进出口增长3%。"
+    assert [r.region for r in extract(text)] == ["苏州", "苏州", "全国"]

@@ -405,6 +405,11 @@ _DATELINE_AFTER = re.compile(r"[市]?\s*[0-9０-９]{1,2}月[0-9０-９]{1,2}日
 # A place that opens a paragraph or a clause (在上海市闵行区，…; 杭州某园区…) sets the scene for what follows
 _LEAD_WORD_BEFORE = re.compile(r"(?:在|据|今年|去年|目前|如今|而在|同样在)$")
 _CLAUSE_BOUNDARY = "，,。；;：:！？!?\n“"
+# 杭州市统计局, 浙江省人民政府新闻办公室: a place's own government or statistics office releases figures
+# about the place
+_RELEASING_BODY_AFTER = re.compile(
+    r"[市省区县]?(?:统计局|人民政府|政府|发展改革委|发改委|商务厅|商务局|统计部门|调查总队|新闻办)"
+)
 # 北京地铁18号线, 四川大学: a place that begins the name of an institution names no scene
 _INSTITUTION_AFTER = re.compile(
     r"[市省]?(?:地铁|铁路|法院|检察|边检|海关|公安|税务|公交|高铁|博物馆|图书馆|美术馆|大学|学院|医院|研究院|"
@@ -539,6 +544,9 @@ def region_mentions(text: str) -> list[Mention]:
         subject = not preceding.endswith(_NOT_SUBJECT_BEFORE) and not _RANK_SCOPE_AFTER.match(text, m.end())
         if _is_national(m.group()) and preceding.endswith(_NATIONAL_PREDICATE_BEFORE):
             subject = False
+        if _RELEASING_BODY_AFTER.match(text, m.end()):
+            # 记者从杭州市统计局获悉: the place's own statistics are about the place, like a national release
+            subject = lead = True
         mentions.append(Mention(m.start(), m.end(), canonical(m.group()), subject, lead))
     return mentions
 
