@@ -15,7 +15,7 @@ from etl.extract.modality import modality_of
 from etl.extract.periods import Period, PeriodResolver, TimeReference, find_time_references, period_at
 from etl.extract.regions import national_scope, province_of, region_between, region_mentions
 from etl.extract.rejections import Candidate, Rule, dropping_rule
-from etl.extract.semantics import semantics_of
+from etl.extract.semantics import Measure, semantics_of
 from etl.extract.sentences import Span, paragraph_starts, split_sentences
 from etl.models import Indicator
 
@@ -58,9 +58,12 @@ def _indicator(
     what = semantics_of(
         text, sentence.start, f.context_start, f.unit, item.metric, period is not None, previous_subject
     )
+    value, unit = f.value, f.unit
+    if what.measure is Measure.GROWTH and unit == "倍":
+        value, unit = value * 100, "%"  # 增长1.5倍 is growth of 150 % (docs/indicators.md, convention v2)
     return Indicator(
-        value=-f.value if what.negative else f.value,
-        unit=f.unit,
+        value=-value if what.negative else value,
+        unit=unit,
         qualifier=f.qualifier,
         metric=what.metric,
         raw=text[f.raw_start : f.raw_end],
