@@ -115,3 +115,8 @@ def test_a_national_release_is_national_in_every_paragraph_that_names_no_narrowe
 def test_a_long_subject_is_its_head_noun() -> None:
     row = one("2月份，剔除能源、食品、酒精和烟草价格后的核心通胀率为2.4%。", "2.4%")
     assert row.metric == "核心通胀率"
+
+
+def test_a_percentage_of_the_noun_after_it_is_a_share() -> None:
+    row = one("高速公路服务区累计建成充电桩3.6万个，覆盖98%以上的服务区。", "98%")
+    assert row.measure == "share"

@@ -56,7 +56,14 @@ def _indicator(
 ) -> Indicator:
     f = item.figure
     what = semantics_of(
-        text, sentence.start, f.context_start, f.unit, item.metric, period is not None, previous_subject
+        text,
+        sentence.start,
+        f.context_start,
+        f.unit,
+        item.metric,
+        period is not None,
+        previous_subject,
+        follows=text[f.raw_end : f.raw_end + 4],
     )
     value, unit = f.value, f.unit
     if what.measure is Measure.GROWTH and unit == "倍":

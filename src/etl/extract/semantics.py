@@ -102,7 +102,11 @@ def clause_lead(text: str, sentence_start: int, figure_start: int) -> str:
     return lead
 
 
-def _measure(lead: str, unit: str, metric: str) -> tuple[Measure, str]:
+# 贡献了50%以上的税收, 60%的国内生产总值: a percentage of the noun after it is a part of that whole
+_PART_OF_WHOLE_AFTER = re.compile(r"^(?:以上|以下|左右)?的[\u4e00-\u9fff]")
+
+
+def _measure(lead: str, unit: str, metric: str, follows: str = "") -> tuple[Measure, str]:
     """The measure and, for a growth or change, the verb that states it."""
     if _COMPLETION_END.search(lead):
         return Measure.COMPLETION, ""
@@ -129,7 +133,9 @@ def _measure(lead: str, unit: str, metric: str) -> tuple[Measure, str]:
     gap = _GAP_AFTER_BASE.search(lead)
     if gap is not None:
         return Measure.CHANGE, gap.group("verb")
-    if unit == "%" and (_SHARE_END.search(lead) or _SHARE_METRIC.search(metric)):
+    if unit == "%" and (
+        _SHARE_END.search(lead) or _SHARE_METRIC.search(metric) or _PART_OF_WHOLE_AFTER.match(follows)
+    ):
         return Measure.SHARE, ""
     return Measure.LEVEL, ""
 
@@ -185,10 +191,12 @@ def semantics_of(
     metric: str,
     has_period: bool,
     previous_subject: str = "",
+    follows: str = "",
 ) -> Semantics:
-    """Measure, basis, sign and subject of the figure that starts (with its qualifier) at figure_start."""
+    """Measure, basis, sign and subject of the figure that starts (with its qualifier) at figure_start;
+    `follows` is the text right after its raw text."""
     lead = clause_lead(text, sentence_start, figure_start)
-    measure, verb = _measure(lead, unit, metric)
+    measure, verb = _measure(lead, unit, metric, follows)
     if measure in (Measure.GROWTH, Measure.CHANGE):
         basis = _basis(lead, has_period)
         negative = bool(_DECREASE_VERB.match(verb)) or verb in _GAP_DECREASE
