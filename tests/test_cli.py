@@ -70,6 +70,17 @@ def test_extract_text_prints_a_table(prefect_env: dict[str, str]) -> None:
     assert "51506000" in out.stdout.replace(",", "")
 
 
+def test_extract_text_documents_and_prints_what_kind_of_figure(prefect_env: dict[str, str]) -> None:
+    usage = _etl(prefect_env, "extract-text", "--help")
+    assert all(field in usage.stdout for field in ("measure", "basis", "province", "negative for a decrease"))
+    text = "2024年，杭州市社会消费品零售总额同比下降2.1%。\n"
+    out = _etl(prefect_env, "extract-text", "-", "--published", "2025-01-20", stdin=text)
+    header, _, row = out.stdout.splitlines()[:3]
+    assert header.split()[4:9] == ["measure", "basis", "period", "region", "province"]
+    expected = ["-2.1", "%", "exact", "社会消费品零售总额", "growth", "yoy", "2024", "杭州", "浙江"]
+    assert row.split()[:9] == expected
+
+
 def test_a_second_run_on_a_busy_warehouse_exits_3(
     tmp_path: Path, site_url: str, prefect_env: dict[str, str]
 ) -> None:

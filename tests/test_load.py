@@ -428,3 +428,31 @@ def test_run_lock_is_the_same_through_a_symlink(tmp_path: Path) -> None:
         load.run_lock(relative, wait_seconds=0),
     ):
         pass
+
+
+def test_indicators_carry_measure_basis_and_province_into_the_view(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    item = _article("http://x/1.html", body="2024年，杭州市社会消费品零售总额同比下降2.1%。")
+    body = "小标题\n" + item.article.paragraphs[1].text
+    start = body.index("2.1%")
+    growth = Indicator(
+        value=-2.1,
+        unit="%",
+        qualifier=Qualifier.EXACT,
+        metric="社会消费品零售总额",
+        raw="2.1%",
+        sentence=body,
+        char_start=start,
+        char_end=start + len("2.1%"),
+        period="2024",
+        region="杭州",
+        measure="growth",
+        basis="yoy",
+        province="浙江",
+    )
+    _load(db, articles=[replace(item, indicators=[growth])])
+    rows = _rows(
+        db,
+        "SELECT region, province, metric, value FROM v_indicators WHERE measure = 'growth' AND basis = 'yoy'",
+    )
+    assert rows == [("杭州", "浙江", "社会消费品零售总额", -2.1)]

@@ -8,6 +8,9 @@ SELECT
     a.page,
     a.page_name,
     i.metric,
+    -- What kind of figure (docs/indicators.md, convention v2): filter on measure/basis, not on sentence.
+    i.measure,
+    i.basis,
     i.value,
     i.unit,
     i.qualifier,
@@ -15,6 +18,7 @@ SELECT
     i.period_start,
     i.period_end,
     i.region,
+    i.province,
     i.raw,
     i.sentence,
     i.source,

@@ -430,7 +430,17 @@ def _decode_text_file(raw: bytes, name: str) -> str:
     help="List every candidate number with the rule that dropped it, or the metric it was kept with.",
 )
 def extract_text(file: BinaryIO, published: dt.datetime | None, region: str | None, explain: bool) -> None:
-    """Print the indicators of a plain-text article (FILE, or - for stdin) as a table."""
+    """Print the indicators of a plain-text article (FILE, or - for stdin) as a table.
+
+    \b
+    Columns (docs/indicators.md):
+      value     in the base unit; negative for a decrease (下降2.1% -> -2.1)
+      metric    the subject alone, without comparison words (同比增长, 比上年下降)
+      measure   level | growth | change | share | completion
+      basis     yoy | mom | base, for a growth or change; empty otherwise
+      region    the most specific place named; 全国 for a national figure
+      province  the province-level unit containing region (杭州 -> 浙江; 全国 -> 全国)
+    """
     from etl.clean import normalise_text
     from etl.extract import ExtractionRefused, extract_indicators, format_table
 

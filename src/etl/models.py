@@ -155,6 +155,9 @@ class Indicator:
     region: str | None = None
     source: str = "body"  # "body" or "caption"
     image_position: int | None = None  # set when source == "caption"
+    measure: str = "level"  # level | growth | change | share | completion (docs/indicators.md, v2)
+    basis: str = ""  # yoy | mom | base | "" : what a growth or change compares with
+    province: str | None = None  # province-level unit containing `region`; 全国 for national figures
 
 
 @dataclass(frozen=True, slots=True)

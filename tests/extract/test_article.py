@@ -93,7 +93,9 @@ def test_format_table_lists_every_row() -> None:
     rows = extract_article(ARTICLE)
     table = format_table(rows)
     lines = table.splitlines()
-    assert lines[0].split() == ["value", "unit", "qual", "metric", "period", "region", "raw", "at"]
+    assert lines[0].split() == [
+        "value", "unit", "qual", "metric", "measure", "basis", "period", "region", "province", "raw", "at"
+    ]  # fmt: skip
     assert len(lines) == len(rows) + 3
     assert lines[-1] == f"{len(rows)} indicator(s)"
     assert "51,506,000" in table and "caption:" in table and "@img1" in table

@@ -64,6 +64,8 @@ def test_explain_names_the_rule_that_dropped_each_candidate(tmp_path: Path) -> N
 # One short text per rule, with the candidate the rule drops (the first rule in order that applies)
 RULE_EXAMPLES = {
     "target": ("力争到2027年，高新技术企业达到3000家。", "3000家"),
+    "service-frequency": ("家庭医生为签约老人每月至少上门随访2次。", "2次"),
+    "specification": ("这款电动车支持超级快充，10分钟可充电70%。", "70%"),
     "rule-limit": ("该市实行每日预约制，单次团队人数不超过30人。", "30人"),
     "prescriptive": ("入园游客需提前3天预约。", "3天"),
     "bare-number": ("全市新建5G基站1.2万个。", "5"),

@@ -42,12 +42,13 @@ def test_fenbie_members_share_a_de_phrase() -> None:
 def test_each_member_of_a_list_of_changes_names_its_change() -> None:
     text = "全市工业增加值、固定资产投资和社会消费品零售总额分别增加120亿元、85亿元和60亿元。"
     metrics = [ind.metric for ind in extract(text)]
-    assert metrics == ["工业增加值增加", "固定资产投资增加", "社会消费品零售总额增加"]
+    assert metrics == ["工业增加值", "固定资产投资", "社会消费品零售总额"]
+    assert {ind.measure for ind in extract(text)} == {"change"}
 
 
 def test_a_list_of_changes_against_a_base_keeps_the_base() -> None:
-    metrics = {ind.metric for ind in extract("两地粮食产量分别比上年增加2.1亿斤和1.6亿斤。")}
-    assert metrics == {"两地粮食产量比上年增加"}
+    rows = extract("两地粮食产量分别比上年增加2.1亿斤和1.6亿斤。")
+    assert {(ind.metric, ind.measure, ind.basis) for ind in rows} == {("两地粮食产量", "change", "yoy")}
 
 
 # --- no row ever has an empty metric --------------------------------------------------------------
@@ -97,3 +98,38 @@ def test_no_empty_metric_on_demo_site_articles() -> None:
 
 def test_clause_without_a_subject_falls_back_to_the_unit_category() -> None:
     assert one("他今年72岁。", "72岁").metric == "年龄"
+
+
+def test_a_paired_verb_before_a_list_gives_each_member_its_quantity() -> None:
+    rows = extract("2025年，全国汽车产销分别完成3126万辆和3110万辆，同比分别增长4.2%和3.9%。")
+    assert [(r.metric, r.measure) for r in rows] == [
+        ("汽车产量", "level"),
+        ("汽车销量", "level"),
+        ("汽车产量", "growth"),
+        ("汽车销量", "growth"),
+    ]
+    # in the order written: 进 then 出
+    rows = extract("前三季度，全省进出口分别增长6.1%和9.4%。")
+    assert [r.metric for r in rows] == ["进口", "出口"]
+
+
+def test_a_plan_that_is_the_base_of_a_comparison_leaves_a_fact() -> None:
+    row = one("今年全市国有企业比原计划多招8000人。", "8000人")
+    assert (row.measure, row.basis, row.value) == ("change", "base", 8000)
+
+
+def test_both_members_of_a_list_that_writes_the_unit_once() -> None:
+    rows = extract("两项指标分别比上年提高6.7和13.8个百分点。")
+    assert [(r.raw, r.value, r.unit, r.measure) for r in rows] == [
+        ("6.7", 6.7, "百分点", "change"),
+        ("13.8个百分点", 13.8, "百分点", "change"),
+    ]
+
+
+def test_a_turn_from_one_period_to_the_next_keeps_the_subject() -> None:
+    # each figure belongs to the period written before it: the later one to 前三季度
+    rows = extract("全省工业投资由上半年的下降2.1%转为前三季度增长8.2%。", dt.date(2025, 10, 20))
+    assert [(r.metric, r.value, r.period) for r in rows] == [
+        ("工业投资", -2.1, "2025-H1"),
+        ("工业投资", 8.2, "2025-Q1-Q3"),
+    ]

@@ -192,3 +192,18 @@ def test_travel_times_and_distances_that_locate_a_place_are_not_rows(text: str) 
 
 def test_a_reported_travel_time_is_still_a_row() -> None:
     assert raws("新线开通后，两地通行时间由2小时缩短至40分钟。") == ["2小时", "40分钟"]
+
+
+# --- definitions, specifications and thresholds are not facts (issue #10) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "家庭医生为重点人群每月至少随访1次、每季度上门3次。",
+        "新车型支持快充，15分钟充电80%。",
+        "全省年接待游客10万人次以上的景区有56家。",
+    ],
+)
+def test_a_definition_a_specification_or_a_threshold_is_no_row(text: str) -> None:
+    assert all(r.unit == "家" for r in extract(text))

@@ -79,7 +79,14 @@ def test_comma_as_clause_punctuation_is_not_a_separator() -> None:
         ("世博文化公园面积2平方公里，估值千亿。", "千亿", 1e11, "元", Qualifier.APPROX),
         ("开发1.6万多个工业软件。", "1.6万多个", 16000, "个", Qualifier.GT),
         ("河南夏粮产量约占全国的四分之一。", "四分之一", 25, "%", Qualifier.APPROX),
-        ("部分酒店房价较平时上涨不到一倍。", "一倍", 1, "倍", Qualifier.LT),
+        (
+            "部分酒店房价较平时上涨不到一倍。",
+            "一倍",
+            100,
+            "%",
+            Qualifier.LT,
+        ),  # a growth in 倍 is a percentage
+        ("客流量是去年同期的两倍。", "两倍", 2, "倍", Qualifier.EXACT),
         ("卫星年产能已突破百颗。", "百颗", 100, "颗", Qualifier.GT),
     ],
 )

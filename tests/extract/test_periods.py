@@ -256,3 +256,9 @@ def test_the_figure_before_the_event_keeps_its_period() -> None:
 def test_qi_that_begins_a_word_does_not_mark_a_start_date() -> None:
     # 今年起降航班: 起降 is the count's verb, so 今年 is the period of the figure
     assert one("机场今年起降航班2.3万架次。", "2.3万架次").period == "2025"
+
+
+@pytest.mark.parametrize("months", ["1至9月", "1月至9月", "1月—9月", "1月份到9月份"])
+def test_a_month_range_with_the_first_month_written_out(months: str) -> None:
+    row = one(f"今年{months}，全省规模以上工业增加值同比增长6.1%。", "6.1%")
+    assert row.period == "2025-M01-M09"

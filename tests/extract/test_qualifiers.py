@@ -48,3 +48,8 @@ def test_qualifier_words_stay_out_of_raw() -> None:
 def test_qianyue_is_not_a_qualifier() -> None:
     ind = one("全县65岁以上老年人签约40万人。", "40万人")
     assert ind.qualifier.value == "exact" and ind.metric.endswith("签约")
+
+
+def test_a_threshold_passed_is_more_than() -> None:
+    row = one("全省粮食总产量迈上1400亿斤新台阶。", "1400亿斤")
+    assert (row.qualifier, row.metric) == (Qualifier.GT, "粮食总产量")

@@ -25,8 +25,9 @@ def regions(text: str, hint: str | None = None) -> dict[str, str | None]:
     ["本报北京8月30日电（记者王明）", "新华社上海8月28日电 ", "本报广州9月1日讯　"],
 )
 def test_a_dateline_is_not_the_region_of_the_story(dateline: str) -> None:
+    # a national body's release names no narrower place: the figure is national, not the dateline's
     text = f"{dateline}记者从国家统计局获悉：今年1至7月，规模以上工业增加值同比增长6.3%。"
-    assert regions(text) == {"6.3%": None}
+    assert regions(text) == {"6.3%": "全国"}
 
 
 def test_national_figures_after_a_dateline_are_national() -> None:
@@ -161,3 +162,23 @@ def test_a_word_ending_in_zhong_does_not_begin_a_place(text: str, region: str) -
 )
 def test_a_district_resolves_to_its_city(text: str, region: str) -> None:
     assert set(regions(text, hint="江苏").values()) == {region}
+
+
+def test_a_foreign_economy_stays_as_named_and_has_no_province() -> None:
+    rows = extract("2月份，德国通胀率为2.3%。欧元区1月份失业率为6.2%。", region_hint="欧元区")
+    assert [(r.region, r.province) for r in rows] == [("德国", None), ("欧元区", None)]
+
+
+def test_a_trade_partner_is_not_the_region() -> None:
+    rows = extract("前10个月，我国对美国出口2.9万亿元。")
+    assert [(r.region, r.province) for r in rows] == [("全国", "全国")]
+
+
+def test_a_places_own_statistics_office_releases_figures_about_the_place() -> None:
+    text = "记者从杭州市统计局获悉，上半年全市地区生产总值同比增长5.6%。社会消费品零售总额增长4.1%。"
+    assert [(r.region, r.province) for r in extract(text)] == [("杭州", "浙江"), ("杭州", "浙江")]
+
+
+def test_a_place_carries_forward_through_its_paragraph_only() -> None:
+    text = "上半年，苏州规模以上工业增加值同比增长8.2%。全市进出口增长5%。\n全国进出口增长3%。"
+    assert [r.region for r in extract(text)] == ["苏州", "苏州", "全国"]

@@ -206,3 +206,43 @@ def test_a_ci_compound_is_one_unit(text: str, raw: str, unit: str, value: float)
     ind = one(text, raw)
     assert (ind.unit, ind.value) == (unit, value)
     assert ind.metric
+
+
+# --- written apart, per unit, Arabic tenths (issue #10) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "value", "unit"),
+    [
+        ("2024年，全市地区生产总值1210207 亿元。", "1210207 亿元", 1.210207e14, "元"),
+        ("2024年，地区生产总值同比增长8.2 %。", "8.2 %", 8.2, "%"),
+        ("全年货运量3.5\u2009亿吨。", "3.5\u2009亿吨", 3.5e8, "吨"),
+    ],
+)
+def test_a_space_between_number_and_unit_keeps_them_together(
+    text: str, raw: str, value: float, unit: str
+) -> None:
+    row = one(text, raw)
+    assert (row.value, row.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "unit"),
+    [
+        ("试验田水稻亩产达到650公斤/亩。", "650公斤/亩", "公斤/亩"),
+        ("玉米收购价稳定在2800元/吨。", "2800元/吨", "元/吨"),
+        ("该电站年发电量达1.2万千瓦时/年。", "1.2万千瓦时/年", "千瓦时/年"),
+    ],
+)
+def test_a_rate_per_unit_is_one_unit(text: str, raw: str, unit: str) -> None:
+    assert one(text, raw).unit == unit
+
+
+def test_one_arabic_digit_before_cheng_is_tenths() -> None:
+    row = one("全市约4成规上企业完成了数字化改造。", "4成")
+    assert (row.value, row.unit) == (40, "%")
+
+
+def test_a_money_unit_named_only_by_the_subject() -> None:
+    row = one("前三季度，公司营业收入同比增加7.24亿。", "7.24亿")
+    assert (row.value, row.unit, row.metric, row.measure) == (7.24e8, "元", "公司营业收入", "change")

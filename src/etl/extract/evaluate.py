@@ -2,11 +2,13 @@
 
     python -m etl.extract.evaluate [GOLD_DIR ...] [--verbose] [--min-f1 0.9] [--min-metric-acc 0.85] ...
 
-A predicted row matches a gold row when the values agree (relative tolerance 1e-6), the units are
-the same string and the spans overlap; matching is one-to-one. Precision, recall and F1 count
-matches on (value, unit); among the matched rows the report gives the share whose metric, qualifier,
-period and region are right. Units are compared exactly: 标箱 and 标准箱 are different strings, because
-the extractor keeps the article's own word (see tests/gold/README.md). Regions are compared exactly
+A predicted row matches a gold row when the magnitudes of the values agree (relative tolerance 1e-6),
+the units are the same string and the spans overlap; matching is one-to-one. Precision, recall and F1
+count matches on (value, unit); among the matched rows the report gives the share whose metric,
+qualifier, period, region, measure, basis, sign (a decrease is negative) and province are right, and
+a confusion table of the measure (convention v2, docs/indicators.md). Units are compared exactly:
+标箱 and 标准箱 are different strings, because the extractor keeps the article's own word (see
+tests/gold/README.md). Regions are compared exactly
 too (a null region is right only against a null gold region); a gold row without a `region` key is
 left out of the region score.
 
@@ -34,6 +36,8 @@ from etl.models import Indicator
 logger = logging.getLogger(__name__)
 
 QUALIFIERS = frozenset({"exact", "approx", "gt", "lt"})
+MEASURES = frozenset({"level", "growth", "change", "share", "completion"})
+BASES = frozenset({"yoy", "mom", "base", ""})
 PERIOD_LABEL = re.compile(
     r"\d{4}(?:-(?:H[12]|Q[1-4]|Q1-Q[2-4]|(?:0[1-9]|1[0-2])|M(?:0[1-9]|1[0-2])-M(?:0[1-9]|1[0-2])))?"
 )
@@ -72,6 +76,12 @@ class GoldIndicator:
     # False when the gold file does not label the region of this row (older files); such a row is
     # left out of the region score instead of counting a null region as the answer.
     region_labelled: bool = True
+    # Convention v2 (docs/indicators.md). A gold row without `measure` is left out of the measure,
+    # basis and sign scores; one without `province` is left out of the province score.
+    measure: str | None = None
+    basis: str = ""
+    province: str | None = None
+    province_labelled: bool = False
 
     @property
     def end(self) -> int:
@@ -114,6 +124,25 @@ class Match:
         if not self.gold.region_labelled:
             return None
         return self.predicted.region == self.gold.region
+
+    @property
+    def measure_ok(self) -> bool | None:
+        return None if self.gold.measure is None else self.predicted.measure == self.gold.measure
+
+    @property
+    def basis_ok(self) -> bool | None:
+        return None if self.gold.measure is None else self.predicted.basis == self.gold.basis
+
+    @property
+    def sign_ok(self) -> bool | None:
+        """A decrease is negative (convention v2); scored only on rows labelled to that convention."""
+        if self.gold.measure is None:
+            return None
+        return (self.predicted.value < 0) == (self.gold.value < 0)
+
+    @property
+    def province_ok(self) -> bool | None:
+        return self.predicted.province == self.gold.province if self.gold.province_labelled else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +199,22 @@ class ArticleResult:
     def region_acc(self) -> float | None:
         return _region_share(self.matches)
 
+    @property
+    def measure_acc(self) -> float | None:
+        return _labelled_share(self.matches, lambda m: m.measure_ok)
+
+    @property
+    def basis_acc(self) -> float | None:
+        return _labelled_share(self.matches, lambda m: m.basis_ok)
+
+    @property
+    def sign_acc(self) -> float | None:
+        return _labelled_share(self.matches, lambda m: m.sign_ok)
+
+    @property
+    def province_acc(self) -> float | None:
+        return _labelled_share(self.matches, lambda m: m.province_ok)
+
 
 @dataclass(frozen=True, slots=True)
 class EvalReport:
@@ -216,6 +261,35 @@ class EvalReport:
         """Share of right regions among matched rows whose gold row labels one; None if there is none."""
         return _region_share([m for a in self.articles for m in a.matches])
 
+    @property
+    def matches(self) -> list[Match]:
+        return [m for a in self.articles for m in a.matches]
+
+    @property
+    def measure_acc(self) -> float | None:
+        return _labelled_share(self.matches, lambda m: m.measure_ok)
+
+    @property
+    def basis_acc(self) -> float | None:
+        return _labelled_share(self.matches, lambda m: m.basis_ok)
+
+    @property
+    def sign_acc(self) -> float | None:
+        return _labelled_share(self.matches, lambda m: m.sign_ok)
+
+    @property
+    def province_acc(self) -> float | None:
+        return _labelled_share(self.matches, lambda m: m.province_ok)
+
+    def measure_confusion(self) -> dict[tuple[str, str], int]:
+        """(gold measure, predicted measure) -> rows, over matched rows labelled with a measure."""
+        table: dict[tuple[str, str], int] = {}
+        for m in self.matches:
+            if m.gold.measure is not None:
+                key = (m.gold.measure, m.predicted.measure)
+                table[key] = table.get(key, 0) + 1
+        return table
+
     def _overall_share(self, is_right: Callable[[Match], bool]) -> float:
         # With no match at all there is nothing right: 0.0, so a threshold on it fails.
         return _share(sum(is_right(m) for a in self.articles for m in a.matches), self.tp) or 0.0
@@ -235,6 +309,11 @@ def _f1(precision: float, recall: float) -> float:
 
 def _share(right: int, total: int) -> float | None:
     return right / total if total else None
+
+
+def _labelled_share(matches: Iterable[Match], is_right: Callable[[Match], bool | None]) -> float | None:
+    scored = [ok for ok in (is_right(m) for m in matches) if ok is not None]
+    return _share(sum(scored), len(scored))
 
 
 def _region_share(matches: Iterable[Match]) -> float | None:
@@ -284,6 +363,12 @@ def _parse_indicator(row: object, text: str, where: str) -> GoldIndicator:
     period = _optional_str(row, "period", where)
     if period is not None and not PERIOD_LABEL.fullmatch(period):
         raise GoldFormatError(f"{where}: period label {period!r} for {raw!r}")
+    measure = _optional_str(row, "measure", where)
+    if measure is not None and measure not in MEASURES:
+        raise GoldFormatError(f"{where}: measure {measure!r} for {raw!r}")
+    basis = _optional_str(row, "basis", where) or ""
+    if basis not in BASES:
+        raise GoldFormatError(f"{where}: basis {basis!r} for {raw!r}")
     accept = row.get("metric_accept", [])
     if not isinstance(accept, list) or not all(isinstance(a, str) for a in accept):
         raise GoldFormatError(f"{where}: metric_accept must be a list of strings")
@@ -298,6 +383,10 @@ def _parse_indicator(row: object, text: str, where: str) -> GoldIndicator:
         period=period,
         region=_optional_str(row, "region", where),
         region_labelled="region" in row,
+        measure=measure,
+        basis=basis,
+        province=_optional_str(row, "province", where),
+        province_labelled="province" in row,
     )
 
 
@@ -349,7 +438,8 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
 def _compatible(gold: GoldIndicator, predicted: Indicator) -> bool:
     return (
         predicted.unit == gold.unit
-        and math.isclose(predicted.value, gold.value, rel_tol=VALUE_REL_TOL, abs_tol=1e-12)
+        # the sign is scored on its own (Match.sign_ok), so a wrong sign is not a missed figure
+        and math.isclose(abs(predicted.value), abs(gold.value), rel_tol=VALUE_REL_TOL, abs_tol=1e-12)
         and _overlap(gold.start, gold.end, predicted.char_start, predicted.char_end) > 0
     )
 
@@ -453,7 +543,7 @@ def _pct(value: float | None) -> str:
     return "     -" if value is None else f"{value:6.1%}"  # six wide: 100.0% keeps the columns straight
 
 
-_SCORE_COLUMNS = ("P", "R", "F1", "metric", "qual.", "period", "region")
+_SCORE_COLUMNS = ("P", "R", "F1", "metric", "qual.", "period", "region", "measur", "basis", "sign", "prov.")
 _ARTICLE_WIDTH = 52  # held-out ids carry the page id (…_content_30170118), so wider than 44
 
 
@@ -462,7 +552,8 @@ def _counts_and_scores(name: str, gold: int, predicted: int, result: ArticleResu
         f"{name[:_ARTICLE_WIDTH]:<{_ARTICLE_WIDTH}} {gold:>4} {predicted:>4} {result.tp:>4} {result.fp:>4}"
         f" {result.fn:>4}  {_pct(result.precision)}  {_pct(result.recall)}  {_pct(result.f1)}"
         f"  {_pct(result.metric_acc)}  {_pct(result.qualifier_acc)}  {_pct(result.period_acc)}"
-        f"  {_pct(result.region_acc)}"
+        f"  {_pct(result.region_acc)}  {_pct(result.measure_acc)}  {_pct(result.basis_acc)}"
+        f"  {_pct(result.sign_acc)}  {_pct(result.province_acc)}"
     )
 
 
@@ -484,17 +575,37 @@ def _table(report: EvalReport) -> list[str]:
         lines.append(line + (f"  ERROR {a.error}" if a.error else ""))
     lines.append("-" * len(header))
     lines.append(overall_line(report))
+    lines.extend(_confusion(report))
+    return lines
+
+
+def _confusion(report: EvalReport) -> list[str]:
+    """Gold measure (rows) against predicted measure (columns), over matched rows."""
+    table = report.measure_confusion()
+    if not table:
+        return []
+    names = sorted(MEASURES)
+    lines = ["", "measure confusion (gold \\ predicted)", f"{'':<11}" + "".join(f"{n:>11}" for n in names)]
+    for gold in names:
+        counts = [table.get((gold, predicted), 0) for predicted in names]
+        lines.append(f"{gold:<11}" + "".join(f"{c:>11}" for c in counts))
     return lines
 
 
 def _describe_gold(g: GoldIndicator) -> str:
     region = (g.region or "-") if g.region_labelled else "?"
-    return f"{g.raw!r} = {g.value:g} {g.unit} [{g.qualifier}] {g.metric} ({g.period or '-'}; {region})"
+    province = (g.province or "-") if g.province_labelled else "?"
+    kind = f"{g.measure}/{g.basis or '-'}" if g.measure is not None else "?"
+    return (
+        f"{g.raw!r} = {g.value:g} {g.unit} [{g.qualifier}] {g.metric} <{kind}>"
+        f" ({g.period or '-'}; {region}; {province})"
+    )
 
 
 def _describe_predicted(p: Indicator) -> str:
     return (
-        f"{p.raw!r} = {p.value:g} {p.unit} [{p.qualifier}] {p.metric} ({p.period or '-'}; {p.region or '-'})"
+        f"{p.raw!r} = {p.value:g} {p.unit} [{p.qualifier}] {p.metric} <{p.measure}/{p.basis or '-'}>"
+        f" ({p.period or '-'}; {p.region or '-'}; {p.province or '-'})"
     )
 
 
@@ -521,6 +632,10 @@ def _wrong_fields(m: Match) -> list[str]:
         ("qualifier", m.qualifier_ok),
         ("period", m.period_ok),
         ("region", m.region_ok is not False),  # an unlabelled region is not wrong
+        ("measure", m.measure_ok is not False),
+        ("basis", m.basis_ok is not False),
+        ("sign", m.sign_ok is not False),
+        ("province", m.province_ok is not False),
     )
     return [name for name, ok in checks if not ok]
 
@@ -574,6 +689,11 @@ def _thresholds_failed(report: EvalReport, args: argparse.Namespace) -> list[str
         ("metric accuracy", report.metric_acc, args.min_metric_acc),
         ("qualifier accuracy", report.qualifier_acc, args.min_qualifier_acc),
         ("period accuracy", report.period_acc, args.min_period_acc),
+        ("region accuracy", report.region_acc or 0.0, args.min_region_acc),
+        ("measure accuracy", report.measure_acc or 0.0, args.min_measure_acc),
+        ("basis accuracy", report.basis_acc or 0.0, args.min_basis_acc),
+        ("sign accuracy", report.sign_acc or 0.0, args.min_sign_acc),
+        ("province accuracy", report.province_acc or 0.0, args.min_province_acc),
     )
     return [f"{name} {got:.3f} < {want:.3f}" for name, got, want in checks if want is not None and got < want]
 
@@ -609,6 +729,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min-metric-acc", type=float, default=None)
     parser.add_argument("--min-qualifier-acc", type=float, default=None)
     parser.add_argument("--min-period-acc", type=float, default=None)
+    for field in ("region", "measure", "basis", "sign", "province"):
+        parser.add_argument(f"--min-{field}-acc", type=float, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.verbose:

@@ -14,8 +14,9 @@ from etl.extract.labelling import LabelledFigure, ParagraphState, label_sentence
 from etl.extract.limits import MAX_INDICATORS_PER_ARTICLE, TooManyFigures
 from etl.extract.modality import modality_of
 from etl.extract.periods import Period, PeriodResolver, Timeline, find_time_references, period_at
-from etl.extract.regions import region_between, region_mentions
+from etl.extract.regions import national_scope, province_of, region_between, region_mentions
 from etl.extract.rejections import Candidate, Rule, dropping_rule
+from etl.extract.semantics import Measure, semantics_of
 from etl.extract.sentences import Span, excerpt, paragraph_starts, split_sentences
 from etl.models import Indicator
 
@@ -52,13 +53,27 @@ def _indicator(
     region: str | None,
     source: str,
     image_position: int | None,
+    previous_subject: str,
 ) -> Indicator:
     f = item.figure
+    what = semantics_of(
+        text,
+        sentence.start,
+        f.context_start,
+        f.unit,
+        item.metric,
+        period is not None,
+        previous_subject,
+        follows=text[f.raw_end : f.raw_end + 4],
+    )
+    value, unit = f.value, f.unit
+    if what.measure is Measure.GROWTH and unit == "倍":
+        value, unit = value * 100, "%"  # 增长1.5倍 is growth of 150 % (docs/indicators.md, convention v2)
     return Indicator(
-        value=f.value,
-        unit=f.unit,
+        value=-value if what.negative else value,
+        unit=unit,
         qualifier=f.qualifier,
-        metric=item.metric,
+        metric=what.metric,
         raw=text[f.raw_start : f.raw_end],
         sentence=excerpt(text, sentence, f.raw_start, f.raw_end),
         char_start=f.raw_start,
@@ -69,6 +84,9 @@ def _indicator(
         region=region,
         source=source,
         image_position=image_position,
+        measure=str(what.measure),
+        basis=str(what.basis),
+        province=province_of(region),
     )
 
 
@@ -90,13 +108,16 @@ def _verdicts(
     time_spans = sorted((r.start, r.end) for r in references if r.period is not None)
     subjects = [mention for mention in region_mentions(text) if mention.subject]
     paragraphs = paragraph_starts(text)
+    national = national_scope(text, paragraphs)
     state = ParagraphState()
     current_paragraph = -1
     found = figures_before
+    previous_subject = ""  # the metric of the paragraph's previous row, for 较上届增长 / 完成全年目标的
     for sentence in split_sentences(text):
         paragraph = bisect.bisect_right(paragraphs, sentence.start)
         if paragraph != current_paragraph:
             state, current_paragraph = ParagraphState(), paragraph  # subjects do not cross paragraphs
+            previous_subject = ""
         modality = modality_of(text, sentence)
         judged: list[tuple[Candidate, Rule | None]] = []
         figures: list[Figure] = []
@@ -117,8 +138,15 @@ def _verdicts(
                 start = item.figure.raw_start
                 paragraph_start = paragraphs[bisect.bisect_right(paragraphs, start) - 1]
                 period = period_at(timeline, start, paragraph_start)
-                region = region_between(text, subjects, sentence.start, start, paragraph_start) or region_hint
-                indicator = _indicator(text, item, sentence, period, region, source, image_position)
+                region = (
+                    region_between(text, subjects, sentence.start, start, paragraph_start)
+                    or region_hint
+                    or national.get(paragraph_start)
+                )
+                indicator = _indicator(
+                    text, item, sentence, period, region, source, image_position, previous_subject
+                )
+                previous_subject = indicator.metric
             yield CandidateVerdict(candidate.start, candidate.match.group(), rule, indicator)
     if max_figures is not None and found > max_figures:
         raise TooManyFigures(found, max_figures)

@@ -34,6 +34,10 @@ INDICATOR_PATTERN = re.compile(
     rf"(?<![0-9０-９.．A-Za-z{NUMERAL_CHARS}])"
     rf"(?:(?P<denominator>[{NUMERAL_CHARS}]+)分之(?P<numerator>[{NUMERAL_CHARS}]+)(?P<fraction_more>[余多强])?"
     rf"|(?P<number>{NUMBER}|(?<![上下前后大小多一])半(?=个?(?:月|小时|年|天)))"
+    # 1210207 亿元, 8.2 %: one space (or a thin or no-break space) set between an Arabic number and
+    # what follows it
+    rf"(?:(?<=[0-9０-９])[ \u2009\u202f\u00a0]"
+    rf"(?=(?:{MAGNITUDE}|[%％‰]|(?:{UNIT_ALTERNATION})(?![\u4e00-\u9fff]))))?"
     rf"(?P<inner>{MORE_THAN})?(?P<magnitude>{MAGNITUDE})?(?P<outer>{MORE_THAN})?"
     rf"(?:(?P<unit>{UNIT_ALTERNATION})|(?<=[0-9０-９万亿余多])(?P<loose>[\u4e00-\u9fff])(?=[，,。；;！？!?、）)”]|$))?"
     rf"(?P<half>(?<=[年天])半)?(?P<fold>{UNIT_FOLD})?"
@@ -59,6 +63,11 @@ _PEOPLE_NOUN_AHEAD = re.compile(
 _HOUSEHOLD_NOUN = re.compile(r"(?:户|家庭)$")
 _FIRM_NOUN = re.compile(r"(?:企业|公司|商家|门店|机构)$")
 _NOUN_MEMBER_END = re.compile(r"[、和及与或]|等")
+# 650公斤/亩, 2800元/吨, 1.2万千瓦时/年: a rate per unit of something else is one unit, kept whole
+_PER_UNIT = re.compile(
+    r"[/／](?P<per>亩|公顷|吨|公斤|千克|斤|年|月|天|日|周|小时|时|分钟|秒|人|户|台|辆|件|次|张|头|只|"
+    r"平方米|立方米|平方公里|公里|千米|米|千瓦时|千瓦|度|标箱|箱|个)(?![\u4e00-\u9fff])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +165,13 @@ def qualified_figure(
     if spec.surface == "折" and parsed.chinese and len(m.group("number")) == 2 and parsed.value >= 10:
         scale = Decimal(1)  # 八五折: two digits read one by one already are the percentage
     value = (parsed.value + (Decimal("0.5") if has_half(m) else 0)) * scale
+    unit = spec.base
+    per = _PER_UNIT.match(text, raw_end) if "/" not in unit and not suffix_len else None
+    if per is not None:
+        unit, raw_end = f"{unit}/{per.group('per')}", per.end()
     return Figure(
         value=float(value),
-        unit=spec.base,
+        unit=unit,
         kind=spec.kind,
         qualifier=qualifier,
         raw_start=m.start(),

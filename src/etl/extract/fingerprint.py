@@ -32,7 +32,8 @@ def compute() -> str:
             rows = extract_indicators(doc["text"], published, region_hint=doc.get("region_hint"))
             for r in rows:
                 fields = (r.char_start, r.char_end, repr(r.value), r.unit, str(r.qualifier), r.metric,
-                          r.period, r.period_start, r.period_end, r.region, r.sentence)  # fmt: skip
+                          r.period, r.period_start, r.period_end, r.region, r.sentence,
+                          r.measure, r.basis, r.province)  # fmt: skip
                 digest.update(json.dumps([path.name, *map(str, fields)], ensure_ascii=False).encode())
     return digest.hexdigest()
 

@@ -57,6 +57,15 @@ _ANAPHOR = re.compile(
 )
 _MEMBER_SEPARATOR = re.compile(r"、|以及|和|及|与")
 _YEAR_ON_YEAR_TAIL = re.compile(r"(?:同比|环比)$")
+# 产销, 进出口, 收支: one word made of two verbs that share the subject before them; each verb names a
+# quantity of its own, in the order written (汽车产销分别完成A和B: A is 汽车产量, B is 汽车销量)
+_PAIRED_VERBS: dict[str, tuple[str, str]] = {
+    "产销": ("产量", "销量"),
+    "进出口": ("进口", "出口"),
+    "收支": ("收入", "支出"),
+    "存贷款": ("存款", "贷款"),
+    "供需": ("供给", "需求"),
+}
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Figures and the connectives around them, removed from an earlier clause before it is read as a subject
 _FIGURE_TEXT = re.compile(r"[约近超逾达为]*[0-9０-９.．,]+[\u4e00-\u9fff%％‰]{0,4}")
@@ -236,6 +245,12 @@ def _list_members(
     subject = _YEAR_ON_YEAR_TAIL.sub("", phrases.strip_leading(subject)).removeprefix("全国")
     # 分别增加120亿元、85亿元: each member's row is the change of that member (house rules, growth rows)
     change = metrics.list_change_suffix(lead, first.unit)
+    paired = next((word for word in _PAIRED_VERBS if subject.endswith(word)), None)
+    if paired is not None and len(group) == len(_PAIRED_VERBS[paired]):
+        owner = subject.removesuffix(paired)
+        names = [owner + quantity for quantity in _PAIRED_VERBS[paired]]
+        state.last_members = tuple(names)
+        return [name + change for name in names]
     if subject:
         members = _split_members(subject)
         if len(members) == len(group) and len(members) > 1:

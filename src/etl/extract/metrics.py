@@ -45,6 +45,9 @@ _SHARE = re.compile(r"占(?P<base>[^，,。；;占]*?)(?P<de>的)?(?P<ratio>比�
 _ACTOR_VERB = re.compile(r"参展|参会|参赛|入驻|落户|签约|参加|参与|报名|入选|获批")
 _FINAL_VERB = re.compile(r"(落地|上市|投产|运行|开业)(?=[，,。；;]|$)")
 _LOCATED_AT = re.compile(r"^位于[^的]{0,12}的")
+# 工业投资由上半年的下降2.1%转为前三季度增长8.2%: the frame of a turn (由…的, 转为) says when, not what
+_TURN_FROM = re.compile(r"(?:由|从)[^，,。；;由从的]{1,10}的(?=[^，,。；;的]*$)")
+_TURN_TO = re.compile(r"^(?:转为|转而|转向|变为)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +206,8 @@ class _Phrase:
 
     def __init__(self, ctx: MetricContext) -> None:
         self.ctx = ctx
-        trimmed, self.took = phrases.strip_trailing(ctx.before)
+        before = _TURN_TO.sub("", _TURN_FROM.sub("", ctx.before))
+        trimmed, self.took = phrases.strip_trailing(before)
         if not ctx.is_duration and trimmed.endswith(_LIGHT_VERB_ENDINGS):
             trimmed = _LIGHT_VERB_TAIL.sub("", trimmed)  # 实施两年多 keeps its verb; 已开展10批 does not
         self.trimmed = phrases.drop_examples(phrases.strip_leading(trimmed))

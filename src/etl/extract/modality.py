@@ -34,8 +34,9 @@ _FUTURE_VERBS = (
 # A cap or a quota is a rule too (每日限流4万人, 限购2套)
 _CAP_BEFORE = re.compile(r"(?:限流|限购|限行|限额|限量|限报|限载|上限为?|最多可)$")
 # A clause that states a plan or a forecast
+# 比原计划多招8000人, 超计划完成: a plan that is the base of a comparison leaves the figure a fact
 _PLANNED = re.compile(
-    r"力争|(?<![模虚])拟|计划(?!单列)|预计|有望|目标是|将达到?|将超过?|将突破|将保持|将在|将增长|将提高|建成后|投产后|"
+    r"力争|(?<![模虚])拟|(?<![比较超于])(?<!比原|较原|超出|高于|低于)计划(?!单列)|预计|有望|目标是|将达到?|将超过?|将突破|将保持|将在|将增长|将提高|建成后|投产后|"
     r"竣工后|届时|(?<![已])将(?:陆续|再|新|进一步|逐步|继续)?" + "(?:" + _FUTURE_VERBS + ")"
 )
 # 力争到2027年，研发投入强度提高到3.5%，高新技术企业达到3000家: the target goes on through the clauses

@@ -47,7 +47,8 @@ _SUB = (
     r"|前(?P<qrange>[一二两三1-3])个?季度"
     r"|第?(?P<quarter>[一二三四1-4])季度"
     rf"|前(?P<first_months>1[0-2]|[1-9]|十[一二]?|[{_CN[:-1]}])个月"
-    rf"|(?P<month_from>{_MONTH})(?:至|—|－|-|–|~|～|到)(?P<month_to>{_MONTH})月份?"
+    # 1至9月, and with the first month written out: 1月至9月, 1月—9月, 1月份到9月份
+    rf"|(?P<month_from>{_MONTH})(?:月份?)?(?:至|—|－|-|–|~|～|到)(?P<month_to>{_MONTH})月份?"
     rf"|(?P<month>{_MONTH})月份?(?P<day>[0-9]{{1,2}}日|[{_CN}]{{1,3}}日)?(?P<month_end>底|末)?"
     r"|(?P<whole>全年)(?!目标|任务|计划)"
     r"|年?(?P<year_end>末|底))"

@@ -18,6 +18,11 @@ _PREFIXES: dict[str, Qualifier] = {
     "超出": Qualifier.GT,
     "超": Qualifier.GT,
     "突破": Qualifier.GT,
+    # 迈上1400亿斤新台阶, 跨上万亿元台阶: the figure is a threshold passed
+    "迈上": Qualifier.GT,
+    "跨上": Qualifier.GT,
+    "跃上": Qualifier.GT,
+    "迈过": Qualifier.GT,
     "逾": Qualifier.GT,
     "至少": Qualifier.GT,
     "不少于": Qualifier.GT,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import csv
 import functools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from importlib import resources
 from typing import NamedTuple
 
 PROVINCES = (
@@ -330,7 +332,9 @@ CITIES = (
     "喀什",
     "伊宁",
 )
-NATIONAL = ("全国", "我国")
+# 中国 / 国内 name the country too (convention v2), except where they begin a name (中国人民银行,
+# 国内生产总值)
+NATIONAL = ("全国", "我国", "中国", "国内")
 # A name made of several places is one place (宁波舟山港 is not 舟山): a grouping of cities within one
 # province resolves to the province, a grouping across provinces keeps its own name
 COMPOUNDS: dict[str, str] = {
@@ -378,6 +382,7 @@ _NOT_SUBJECT_BEFORE = (
     "赴",
     "来自",
     "从",
+    "对",
     "由",
     "自",
     "辐射",
@@ -400,6 +405,11 @@ _DATELINE_AFTER = re.compile(r"[市]?\s*[0-9０-９]{1,2}月[0-9０-９]{1,2}日
 # A place that opens a paragraph or a clause (在上海市闵行区，…; 杭州某园区…) sets the scene for what follows
 _LEAD_WORD_BEFORE = re.compile(r"(?:在|据|今年|去年|目前|如今|而在|同样在)$")
 _CLAUSE_BOUNDARY = "，,。；;：:！？!?\n“"
+# 杭州市统计局, 浙江省人民政府新闻办公室: a place's own government or statistics office releases figures
+# about the place
+_RELEASING_BODY_AFTER = re.compile(
+    r"[市省区县]?(?:统计局|人民政府|政府|发展改革委|发改委|商务厅|商务局|统计部门|调查总队|新闻办)"
+)
 # 北京地铁18号线, 四川大学: a place that begins the name of an institution names no scene
 _INSTITUTION_AFTER = re.compile(
     r"[市省]?(?:地铁|铁路|法院|检察|边检|海关|公安|税务|公交|高铁|博物馆|图书馆|美术馆|大学|学院|医院|研究院|"
@@ -407,6 +417,10 @@ _INSTITUTION_AFTER = re.compile(
 )
 
 _SUFFIX = r"(?:省|市|自治区|特别行政区)?"
+# 中国人民银行, 中国国际航空航天博览会, 国内生产总值, 国内外: 中国 / 国内 begin a name, not a scope
+_NOT_THE_COUNTRY_AFTER = re.compile(
+    r"[\u4e00-\u9fff]{0,8}?(?:银行|集团|公司|协会|博览会|大学|学院|研究院|委员会|中心|局|会)|生产总值|外"
+)
 
 
 _Trie = dict[str, "_Trie"]
@@ -434,14 +448,35 @@ def _node_pattern(node: _Trie) -> str:
 
 # 其中山东, 其中卫星: 中 that ends a word (其中, 集中, 之中) does not begin 中山 or 中卫
 _ZHONG_ENDS_WORD_AFTER = frozenset("其集之当空心高初途正居命从")
-_ALL_NAMES = PROVINCES + CITIES + NATIONAL + tuple(COMPOUNDS) + _DISTRICT_NAMES
+# Economies abroad that news reports figures for: a figure about them keeps the name as written and
+# has no province (convention v2). A partner of trade (对美国出口, 自日本进口) is not a subject: see
+# _NOT_SUBJECT_BEFORE. Trade blocs (欧盟, 东盟) are left out: in this news they are nearly always partners.
+FOREIGN = (
+    "欧元区",
+    "美国",
+    "日本",
+    "韩国",
+    "德国",
+    "法国",
+    "英国",
+    "意大利",
+    "西班牙",
+    "俄罗斯",
+    "印度",
+    "巴西",
+    "澳大利亚",
+    "加拿大",
+    "新加坡",
+)
+_ALL_NAMES = PROVINCES + CITIES + NATIONAL + tuple(COMPOUNDS) + _DISTRICT_NAMES + FOREIGN
 # Checking the first character before anything else keeps the scan cheap at the positions where no
 # name starts, which are nearly all of them
 _FIRST_CHARACTERS = "(?=[" + "".join(sorted({name[0] for name in _ALL_NAMES})) + "])"
 REGION_PATTERN = re.compile(_FIRST_CHARACTERS + "(?:" + trie_alternation(_ALL_NAMES) + ")" + _SUFFIX)
 # 居全国第四, 全国领先: the country is the scope of a rank, not where the figure applies
 _RANK_SCOPE_AFTER = re.compile(
-    r"(?:第[一二三四五六七八九十0-9０-９]|前列|前[一二三四五六七八九十0-9]|首位|之最|领先|排名)"
+    # 前三 ranks; 前三季度 and 前10个月 are periods
+    r"(?:第[一二三四五六七八九十0-9０-９]|前列|前[一二三四五六七八九十0-9]+(?!季度|个?月|年)|首位|之最|领先|排名)"
 )
 # 黑龙江是我国重要的商品粮生产基地: the country in a predicate is not the subject
 _NATIONAL_PREDICATE_BEFORE = ("是", "为", "成为", "作为")
@@ -499,7 +534,8 @@ def region_mentions(text: str) -> list[Mention]:
     """Every region name in `text` outside datelines, found once per text."""
     mentions: list[Mention] = []
     for m in _names(text):
-        if _DATELINE_AFTER.match(text, m.end()):
+        begins_a_name = m.group() in ("中国", "国内") and _NOT_THE_COUNTRY_AFTER.match(text, m.end())
+        if begins_a_name or _DATELINE_AFTER.match(text, m.end()):
             continue
         preceding = text[max(0, m.start() - 2) : m.start()]
         chained = bool(mentions) and mentions[-1].end == m.start() and mentions[-1].lead
@@ -508,6 +544,9 @@ def region_mentions(text: str) -> list[Mention]:
         subject = not preceding.endswith(_NOT_SUBJECT_BEFORE) and not _RANK_SCOPE_AFTER.match(text, m.end())
         if _is_national(m.group()) and preceding.endswith(_NATIONAL_PREDICATE_BEFORE):
             subject = False
+        if _RELEASING_BODY_AFTER.match(text, m.end()):
+            # 记者从杭州市统计局获悉: the place's own statistics are about the place, like a national release
+            subject = lead = True
         mentions.append(Mention(m.start(), m.end(), canonical(m.group()), subject, lead))
     return mentions
 
@@ -549,3 +588,55 @@ def dominant_region(text: str) -> str | None:
     if count >= 3 and (not rest or count > rest[0][1]):
         return name
     return None
+
+
+@functools.cache
+def _divisions() -> dict[str, str]:
+    """Place name -> province, from data/divisions.csv (derived from the official division codes; see
+    data/README.md for its source and scripts/build_divisions.py for how it is made)."""
+    table = resources.files("etl.extract").joinpath("data/divisions.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in table.splitlines() if not line.startswith("#"))
+    return {row["name"]: row["province"] for row in rows}
+
+
+def province_of(region: str | None) -> str | None:
+    """The province-level unit containing `region` (杭州 -> 浙江, 上海 -> 上海, 全国 -> 全国); None for a
+    region that spans provinces (长三角), a foreign place, or no region."""
+    if region is None:
+        return None
+    if region == "全国":
+        return region
+    divisions = _divisions()
+    for name in (region, region + "市", region + "区", region + "县"):
+        if name in divisions:
+            return divisions[name]
+    return None
+
+
+# A body that speaks for the whole country: its release is about 全国 unless a narrower place is named
+_NATIONAL_BODY = re.compile(
+    r"国家统计局|海关总署|国家发展改革委|国家发改委|财政部|商务部|人力资源和社会保障部|人社部|工业和信息化部|"
+    r"工信部|交通运输部|农业农村部|文化和旅游部|国家能源局|国家铁路局|国铁集团|国家邮政局|中国民航局|民航局|"
+    r"中国人民银行|国家外汇管理局|国家税务总局|国家知识产权局|国家医保局|国务院新闻办公室|国新办"
+)
+# 中国 / 国内 as the scope of a paragraph (中国汽车产销, 国内旅游出游); not 中国人民银行 or 中国国际…博览会,
+# names of bodies and events
+_BODY_NAME_END = "银行|集团|公司|协会|博览会|大学|学院|研究院|委员会|中心|会|局"
+_COUNTRY_WORD = re.compile(
+    rf"(?<![\u4e00-\u9fff]国)(?:我国|全国|国内(?!外)|中国(?![\u4e00-\u9fff]{{0,8}}(?:{_BODY_NAME_END})))"
+)
+
+
+def national_scope(text: str, paragraph_starts: list[int]) -> dict[int, str]:
+    """Paragraph start -> 全国 for every paragraph whose figures are about the whole country when no
+    place is named for them: the paragraph names the country, or the text is a national body's release
+    and the paragraph names no province or city."""
+    ends = [*paragraph_starts[1:], len(text) + 1]
+    release = _NATIONAL_BODY.search(text) is not None
+    places = [m for m in region_mentions(text) if m.name != "全国" and m.subject]
+    scope: dict[int, str] = {}
+    for start, end in zip(paragraph_starts, ends, strict=True):
+        narrower = any(start <= m.start < end for m in places)
+        if (release and not narrower) or _COUNTRY_WORD.search(text, start, end):
+            scope[start] = "全国"
+    return scope

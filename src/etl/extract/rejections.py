@@ -22,6 +22,7 @@ from etl.extract.figures import (
     implied_unit,
     starts_word,
     unit_as_written,
+    unit_of,
 )
 from etl.extract.modality import SentenceModality, capped, limited_by_rule, planned
 from etl.extract.numbers import ARABIC, MAGNITUDE, ParsedNumber, parse_number
@@ -67,9 +68,13 @@ _CRITERION_BEFORE = re.compile(r"(?:不满|未满|(?<![已])满)$")
 # A duration after these frames another figure (元旦假期3天，全国铁路累计发送旅客…)
 _DURATION_FRAME_BEFORE = re.compile(r"(?:假期|期间|长假|黄金周|假日)$")
 _MEASURE_FOLLOWERS = re.compile(
-    r"^(?:[的了，,。；;、：:）)”’！？!?\n]|$|左右|以上|上下|以下|多|余|长|宽|高|深)"
+    # 1.2万千瓦时/年: a rate per unit is a measure, like the unit alone
+    r"^(?:[的了，,。；;、：:）)”’！？!?\n/／]|$|左右|以上|上下|以下|多|余|长|宽|高|深)"
 )
+# 6.7和13.8个百分点, 3、5个: a bare number joined to the next figure of a list
+_JOINED_NEXT = re.compile(r"(?:和|、|与|及|或)")
 _CHENG_AS_VERB = re.compile(r"[立功交本果员绩效都长熟品就]")
+_ARABIC_CHENG_AS_VERB = re.compile(r"[立功交本果员绩效都长熟品就为了型年]")
 _AGE_REPORTED_FOLLOWERS = re.compile(r"^(?:左右|以上|以下|上下)?(?:[了，,。；;、：:）)”’！？!?\n]|$)")
 _RECENT_BEFORE = re.compile(r"(?:近|过去|最近|这|此前|未来)$")
 _FRAME_AFTER = re.compile(r"^(?:[，,来间里中]|以来)")
@@ -124,7 +129,22 @@ class Candidate:
 
     @functools.cached_property
     def _written(self) -> tuple[UnitSpec | None, int]:
-        return unit_as_written(self.text, self.match)
+        spec, end = unit_as_written(self.text, self.match)
+        if spec is None and self.shares_next_unit is not None:
+            return self.shares_next_unit, end
+        return spec, end
+
+    @functools.cached_property
+    def shares_next_unit(self) -> UnitSpec | None:
+        """6.7和13.8个百分点: a bare number joined to the next one shares its unit (not its magnitude)."""
+        m = self.match
+        if m.group("unit") or m.group("loose") or m.group("magnitude") or not m.group("number"):
+            return None
+        joined = _JOINED_NEXT.match(self.text, m.end())
+        following = INDICATOR_PATTERN.match(self.text, joined.end()) if joined else None
+        if following is None or following.group("magnitude") or not following.group("unit"):
+            return None
+        return unit_of(following)
 
     @property
     def written_unit(self) -> UnitSpec | None:
@@ -213,7 +233,8 @@ def _prescriptive(c: Candidate) -> bool:
 
 def _bare_number(c: Candidate) -> bool:
     m = c.match
-    return not (m.group("unit") or m.group("loose") or m.group("magnitude") or m.group("denominator"))
+    written = m.group("unit") or m.group("loose") or m.group("magnitude") or m.group("denominator")
+    return not written and c.shares_next_unit is None
 
 
 # --- fractions ------------------------------------------------------------------------------------
@@ -345,7 +366,11 @@ def _round_idiom(c: Candidate) -> bool:
 
 def _chinese_only_unit(c: Candidate) -> bool:
     spec = c.written_unit
-    return spec is not None and spec.chinese_only and not c.parsed.chinese
+    if spec is None or not spec.chinese_only or c.parsed.chinese:
+        return False
+    # 4成企业 is 40 %: one Arabic digit before 成 is a tenth unless 成 goes on into a verb (5成为)
+    one_digit = re.fullmatch(r"[1-9１-９]", c.match.group("number") or "") is not None
+    return not one_digit or _ARABIC_CHENG_AS_VERB.match(c.text, c.end) is not None
 
 
 def _cheng_starts_word(c: Candidate) -> bool:
@@ -473,6 +498,26 @@ def _inside_quoted_name(c: Candidate) -> bool:
     return not any(ch in quoted for ch in "，,。；;！？")
 
 
+# --- definitions and specifications --------------------------------------------------------------
+
+# 每月至少随访1次: a count of times per calendar interval is how a service is defined, not an outcome
+_PER_INTERVAL = re.compile(r"每(?:个)?(?:年|季度|季|月|周|天|日|学期)[^，,。；;0-9０-９]{0,8}$")
+# 15分钟充电80%, 1小时可充满: a time then what the product does in it is a rating, not a measurement
+_RATED_WITHIN = re.compile(
+    r"[0-9０-９一二两三四五六七八九十半]+(?:分钟|小时|秒)(?:内)?(?:即可|就能|可|能)?[\u4e00-\u9fff]{1,3}$"
+)
+
+
+def _service_frequency(c: Candidate) -> bool:
+    return (
+        c.measured_unit.surface == "次" and _PER_INTERVAL.search(c.text, c.clause_begin, c.start) is not None
+    )
+
+
+def _specification(c: Candidate) -> bool:
+    return c.measured_unit.base == "%" and _RATED_WITHIN.search(c.text, c.clause_begin, c.start) is not None
+
+
 # --- plans and forecasts ------------------------------------------------------------------------
 
 
@@ -558,7 +603,11 @@ FIGURE_RULES: tuple[Rule, ...] = (
     Rule("vague-range", "two spelled digits give no single value (四五百元)", _vague_range),
     Rule("several", "数 alone is 'several', no figure (数家)", _several),
     Rule("round-idiom", "a bare 百 / 千 of an idiom (百家争鸣, 千家万户)", _round_idiom),
-    Rule("chinese-only-unit", "成 after Arabic digits is mostly a verb (5成为)", _chinese_only_unit),
+    Rule(
+        "chinese-only-unit",
+        "成 after Arabic digits is a verb (5成为) unless one digit names tenths (4成企业)",
+        _chinese_only_unit,
+    ),
     Rule("cheng-starts-word", "成 begins a word (八成熟)", _cheng_starts_word),
     Rule("cheng-wei-verb", "成为 is the verb (其一成为)", _cheng_wei_verb),
     Rule(
@@ -588,6 +637,12 @@ FIGURE_RULES: tuple[Rule, ...] = (
     ),
     Rule("threshold", "the threshold of a class then counted (超过千亿元的省有12个)", _threshold),
     Rule("size-class", "the bound that defines a group (月收入8000元以下的家庭)", _size_class),
+    Rule(
+        "service-frequency",
+        "how often a service is given, which defines it (每月至少随访1次、每季度上门3次)",
+        _service_frequency,
+    ),
+    Rule("specification", "a product's rated performance (15分钟充电80%)", _specification),
 )
 
 

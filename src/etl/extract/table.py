@@ -9,7 +9,19 @@ from collections.abc import Sequence
 from etl.extract.extractor import CandidateVerdict
 from etl.models import Indicator
 
-_COLUMNS = ("value", "unit", "qual", "metric", "period", "region", "raw", "at")
+_COLUMNS = (
+    "value",
+    "unit",
+    "qual",
+    "metric",
+    "measure",
+    "basis",
+    "period",
+    "region",
+    "province",
+    "raw",
+    "at",
+)
 
 
 def display_width(text: str) -> int:
@@ -34,8 +46,11 @@ def _row(ind: Indicator) -> tuple[str, ...]:
         ind.unit,
         ind.qualifier.value,
         ind.metric,
+        ind.measure,
+        ind.basis,
         ind.period or "",
         ind.region or "",
+        ind.province or "",
         ind.raw,
         where,
     )
