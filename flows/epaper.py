@@ -10,13 +10,12 @@ from prefect import flow, get_run_logger
 from etl.config import Settings
 from etl.discover import DEFAULT_EPAPER_BASE, article_refs, epaper_layout_refs
 from etl.models import PageKind
-from flows.common import RunSummary, crawl_session
+from flows.common import RunSummary, crawl_session, load_and_record
 from flows.tasks import (
     BATCH_SIZE,
     batches,
     discover_layouts,
     fetch_and_process,
-    load_batch,
     retry_refs,
     today_in_beijing,
 )
@@ -32,17 +31,21 @@ def daily_epaper(
     retry_failed: bool = True,
     lock_wait: float = 60.0,
     batch_size: int = BATCH_SIZE,
+    run_deadline: float | None = None,
 ) -> RunSummary:
     """Crawl the e-paper of `date` (YYYY-MM-DD; default today in Beijing) from `base_url`.
 
     Every 版面 is probed until a 404; 广告 pages and 本版责编 credit entries are skipped; article
     pages are fetched, parsed, cleaned and extracted in batches, one warehouse transaction per batch.
     Open failures of earlier runs (版面 pages and articles, of any day) are retried with this run's
-    pages.
+    pages. After `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched
+    become failures for the next run.
     """
     logger = get_run_logger()
     day = dt.date.fromisoformat(date) if date else today_in_beijing()
-    settings = Settings.from_args(db, delay=delay, refresh=refresh, lock_wait=lock_wait)
+    settings = Settings.from_args(
+        db, delay=delay, refresh=refresh, lock_wait=lock_wait, run_deadline=run_deadline
+    )
     params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}
     retries = (
         retry_refs(Path(settings.db_path), [PageKind.EPAPER_LAYOUT, PageKind.EPAPER_ARTICLE])
@@ -57,8 +60,7 @@ def daily_epaper(
         discovered = {r.url for r in refs}
         refs += [r for r in retries if r.kind is PageKind.EPAPER_ARTICLE and r.url not in discovered]
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
-        summary.record(layout_batch, load_batch(crawl, layout_batch))
+        load_and_record(crawl, summary, layout_batch)
         for refs_batch in batches(refs, batch_size):
-            batch = fetch_and_process(crawl, refs_batch)
-            summary.record(batch, load_batch(crawl, batch))
+            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
     return summary

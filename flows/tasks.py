@@ -14,6 +14,7 @@ from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 
 from etl import load, pipeline
 from etl.discover import ref_for_url
@@ -164,7 +165,24 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     return out
 
 
-@task(name="load-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30])
+def _retry_unless_unwritable(task: object, task_run: object, state: State[object]) -> bool:
+    """A busy warehouse is worth another try; a full disk or read-only warehouse is not."""
+    try:
+        state.result()
+    except load.WarehouseUnwritable:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+@task(
+    name="load-batch",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=_retry_unless_unwritable,
+)
 def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
     """One warehouse transaction for the batch; retried when the warehouse was briefly busy."""
     counts = load.load_batch(

@@ -1,7 +1,10 @@
 """`etl` command line. Other tools depend on these command and option names: keep them stable.
 
 Exit codes: 0 every page loaded; 1 some pages failed (one line per failed URL on stderr, the rest
-loaded); 2 bad usage; 3 the warehouse is held by another run.
+loaded; also when the run deadline left pages unfetched); 2 bad usage; 3 the warehouse is held by
+another run; 4 infrastructure trouble (disk full, a warehouse or raw-page archive that cannot be
+written); 130 / 143 the run was stopped by SIGINT / SIGTERM (128 + the signal's number, as a shell
+reports a process the signal killed). Every outcome but 0 ends with one line on stderr saying why.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
 
 EXIT_FAILURES = 1
 EXIT_BUSY = 3
+EXIT_INFRASTRUCTURE = 4
 
 
 def _prepare_prefect_env() -> None:
@@ -49,6 +53,14 @@ delay_option = click.option(
 refresh_option = click.option(
     "--refresh", is_flag=True, help="Download every page again, ignoring ETag/Last-Modified."
 )
+run_deadline_option = click.option(
+    "--run-deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop fetching after this long; pages left are failures for the next run "
+    "(default: $ETL_RUN_DEADLINE, else 21600).",
+)
 lock_wait_option = click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
@@ -74,17 +86,28 @@ def _report(summary: RunSummary) -> int:
     )
     for url, stage, reason in summary.failures:
         click.echo(f"FAILED {url} [{stage}] {reason}", err=True)
+    if summary.message:
+        click.echo(f"etl: {summary.message}", err=True)
+    if summary.infrastructure_trouble:
+        return EXIT_INFRASTRUCTURE
     return EXIT_FAILURES if summary.failures else 0
 
 
 def _run_flow(call: object) -> None:
     from etl.load import WarehouseBusy
+    from etl.outcome import InfrastructureError, RunInterrupted
 
     try:
         summary = call()  # type: ignore[operator]
     except WarehouseBusy as exc:
         click.echo(f"etl: {exc}", err=True)
         sys.exit(EXIT_BUSY)
+    except InfrastructureError as exc:
+        click.echo(f"etl: {exc}", err=True)
+        sys.exit(EXIT_INFRASTRUCTURE)
+    except RunInterrupted as exc:
+        click.echo(f"etl: {exc}", err=True)
+        sys.exit(exc.exit_status)
     sys.exit(_report(summary))
 
 
@@ -106,8 +129,15 @@ def _run_flow(call: object) -> None:
 @delay_option
 @refresh_option
 @lock_wait_option
+@run_deadline_option
 def run(
-    date_: dt.datetime | None, db: str | None, base_url: str, delay: float, refresh: bool, lock_wait: float
+    date_: dt.datetime | None,
+    db: str | None,
+    base_url: str,
+    delay: float,
+    refresh: bool,
+    lock_wait: float,
+    run_deadline: float | None,
 ) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
     _prepare_prefect_env()
@@ -121,6 +151,7 @@ def run(
             delay=delay,
             refresh=refresh,
             lock_wait=lock_wait,
+            run_deadline=run_deadline,
         )
     )
 
@@ -131,7 +162,15 @@ def run(
 @delay_option
 @refresh_option
 @lock_wait_option
-def ingest(urls: tuple[str, ...], db: str | None, delay: float, refresh: bool, lock_wait: float) -> None:
+@run_deadline_option
+def ingest(
+    urls: tuple[str, ...],
+    db: str | None,
+    delay: float,
+    refresh: bool,
+    lock_wait: float,
+    run_deadline: float | None,
+) -> None:
     """Fetch portal (人民网) or e-paper article URLs into the warehouse."""
     bad = [u for u in urls if not u.startswith(("http://", "https://"))]
     if bad:
@@ -139,7 +178,16 @@ def ingest(urls: tuple[str, ...], db: str | None, delay: float, refresh: bool, l
     _prepare_prefect_env()
     from flows.ingest import ingest_urls
 
-    _run_flow(lambda: ingest_urls(urls=list(urls), db=db, delay=delay, refresh=refresh, lock_wait=lock_wait))
+    _run_flow(
+        lambda: ingest_urls(
+            urls=list(urls),
+            db=db,
+            delay=delay,
+            refresh=refresh,
+            lock_wait=lock_wait,
+            run_deadline=run_deadline,
+        )
+    )
 
 
 @main.command()

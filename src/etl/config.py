@@ -11,6 +11,9 @@ from etl.fetch import FetchConfig
 from etl.fetch.politeness import host_of
 
 DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
+# A run stops fetching after this long (pages left become failures for the next run): generous
+# for a day of ~150 pages at the portal's Crawl-delay, finite so a scheduled run cannot pile up.
+DEFAULT_RUN_DEADLINE = 6 * 3600.0
 
 # Fetch tuning a data engineer may need without a code change (slow mirror, flaky network).
 FETCH_ENV_OVERRIDES: dict[str, tuple[str, type[int] | type[float]]] = {
@@ -19,6 +22,7 @@ FETCH_ENV_OVERRIDES: dict[str, tuple[str, type[int] | type[float]]] = {
     "ETL_BACKOFF_MAX": ("backoff_max", float),
     "ETL_CONNECT_TIMEOUT": ("connect_timeout", float),
     "ETL_READ_TIMEOUT": ("read_timeout", float),
+    "ETL_REQUEST_DEADLINE": ("request_deadline", float),
     "ETL_JITTER": ("jitter", float),
 }
 
@@ -33,6 +37,19 @@ def fetch_overrides_from_env() -> dict[str, int | float]:
             except ValueError:
                 raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
     return found
+
+
+def run_deadline_from_env() -> float:
+    raw = os.environ.get("ETL_RUN_DEADLINE")
+    if not raw:
+        return DEFAULT_RUN_DEADLINE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"ETL_RUN_DEADLINE={raw!r} is not a number of seconds") from None
+    if not seconds > 0:
+        raise ValueError(f"ETL_RUN_DEADLINE={raw!r} must be more than 0 seconds")
+    return seconds
 
 
 def default_db_path() -> Path:
@@ -54,6 +71,7 @@ class Settings:
     lock_wait: float = 60.0
     user_agent: str | None = None
     respect_robots: bool = True
+    run_deadline: float = DEFAULT_RUN_DEADLINE  # seconds from the start of the run
 
     @classmethod
     def from_args(
@@ -63,6 +81,7 @@ class Settings:
         delay: float = 2.0,
         refresh: bool = False,
         lock_wait: float = 60.0,
+        run_deadline: float | None = None,
     ) -> Settings:
         db_path = Path(db) if db else default_db_path()
         return cls(
@@ -72,6 +91,7 @@ class Settings:
             refresh=refresh,
             lock_wait=lock_wait,
             user_agent=os.environ.get("ETL_USER_AGENT") or None,
+            run_deadline=run_deadline if run_deadline is not None else run_deadline_from_env(),
         )
 
     def fetch_config(self, extra_urls_or_hosts: Sequence[str] = ()) -> FetchConfig:
