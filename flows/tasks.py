@@ -88,7 +88,25 @@ def _fetch(crawl: Crawl, urls: Sequence[str]) -> list[FetchResult]:
     return [_with_archived_body(r, known.get(r.url), crawl.archive) for r in results]
 
 
-@task(name="discover-epaper-pages", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def _retry_unless_unwritable(task: object, task_run: object, state: State[object]) -> bool:
+    """A busy warehouse or a passing error is worth another try; a full disk or a read-only
+    warehouse is not, and retrying a batch of fetches would spend its politeness waits again."""
+    try:
+        state.result()
+    except load.WarehouseUnwritable:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+@task(
+    name="discover-epaper-pages",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=10,
+    retry_condition_fn=_retry_unless_unwritable,
+)
 def discover_layouts(
     crawl: Crawl, probe_refs: Sequence[PageRef], retry: Sequence[PageRef] = ()
 ) -> tuple[list[LayoutPage], BatchResult]:
@@ -137,7 +155,13 @@ def discover_layouts(
     return layouts, out
 
 
-@task(name="fetch-and-process-articles", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+@task(
+    name="fetch-and-process-articles",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=10,
+    retry_condition_fn=_retry_unless_unwritable,
+)
 def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract."""
     logger = get_run_logger()
@@ -163,17 +187,6 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     for failure in out.failures:
         logger.warning("%s failed at %s: %s", failure.url, failure.stage, failure.reason)
     return out
-
-
-def _retry_unless_unwritable(task: object, task_run: object, state: State[object]) -> bool:
-    """A busy warehouse is worth another try; a full disk or read-only warehouse is not."""
-    try:
-        state.result()
-    except load.WarehouseUnwritable:
-        return False
-    except Exception:
-        return True
-    return True
 
 
 @task(

@@ -49,7 +49,6 @@ class RunStop:
     def __init__(self, deadline_seconds: float | None = None, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
         self._deadline = None if deadline_seconds is None else clock() + deadline_seconds
-        self.deadline_seconds = deadline_seconds
         self._event = threading.Event()
         self._cause: str | None = None
         self._lock = threading.Lock()
@@ -84,16 +83,18 @@ class RunStop:
             return RUN_DEADLINE_REACHED
         return None
 
-    def seconds_left(self) -> float | None:
-        return None if self._deadline is None else max(0.0, self._deadline - self._clock())
-
     def wait(self, seconds: float) -> None:
         """Sleep ``seconds``, or less when the run is stopped or its deadline comes first."""
-        left = self.seconds_left()
-        if left is not None:
-            seconds = min(seconds, left)
-        if seconds > 0:
-            self._event.wait(seconds)
+        end = self._clock() + seconds
+        if self._deadline is not None:
+            end = min(end, self._deadline)
+        # Until the end by this clock, not the event's: a wait cut short at the deadline must find
+        # the deadline passed when it returns, or the request after it would jump the queue.
+        while not self._event.is_set():
+            left = end - self._clock()
+            if left <= 0:
+                return
+            self._event.wait(left)
 
     def add_listener(self, listener: Callable[[str], None]) -> None:
         """Call ``listener(reason)`` when a stop is requested (at once if it already was)."""
