@@ -235,7 +235,8 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
-def _fill(disk: Path) -> None:
+def _fill(disk: Path, leave: int = 0) -> None:
+    """Fill ``disk`` up, then give back ``leave`` bytes."""
     with open(disk / "filler", "wb") as handle:
         try:
             while True:
@@ -243,6 +244,9 @@ def _fill(disk: Path) -> None:
                 handle.flush()
         except OSError:
             pass
+    filler = disk / "filler"
+    if leave:
+        os.truncate(filler, max(0, filler.stat().st_size - leave))
 
 
 def test_a_full_disk_under_the_warehouse_fails_the_run_with_exit_4(
@@ -314,3 +318,37 @@ def test_an_archive_disk_that_fills_up_mid_run_fails_its_pages_with_exit_4(
     (small_disk / "filler").unlink()
     site.unroute(first)
     _assert_day_completes(env, db, site, ["failed"])
+
+
+def test_a_batch_the_disk_refuses_leaves_its_pages_as_load_failures(
+    tmp_path: Path, small_disk: Path, prefect_harness: None
+) -> None:
+    from etl import load
+    from etl.fetch import Fetcher, RawArchive
+    from etl.models import Article, Paragraph, ProcessedArticle
+    from flows.common import RunSummary, load_and_record
+    from flows.tasks import BatchResult, Crawl
+
+    db = small_disk / "w.duckdb"
+    load.start_run(db, "run-1", "ingest_urls", {})
+    urls = [f"http://www.people.com.cn/n1/2025/0903/c1004-4055667{i}.html" for i in range(3)]
+    # Together far more than the disk has left; the failure rows that replace them are tiny.
+    articles = [
+        ProcessedArticle(
+            Article(url, "标题", "portal_2020", paragraphs=(Paragraph(os.urandom(750_000).hex()),))
+        )
+        for url in urls
+    ]
+    _fill(small_disk, leave=2 * 1024 * 1024)
+    crawl = Crawl(run_id="run-1", db_path=db, fetcher=Fetcher(), archive=RawArchive(tmp_path / "raw"))
+    with pytest.raises(load.WarehouseUnwritable, match="No space left on device"):
+        load_and_record(crawl, RunSummary("run-1", "ingest_urls"), BatchResult(articles=articles))
+
+    assert _q(db, "SELECT count(*) FROM articles") == [(0,)]
+    rows = _q(db, "SELECT url, kind, stage, reason FROM failures ORDER BY url")
+    assert [(url, kind, stage) for url, kind, stage, _ in rows] == [
+        (url, "portal_article", "load") for url in urls
+    ]
+    assert all(
+        str(reason).startswith(f"not loaded: warehouse {db} cannot be written: ") for *_, reason in rows
+    )
