@@ -9,13 +9,12 @@ from prefect import flow, get_run_logger
 from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
 from etl.discover import DEFAULT_EPAPER_BASE, article_refs, epaper_layout_refs
 from etl.models import PageKind
-from flows.common import RunSummary, crawl_session
+from flows.common import RunSummary, crawl_session, load_and_record
 from flows.tasks import (
     BATCH_SIZE,
     batches,
     discover_layouts,
     fetch_and_process,
-    load_batch,
     retry_refs,
     today_in_beijing,
 )
@@ -32,6 +31,7 @@ def daily_epaper(
     lock_wait: float = 60.0,
     batch_size: int = BATCH_SIZE,
     accept_changes: bool = False,
+    run_deadline: float | None = None,
 ) -> RunSummary:
     """Crawl the e-paper of `date` (YYYY-MM-DD; default today in Beijing) from `base_url`.
 
@@ -39,7 +39,8 @@ def daily_epaper(
     pages are fetched, parsed, cleaned and extracted in batches, one warehouse transaction per batch.
     Open failures of earlier runs (版面 pages and articles, of any day) are retried with this run's
     pages. `accept_changes` loads new versions of stored articles that shrank drastically, which
-    are otherwise kept out and listed as failures.
+    are otherwise kept out and listed as failures. After `run_deadline` seconds (default
+    $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become failures for the next run.
     """
     logger = get_run_logger()
     # Every parameter is checked before the warehouse is touched (a deployment run passes them
@@ -49,7 +50,12 @@ def daily_epaper(
     base_url = check_origin("base_url", accept_url(base_url))
     check_count("batch_size", batch_size)
     settings = Settings.from_args(
-        db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
+        db,
+        delay=delay,
+        refresh=refresh,
+        lock_wait=lock_wait,
+        accept_changes=accept_changes,
+        run_deadline=run_deadline,
     )
     params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}
     if accept_changes:
@@ -67,8 +73,7 @@ def daily_epaper(
         discovered = {r.url for r in refs}
         refs += [r for r in retries if r.kind is PageKind.EPAPER_ARTICLE and r.url not in discovered]
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
-        summary.record(layout_batch, load_batch(crawl, layout_batch))
+        load_and_record(crawl, summary, layout_batch)
         for refs_batch in batches(refs, batch_size):
-            batch = fetch_and_process(crawl, refs_batch)
-            summary.record(batch, load_batch(crawl, batch))
+            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
     return summary

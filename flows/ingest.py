@@ -10,8 +10,8 @@ from etl import load
 from etl.config import Settings, accept_url, check_article_url, check_count
 from etl.discover import canonical_article_url, ref_for_url
 from etl.models import PageKind, PageRef
-from flows.common import RunSummary, crawl_session
-from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process, load_batch
+from flows.common import RunSummary, crawl_session, load_and_record
+from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
 
 def ingest_retry_refs(db_path: Path, limit: int = MAX_RETRIES_PER_RUN) -> tuple[list[PageRef], int]:
@@ -35,12 +35,15 @@ def ingest_urls(
     lock_wait: float = 60.0,
     batch_size: int = BATCH_SIZE,
     accept_changes: bool = False,
+    run_deadline: float | None = None,
 ) -> RunSummary:
     """Fetch, parse, clean, extract and load the given article URLs (continuation pages …-2.html
     are followed; a continuation URL given directly is read from its first page).
 
     Every named URL is recorded as pending before the first fetch, so a run that stops early
-    leaves the rest to the next ingest, which retries them with the open portal failures."""
+    leaves the rest to the next ingest, which retries them with the open portal failures. After
+    `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
+    failures for the next run."""
     logger = get_run_logger()
     # Checked before the warehouse is touched; a bad parameter raises SettingError, a ValueError. A
     # user:password in a URL is used for requests to its origin, never stored, logged or shown.
@@ -48,7 +51,12 @@ def ingest_urls(
     wanted = list(dict.fromkeys(canonical_article_url(u) for u in checked))
     check_count("batch_size", batch_size)
     settings = Settings.from_args(
-        db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
+        db,
+        delay=delay,
+        refresh=refresh,
+        lock_wait=lock_wait,
+        accept_changes=accept_changes,
+        run_deadline=run_deadline,
     )
     params = {"urls": wanted, "delay": delay, "refresh": refresh}
     if accept_changes:
@@ -66,6 +74,5 @@ def ingest_urls(
         load.record_pending(crawl.db_path, crawl.run_id, wanted)
         logger.info("%d article URLs to fetch", len(refs))
         for refs_batch in batches(refs, batch_size):
-            batch = fetch_and_process(crawl, refs_batch)
-            summary.record(batch, load_batch(crawl, batch))
+            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
     return summary

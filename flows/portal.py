@@ -14,8 +14,8 @@ from etl import load, pipeline, sitemaps
 from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
 from etl.discover import ref_for_url
 from etl.models import Failure, FetchResult, PageKind, PageRef
-from flows.common import RunSummary, crawl_session
-from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, load_batch, retry_refs
+from flows.common import RunSummary, crawl_session, load_and_record
+from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
 FLOW_NAME = "portal_news"
 # Sitemap lastmod values and our clock may disagree by minutes; articles already loaded are skipped
@@ -89,12 +89,15 @@ def portal_news(
     lock_wait: float = 60.0,
     batch_size: int = BATCH_SIZE,
     accept_changes: bool = False,
+    run_deadline: float | None = None,
 ) -> RunSummary:
     """Load the 人民网 articles listed since `since` (YYYY-MM-DD; default: since the last successful
     portal run) in the news sitemaps of `channels` (default: the national news channels), falling
     back on channel list pages. `base_url` reads a mirror or saved copy of the portal instead.
     Open failures of earlier portal runs and ingests are retried with the new articles.
-    `accept_changes` loads new versions of stored articles that shrank drastically."""
+    `accept_changes` loads new versions of stored articles that shrank drastically. After
+    `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
+    failures for the next run."""
     logger = get_run_logger()
     # Checked before the warehouse is touched (a deployment run passes them without the CLI); a bad
     # one raises SettingError. A user:password in the base URL is used for requests, never stored.
@@ -104,7 +107,12 @@ def portal_news(
         check_issue_date("since", since)
     check_count("batch_size", batch_size)
     settings = Settings.from_args(
-        db, delay=delay, refresh=refresh, lock_wait=lock_wait, accept_changes=accept_changes
+        db,
+        delay=delay,
+        refresh=refresh,
+        lock_wait=lock_wait,
+        accept_changes=accept_changes,
+        run_deadline=run_deadline,
     )
     followed = [c.strip().lower() for c in (channels or sitemaps.DEFAULT_CHANNELS) if c.strip()]
     start = _since(since, Path(settings.db_path))
@@ -121,11 +129,10 @@ def portal_news(
     hosts = [*([base_url] if base_url else []), *(r.url for r in retries)]
     with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts) as (crawl, summary):
         urls, listings = discover_portal_articles(crawl, followed, start, base_url)
-        summary.record(listings, load_batch(crawl, listings))
+        load_and_record(crawl, summary, listings)
         refs = [ref_for_url(u) for u in urls]
         refs += [r for r in retries if r.url not in set(urls)]
         logger.info("%d portal articles to fetch", len(refs))
         for refs_batch in batches(refs, batch_size):
-            batch = fetch_and_process(crawl, refs_batch)
-            summary.record(batch, load_batch(crawl, batch))
+            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
     return summary

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 
 from etl import load, parse, pipeline
 from etl.discover import (
@@ -117,7 +118,25 @@ def _fetch(crawl: Crawl, urls: Sequence[str]) -> list[FetchResult]:
     return [_with_archived_body(r, known.get(r.url), crawl.archive) for r in results]
 
 
-@task(name="discover-epaper-pages", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def _retry_unless_unwritable(task: object, task_run: object, state: State[object]) -> bool:
+    """A busy warehouse or a passing error is worth another try; a full disk or a read-only
+    warehouse is not, and retrying a batch of fetches would spend its politeness waits again."""
+    try:
+        state.result()
+    except load.WarehouseUnwritable:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+@task(
+    name="discover-epaper-pages",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=10,
+    retry_condition_fn=_retry_unless_unwritable,
+)
 def discover_layouts(
     crawl: Crawl, probe_refs: Sequence[PageRef], retry: Sequence[PageRef] = ()
 ) -> tuple[list[LayoutPage], BatchResult]:
@@ -208,7 +227,13 @@ def _is_soft_404(fetch: FetchResult) -> bool:
     return ok and fetch.text is not None and parse.is_not_found_page(fetch.text)
 
 
-@task(name="fetch-and-process-articles", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+@task(
+    name="fetch-and-process-articles",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=10,
+    retry_condition_fn=_retry_unless_unwritable,
+)
 def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract."""
     logger = get_run_logger()
@@ -259,7 +284,13 @@ def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
     return fetched
 
 
-@task(name="load-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30])
+@task(
+    name="load-batch",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=_retry_unless_unwritable,
+)
 def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
     """One warehouse transaction for the batch; retried when the warehouse was briefly busy."""
     counts = load.load_batch(

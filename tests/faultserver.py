@@ -49,12 +49,13 @@ FILLER_PARAGRAPH = (
 class Fault:
     """One way to misbehave on one request."""
 
-    kind: Literal["status", "hang", "truncate", "reset"]
+    kind: Literal["status", "hang", "truncate", "reset", "drip"]
     status: int = 503
     headers: Mapping[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     after_bytes: int | None = None  # hang: send headers and this many body bytes first
     keep_bytes: int = 0  # truncate: body bytes actually sent before closing
+    headers_too: bool = False  # drip: the status line and headers trickle too, not only the body
 
     @classmethod
     def error(cls, code: int = 503, retry_after: str | None = None) -> Fault:
@@ -72,6 +73,13 @@ class Fault:
     def truncate(cls, keep_bytes: int) -> Fault:
         """Announce the full Content-Length, send only ``keep_bytes`` of the body, then close."""
         return cls("truncate", keep_bytes=keep_bytes)
+
+    @classmethod
+    def drip(cls, every: float, headers_too: bool = False) -> Fault:
+        """Send the answer one byte every ``every`` seconds: each read gets something well inside
+        any read timeout, yet the whole page takes hours. ``headers_too`` drips from the status line
+        on; otherwise the headers go out at once and the body drips."""
+        return cls("drip", seconds=every, headers_too=headers_too)
 
     @classmethod
     def reset(cls) -> Fault:
@@ -383,6 +391,8 @@ class _FaultHandler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif fault.kind == "hang":
             self._hang(server, spec, fault)
+        elif fault.kind == "drip":
+            self._drip(server, spec, fault)
         elif fault.kind == "truncate":
             body = _body_bytes(spec)
             self._start(spec.status, {**_content_headers(spec), "Content-Length": str(len(body))})
@@ -400,6 +410,30 @@ class _FaultHandler(BaseHTTPRequestHandler):
         self.wfile.write(body[: fault.after_bytes])
         self.wfile.flush()
         server._pause(fault.seconds)
+        self.close_connection = True
+
+    def _drip(self, server: FaultServer, spec: FaultSpec, fault: Fault) -> None:
+        body = _body_bytes(spec)
+        headers = _content_headers(spec)
+        if spec.send_content_length:
+            headers["Content-Length"] = str(len(body))
+        else:
+            headers["Connection"] = "close"
+        if fault.headers_too:
+            self._mark_answered()
+            head = [f"HTTP/1.1 {spec.status} OK\r\n"]
+            head += [f"{name}: {value}\r\n" for name, value in headers.items()]
+            payload = ("".join(head) + "\r\n").encode("latin-1") + body
+        else:
+            self._start(spec.status, headers)
+            self.wfile.flush()
+            payload = body
+        for i in range(len(payload)):
+            if server._stopping.is_set():
+                break
+            self.wfile.write(payload[i : i + 1])
+            self.wfile.flush()
+            server._pause(fault.seconds)
         self.close_connection = True
 
     # -- healthy answers --------------------------------------------------------------------------

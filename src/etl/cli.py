@@ -1,7 +1,10 @@
 """`etl` command line. Other tools depend on these command and option names: keep them stable.
 
 Exit codes: 0 every page loaded; 1 some pages failed (one line per failed URL on stderr, the rest
-loaded); 2 bad usage; 3 the warehouse is held by another run.
+loaded; also when the run deadline left pages unfetched); 2 bad usage; 3 the warehouse is held by
+another run; 4 infrastructure trouble (disk full, a warehouse or raw-page archive that cannot be
+written); 130 / 143 the run was stopped by SIGINT / SIGTERM (128 + the signal's number, as a shell
+reports a process the signal killed). Every outcome but 0 ends with one line on stderr saying why.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
 EXIT_BUSY = 3
+EXIT_INFRASTRUCTURE = 4
 
 
 def _prepare_prefect_env() -> None:
@@ -66,6 +70,14 @@ accept_changes_option = click.option(
     help="Load new versions of stored articles even when they shrank drastically (otherwise the "
     "stored version is kept and the page is listed as a suspicious change).",
 )
+run_deadline_option = click.option(
+    "--run-deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop fetching after this long; pages left are failures for the next run "
+    "(default: $ETL_RUN_DEADLINE, else 21600).",
+)
 lock_wait_option = click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
@@ -98,6 +110,10 @@ def _report(summary: RunSummary) -> int:
         click.echo(
             terminal_line(f"GENERIC {url} (no template knows this layout; see etl templates)"), err=True
         )
+    if summary.message:
+        click.echo(terminal_line(f"etl: {summary.message}"), err=True)
+    if summary.infrastructure_trouble:
+        return EXIT_INFRASTRUCTURE
     return EXIT_FAILURES if summary.failures else 0
 
 
@@ -121,12 +137,19 @@ def _check_run_settings(db: str | None, delay: float, lock_wait: float) -> None:
 
 def _run_flow(call: object) -> None:
     from etl.load import WarehouseBusy
+    from etl.outcome import InfrastructureError, RunInterrupted
 
     try:
         summary = call()  # type: ignore[operator]
     except WarehouseBusy as exc:
         click.echo(f"etl: {exc}", err=True)
         sys.exit(EXIT_BUSY)
+    except InfrastructureError as exc:
+        click.echo(f"etl: {exc}", err=True)
+        sys.exit(EXIT_INFRASTRUCTURE)
+    except RunInterrupted as exc:
+        click.echo(f"etl: {exc}", err=True)
+        sys.exit(exc.exit_status)
     sys.exit(_report(summary))
 
 
@@ -149,6 +172,7 @@ def _run_flow(call: object) -> None:
 @refresh_option
 @lock_wait_option
 @accept_changes_option
+@run_deadline_option
 def run(
     date_: dt.datetime | None,
     db: str | None,
@@ -157,6 +181,7 @@ def run(
     refresh: bool,
     lock_wait: float,
     accept_changes: bool,
+    run_deadline: float | None,
 ) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
     try:
@@ -182,6 +207,7 @@ def run(
             refresh=refresh,
             lock_wait=lock_wait,
             accept_changes=accept_changes,
+            run_deadline=run_deadline,
         )
     )
 
@@ -241,6 +267,7 @@ def _ingest_list(urls: tuple[str, ...], url_files: tuple[str, ...]) -> list[str]
 @refresh_option
 @lock_wait_option
 @accept_changes_option
+@run_deadline_option
 def ingest(
     urls: tuple[str, ...],
     url_files: tuple[str, ...],
@@ -249,6 +276,7 @@ def ingest(
     refresh: bool,
     lock_wait: float,
     accept_changes: bool,
+    run_deadline: float | None,
 ) -> None:
     """Fetch portal (人民网) or e-paper article URLs into the warehouse. Open failures of earlier
     ingests (portal articles, and named URLs a stopped run did not reach) are retried too; without
@@ -274,6 +302,7 @@ def ingest(
             lock_wait=lock_wait,
             batch_size=batch_size,
             accept_changes=accept_changes,
+            run_deadline=run_deadline,
         )
 
     if not wanted:
@@ -307,6 +336,7 @@ def ingest(
 @refresh_option
 @lock_wait_option
 @accept_changes_option
+@run_deadline_option
 def portal(
     since: dt.datetime | None,
     channels: str | None,
@@ -316,6 +346,7 @@ def portal(
     refresh: bool,
     lock_wait: float,
     accept_changes: bool,
+    run_deadline: float | None,
 ) -> None:
     """Discover new 人民网 articles from the news sitemaps (or channel list pages) and load them.
 
@@ -344,6 +375,7 @@ def portal(
             refresh=refresh,
             lock_wait=lock_wait,
             accept_changes=accept_changes,
+            run_deadline=run_deadline,
         )
     )
 

@@ -16,6 +16,9 @@ from etl.fetch.politeness import host_of
 from etl.urls import Credentials, parse_credentials_list, split_credentials
 
 DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
+# A run stops fetching after this long (pages left become failures for the next run): generous
+# for a day of ~150 pages at the portal's Crawl-delay, finite so a scheduled run cannot pile up.
+DEFAULT_RUN_DEADLINE = 6 * 3600.0
 
 # Fetch tuning a data engineer may need without a code change (slow mirror, flaky network).
 FETCH_ENV_OVERRIDES: dict[str, tuple[str, type[int] | type[float]]] = {
@@ -24,6 +27,7 @@ FETCH_ENV_OVERRIDES: dict[str, tuple[str, type[int] | type[float]]] = {
     "ETL_BACKOFF_MAX": ("backoff_max", float),
     "ETL_CONNECT_TIMEOUT": ("connect_timeout", float),
     "ETL_READ_TIMEOUT": ("read_timeout", float),
+    "ETL_REQUEST_DEADLINE": ("request_deadline", float),
     "ETL_JITTER": ("jitter", float),
 }
 
@@ -228,6 +232,13 @@ def check_warehouse(name: str, db_path: Path, *, writable: bool = True) -> Path:
     return db_path
 
 
+def run_deadline_from_env() -> float:
+    raw = os.environ.get("ETL_RUN_DEADLINE")
+    if not raw:
+        return DEFAULT_RUN_DEADLINE
+    return _finite_number("ETL_RUN_DEADLINE", raw, positive=True)
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("ETL_DB") or DEFAULT_DB)
 
@@ -249,6 +260,7 @@ class Settings:
     respect_robots: bool = True
     # Load new versions that shrank drastically instead of keeping the stored ones (--accept-changes).
     accept_changes: bool = False
+    run_deadline: float = DEFAULT_RUN_DEADLINE  # seconds from the start of the run
 
     @classmethod
     def from_args(
@@ -259,6 +271,7 @@ class Settings:
         refresh: bool = False,
         lock_wait: float = 60.0,
         accept_changes: bool = False,
+        run_deadline: float | None = None,
     ) -> Settings:
         """Settings of a run, each checked (ETL_* fetch variables included) before anything is
         written: a bad one raises SettingError."""
@@ -272,6 +285,11 @@ class Settings:
             lock_wait=check_seconds("lock_wait", lock_wait),
             accept_changes=accept_changes,
             user_agent=os.environ.get("ETL_USER_AGENT") or None,
+            run_deadline=(
+                _finite_number("run_deadline", run_deadline, positive=True)
+                if run_deadline is not None
+                else run_deadline_from_env()
+            ),
         )
 
     def fetch_config(self, extra_urls_or_hosts: Sequence[str] = ()) -> FetchConfig:

@@ -33,6 +33,7 @@ from etl.fetch import HOST_NOT_ALLOWED
 from etl.fetch.politeness import host_of
 from etl.integrity import ArticleStats, suspicious_change
 from etl.models import Failure, FetchResult, FetchStatus, Indicator, PageKind, ProcessedArticle, Validators
+from etl.outcome import InfrastructureError
 
 log = logging.getLogger("etl.load")
 
@@ -47,6 +48,33 @@ DEFAULT_LOCK_WAIT_SECONDS = 60.0
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the DuckDB file (a second run, or an analyst's read-write session)."""
+
+
+class WarehouseUnwritable(InfrastructureError):
+    """The warehouse file cannot be opened or written: disk full, read-only file system, permissions."""
+
+
+# What DuckDB says (as text: it raises IOException on open but TransactionException on a failed
+# commit) when the storage under the warehouse fails, as opposed to a bug in a statement.
+_STORAGE_TROUBLE = (
+    "no space left on device",
+    "read-only file system",
+    "permission denied",
+    "disk quota exceeded",
+    "file too large",
+    "could not write file",
+    "cannot open file",
+    "could not truncate file",
+    "could not fsync",
+    "database has been invalidated",
+)
+
+
+def _storage_trouble(path: Path, exc: BaseException) -> WarehouseUnwritable | None:
+    text = " ".join(str(exc).split())
+    if isinstance(exc, OSError) or any(marker in text.lower() for marker in _STORAGE_TROUBLE):
+        return WarehouseUnwritable(f"warehouse {path} cannot be written: {text}")
+    return None
 
 
 @dataclass(slots=True)
@@ -87,7 +115,10 @@ def connect(
     """Open the warehouse, waiting while another process holds its lock."""
     path = Path(db_path)
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseUnwritable(f"warehouse {path} cannot be written: {exc}") from exc
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -95,6 +126,8 @@ def connect(
             break
         except duckdb.Error as exc:  # IOException when another process holds the file
             if not _is_lock_error(exc):
+                if (trouble := _storage_trouble(path, exc)) is not None:
+                    raise trouble from exc
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(
@@ -104,6 +137,10 @@ def connect(
             time.sleep(0.5)
     try:
         yield con
+    except (duckdb.Error, OSError) as exc:
+        if (trouble := _storage_trouble(path, exc)) is not None:
+            raise trouble from exc
+        raise
     finally:
         con.close()
 
@@ -630,7 +667,9 @@ def start_run(db_path: Path | str, run_id: str, flow: str, params: dict[str, Any
             )
 
 
-def finish_run(db_path: Path | str, run_id: str, status: str, counts: dict[str, int]) -> None:
+def finish_run(
+    db_path: Path | str, run_id: str, status: str, counts: dict[str, int], message: str | None = None
+) -> None:
     allowed = {
         "pages_fetched",
         "pages_not_modified",
@@ -644,9 +683,11 @@ def finish_run(db_path: Path | str, run_id: str, status: str, counts: dict[str, 
     if unknown:
         raise ValueError(f"unknown run counters: {sorted(unknown)}")
     assignments = [f"{name} = ?" for name in counts]  # names checked above, values bound
-    sets = ", ".join(["status = ?", "finished_at = ?", *assignments])
+    sets = ", ".join(["status = ?", "finished_at = ?", "message = ?", *assignments])
     with connect(db_path) as con:
-        con.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", [status, _now(), *counts.values(), run_id])
+        con.execute(
+            f"UPDATE runs SET {sets} WHERE run_id = ?", [status, _now(), message, *counts.values(), run_id]
+        )
 
 
 def validators_for(db_path: Path | str, urls: Sequence[str]) -> dict[str, Validators]:

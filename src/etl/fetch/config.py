@@ -24,6 +24,9 @@ class FetchConfig:
     jitter: float = 0.5
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    # Wall-clock bound on one request, connect to last body byte: the timeouts above bound each read
+    # only, so a server dripping a byte at a time could otherwise hold a fetch for hours.
+    request_deadline: float = 120.0
     max_attempts: int = 4
     backoff_base: float = 1.0
     backoff_max: float = 60.0
@@ -66,6 +69,8 @@ class FetchConfig:
             raise ValueError("workers must be at least 1")
         if min(self.delay, self.jitter, self.backoff_base, self.backoff_max, self.max_crawl_delay) < 0:
             raise ValueError("delays, jitter and backoff must not be negative")
+        if self.request_deadline <= 0:
+            raise ValueError("request_deadline must be positive")
         if self.max_bytes < 1 or self.max_redirects < 0:
             raise ValueError("max_bytes must be positive and max_redirects not negative")
 

@@ -6,7 +6,13 @@ streamed with a size cap. Redirects are followed by hand so every hop is checked
 allow-list and robots.txt and waits its turn like any other request.
 
 A fetch never raises for network, HTTP or content problems; it returns a ``FetchResult`` whose
-``status`` and one-line ``error`` say what happened. Note that a body identical to the one recorded
+``status`` and one-line ``error`` say what happened.
+
+Time is bounded (see ``deadline``): each request, from connect to the last body byte, gets
+``request_deadline`` seconds of wall-clock time, after which its socket is shut down (a retryable
+failure); and a ``RunStop`` shared with the run ends every wait and in-flight request when the run
+is stopped (a signal) or its deadline passes, after which URLs not yet fetched fail at once with
+the reason, for the next run to retry. Note that a body identical to the one recorded
 in ``Validators.sha256`` is still reported as ``OK``: the caller compares ``FetchResult.sha256`` with
 what it stored and decides whether re-loading is needed.
 """
@@ -28,7 +34,6 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 from protego import Protego
-from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 
@@ -42,6 +47,7 @@ from etl.fetch.body import (
     read_prefix,
 )
 from etl.fetch.config import FetchConfig
+from etl.fetch.deadline import RunStop, WatchedAdapter, request_deadline_reason, watched
 from etl.fetch.decoding import Undecodable, declared_charset, decode_html
 from etl.fetch.politeness import (
     HostGate,
@@ -71,6 +77,9 @@ MAX_ROBOTS_BYTES = 500 * 1024
 # A robots.txt that was read is trusted this long before it is read again.
 ROBOTS_TTL_SECONDS = 24 * 3600.0
 MAX_ERROR_CHARS = 300
+# The start of the reason of a page whose bytes could not be stored: the archive (its disk) is the
+# trouble, not the page.
+ARCHIVE_FAILED = "cannot archive raw page"
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
@@ -115,12 +124,15 @@ class Fetcher:
         config: FetchConfig = FetchConfig(),  # noqa: B008 - frozen, so a shared default is safe
         archive: RawArchive | None = None,
         *,
-        sleep: Sleep = time.sleep,
+        sleep: Sleep | None = None,
         clock: Clock = time.monotonic,
+        stop: RunStop | None = None,
     ) -> None:
         self.config = config
         self.archive = archive
-        self._sleep = sleep
+        self.stop = stop if stop is not None else RunStop()
+        # Every wait ends early when the run is stopped; tests pass a virtual ``sleep`` instead.
+        self._sleep = sleep if sleep is not None else self.stop.wait
         self._clock = clock
         self._rng = random.Random()
         self._session = self._new_session()
@@ -136,7 +148,7 @@ class Fetcher:
         session.headers.update(
             {"User-Agent": self.config.user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
         )
-        adapter = HTTPAdapter(pool_connections=16, pool_maxsize=max(4, self.config.workers), max_retries=0)
+        adapter = WatchedAdapter(pool_connections=16, pool_maxsize=max(4, self.config.workers), max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return session
@@ -189,9 +201,14 @@ class Fetcher:
         workers = min(self.config.workers, len(by_host))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="etl-fetch") as pool:
             futures = [pool.submit(fetch_host, host_urls) for host_urls in by_host.values()]
-            for future in futures:
-                for result in future.result():
-                    results[result.url] = result
+            try:
+                for future in futures:
+                    for result in future.result():
+                        results[result.url] = result
+            except BaseException as exc:
+                # Leaving the pool waits for its workers: they must not sit out a Crawl-delay first.
+                self.stop.request_stop(type(exc).__name__)
+                raise
         return [results[url] for url in urls]
 
     def close(self) -> None:
@@ -216,7 +233,7 @@ class Fetcher:
         current = url
         seen = {url}
         for _hop in range(self.config.max_redirects + 1):
-            refusal = self._refusal_before_request(current)
+            refusal = self._refusal_before_request(current) or self._stopped()
             if refusal is not None:
                 status, error = refusal
                 return self._result(url, current, status=status, attempts=attempts, error=error)
@@ -254,6 +271,11 @@ class Fetcher:
         if validators is not None and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         return headers
+
+    def _stopped(self) -> tuple[FetchStatus, str] | None:
+        """The run's reason to start no further request (stopped, deadline passed), if any."""
+        reason = self.stop.reason()
+        return None if reason is None else (FetchStatus.FAILED, reason)
 
     def _refusal_before_request(self, url: str) -> tuple[FetchStatus, str] | None:
         """Reasons not to contact ``url`` at all, decided without any network traffic."""
@@ -324,8 +346,12 @@ class Fetcher:
     def _exchange(self, url: str, headers: Mapping[str, str]) -> _Exchange:
         gate = self._gate(host_of(url))
         with gate.lock:
+            if (stopped := self._stop_exchange(url)) is not None:
+                return stopped
             if self.config.respect_robots:
                 policy = self._robots_policy(url, gate)
+                if (stopped := self._stop_exchange(url)) is not None:
+                    return stopped
                 refusal = policy.refusal(url, self.config.robots_agent)
                 if refusal is not None:
                     # Unreadable robots.txt may be a passing outage: worth another attempt.
@@ -334,10 +360,19 @@ class Fetcher:
                         url, status=FetchStatus.DISALLOWED, error=refusal, retryable=retryable, sent=False
                     )
             gate.wait_turn(self._clock, self._sleep)
+            if (stopped := self._stop_exchange(url)) is not None:
+                return stopped
             try:
                 return self._send(url, headers)
             finally:
                 gate.hold_off(self._clock() + self._polite_delay(url))
+
+    def _stop_exchange(self, url: str) -> _Exchange | None:
+        """A final, unsent exchange when the run allows no further request; None when it does."""
+        reason = self.stop.reason()
+        if reason is None:
+            return None
+        return _Exchange(url, status=FetchStatus.FAILED, error=reason, sent=False)
 
     def _polite_delay(self, url: str) -> float:
         """This request's gap to the next one on the same host: the config floor or robots' ask."""
@@ -360,6 +395,19 @@ class Fetcher:
         return None
 
     def _send(self, url: str, headers: Mapping[str, str]) -> _Exchange:
+        deadline = self.config.request_deadline
+        with watched(deadline, request_deadline_reason(deadline), self.stop) as watch:
+            exchange = self._send_watched(url, headers)
+        if watch.cut is None:
+            return exchange
+        # Cut off: whatever the read reported (an error, or a close-delimited body that merely
+        # looks complete) is a symptom. The request deadline is worth another attempt; a stop is not.
+        stopped = self.stop.reason()
+        if stopped is not None:
+            return _Exchange(url, status=FetchStatus.FAILED, error=stopped)
+        return _Exchange(url, http_status=exchange.http_status, error=watch.cut, retryable=True)
+
+    def _send_watched(self, url: str, headers: Mapping[str, str]) -> _Exchange:
         try:
             response = self._session.get(
                 redact_url(url),  # credentials go in the Authorization header, to this origin only
@@ -447,8 +495,15 @@ class Fetcher:
         # (by the Crawl-delay it may have just declared).
         gate.wait_turn(self._clock, self._sleep)
         policy = RobotsPolicy(unreachable_reason="not read", fetched_at=self._clock())
+        if self.stop.reason() is not None:
+            return policy  # not cached; the request that follows reports the stop
         try:
-            policy = self._read_robots(robots_url(url))
+            deadline = self.config.request_deadline
+            with watched(deadline, request_deadline_reason(deadline), self.stop) as watch:
+                policy = self._read_robots(robots_url(url))
+            if watch.cut is not None:
+                logger.warning("robots.txt %s: %s", robots_url(url), watch.cut)
+                policy = RobotsPolicy(unreachable_reason=watch.cut, fetched_at=self._clock())
             if policy.unreachable_reason is None:  # an outage is not cached: the next try re-reads
                 with self._state_lock:
                     self._robots[origin] = policy
@@ -563,7 +618,17 @@ class Fetcher:
     def _ok(self, url: str, exchange: _Exchange, attempts: int) -> FetchResult:
         raw = exchange.body or b""
         # Archive first, before anything interprets the bytes, so a later parser fix can replay them.
-        sha256 = self.archive.put(raw) if self.archive is not None else hashlib.sha256(raw).hexdigest()
+        try:
+            sha256 = self.archive.put(raw) if self.archive is not None else hashlib.sha256(raw).hexdigest()
+        except OSError as exc:  # disk full, read-only or misplaced archive: this page fails, not the run
+            return self._result(
+                url,
+                exchange.url,
+                FetchStatus.FAILED,
+                exchange.http_status,
+                attempts,
+                _one_line(f"{ARCHIVE_FAILED}: {exc}"),
+            )
         received = FetchResult(
             url=url,
             status=FetchStatus.OK,
