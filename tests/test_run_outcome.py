@@ -274,8 +274,8 @@ def test_a_full_disk_under_the_warehouse_fails_the_run_with_exit_4(
 def test_a_warehouse_made_read_only_mid_run_exits_4_and_the_next_run_completes(
     tmp_path: Path, site: FaultServer, prefect_env: dict[str, str], small_disk: Path
 ) -> None:
-    # The warehouse file lives on the small disk; its lock file (held open for writing all run
-    # long, which would make the remount refuse as busy) and WAL stay next to the link.
+    # The warehouse file lives on the small disk, reached through a link as an operator's might be;
+    # the run lock next to it is held open read-only, so the disk can still be remounted.
     db = tmp_path / "w.duckdb"
     db.symlink_to(small_disk / "w.duckdb")
     env = {**prefect_env, "ETL_ARCHIVE": str(tmp_path / "raw")}

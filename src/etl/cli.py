@@ -438,7 +438,7 @@ def _decode_text_file(raw: bytes, name: str) -> str:
     try:
         text = decode_html(raw).text
     except Undecodable as exc:
-        raise SettingError(f"{name}: {exc}") from None
+        raise SettingError(f"{name} is binary or not text ({exc})") from None
     undecodable = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f\v"))
     if undecodable > MAX_UNDECODABLE_SHARE * len(text):
         raise SettingError(
@@ -478,7 +478,8 @@ def extract_text(file: BinaryIO, published: dt.datetime | None, region: str | No
 
     try:
         day = check_issue_date("--published", published.date()) if published else dt.date.today()
-        content = _decode_text_file(file.read(), "stdin" if file.name == "<stdin>" else file.name)
+        name = str(getattr(file, "name", "<stdin>"))  # a test runner's stdin has no name
+        content = _decode_text_file(file.read(), "stdin" if name in ("<stdin>", "-") else name)
     except SettingError as exc:
         _usage_error(exc)
     paragraphs = [normalise_text(line) for line in content.splitlines()]

@@ -203,10 +203,11 @@ def run_lock(db_path: Path | str, *, wait_seconds: float = DEFAULT_LOCK_WAIT_SEC
     with a clear message, instead of interleaving its batches with ours.
 
     The lock sits next to the file the path resolves to: a run reaching the warehouse through a
-    symlink, a relative path or `..` takes the same lock as one naming it directly."""
+    symlink, a relative path or `..` takes the same lock as one naming it directly. It is opened
+    read-only (flock needs no more), so holding it never keeps the disk from being remounted."""
     lock_path = Path(f"{Path(db_path).resolve()}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
+    with open(os.open(lock_path, os.O_RDONLY | os.O_CREAT, 0o644), "rb") as handle:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
