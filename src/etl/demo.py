@@ -26,9 +26,11 @@ DEMO_DATE = "2025-09-03"
 DEMO_PORTAL_CHANNELS = "finance,zj"
 
 EXAMPLE_SQL = """\
-SELECT published_date, metric, value, unit, qualifier, period, region, raw
+-- growth by region, year on year, without reading a sentence
+SELECT published_date, region, province, metric, value, unit, period, raw
 FROM v_indicators
-ORDER BY published_date, title, char_start
+WHERE measure = 'growth' AND basis = 'yoy'
+ORDER BY published_date, province, metric
 LIMIT 15"""
 
 
