@@ -23,7 +23,7 @@ from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive
 from etl.fetch.deadline import RunStop
 from etl.fetch.fetcher import ARCHIVE_FAILED
-from etl.models import Failure, FetchStatus
+from etl.models import Failure, FailureStage, FetchStatus
 from etl.outcome import (
     ArchiveUnwritable,
     InfrastructureError,
@@ -63,7 +63,8 @@ class RunSummary:
         self.failures.extend((f.url, f.stage, f.reason) for f in counts.suspicious_changes)
 
     def counters(self) -> dict[str, int]:
-        return {
+        """The run's counters, as `runs` stores them (`load.RUN_COUNTERS`, in that order)."""
+        values = {
             "pages_fetched": self.pages_fetched,
             "pages_not_modified": self.pages_not_modified,
             "articles_loaded": self.counts.articles_loaded,
@@ -72,6 +73,7 @@ class RunSummary:
             "indicators_loaded": self.counts.indicators_loaded,
             "failures": len(self.failures),
         }
+        return {name: values[name] for name in load.RUN_COUNTERS}
 
     def as_markdown(self) -> str:
         lines = [f"# {self.flow} run {self.run_id}: {self.status}", ""]
@@ -179,7 +181,7 @@ def _record_unloaded(crawl: Crawl, batch: BatchResult, exc: load.WarehouseUnwrit
     for item in batch.articles:
         url = item.article.url
         if url not in failed:
-            failures.append(Failure(url, "load", reason, kind=ref_for_url(url).kind))
+            failures.append(Failure(url, FailureStage.LOAD, reason, kind=ref_for_url(url).kind))
     try:
         load.load_batch(crawl.db_path, crawl.run_id, failures=failures, extractor_version=EXTRACTOR_VERSION)
     except InfrastructureError as again:

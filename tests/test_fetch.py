@@ -400,6 +400,7 @@ def test_redirect_to_a_host_outside_the_allow_list_is_not_followed(
     with make_fetcher(vtime) as fetcher:
         result = fetcher.fetch(server.url("/out.html"))
     assert result.status is FetchStatus.DISALLOWED and result.error == "host not allowed: 127.0.0.2"
+    assert not result.host_not_allowed  # the page's own host was allowed; the redirect may go away
     assert other_server.requests == []
 
 
@@ -409,7 +410,9 @@ def test_url_outside_the_allow_list_is_never_requested(other_server: FaultServer
         bad_scheme = fetcher.fetch("ftp://127.0.0.1/a.html")
     assert result.status is FetchStatus.DISALLOWED and result.error == "host not allowed: 127.0.0.2"
     assert result.attempts == 0 and other_server.requests == []
+    assert result.host_not_allowed
     assert bad_scheme.status is FetchStatus.FAILED and bad_scheme.error == "unsupported URL scheme 'ftp'"
+    assert not bad_scheme.host_not_allowed
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,8 @@ def test_day_through_faults_then_recovery(
     (liar,) = _q(db, "SELECT title, body_text FROM articles WHERE url LIKE '%41234568%'")
     assert "\ufffd" not in liar[0] + liar[1]  # type: ignore[operator]
     assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(8,)]
+    # The redirect to a host nobody named may go away: the page is retried like any passing fault.
+    assert _q(db, "SELECT retry FROM failures WHERE url LIKE '%c134768-41234567%'") == [("transient",)]
     assert _q(db, "SELECT count(*) FROM pages WHERE status = 'failed' AND error IS NOT NULL")[0][0] >= 5  # type: ignore[operator]
 
     # The faults clear (robots.txt included); the next runs retry the open failures by themselves.

@@ -1,5 +1,6 @@
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,7 @@ from etl import load
 from etl.models import (
     Article,
     Failure,
+    FailureStage,
     FetchResult,
     FetchStatus,
     Image,
@@ -21,6 +23,7 @@ from etl.models import (
     Paragraph,
     ProcessedArticle,
     Qualifier,
+    Retry,
 )
 
 RUN = "run-1"
@@ -293,14 +296,21 @@ def test_pages_that_parse_resolve_their_failures(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("http_status", "runs_retried"),
-    [(404, load.MAX_RUNS_WHEN_GONE), (410, load.MAX_RUNS_WHEN_GONE), (503, load.MAX_RUNS_PER_FAILURE)],
+    ("http_status", "retry", "runs_retried"),
+    [
+        (404, Retry.GONE, load.MAX_RUNS_WHEN_GONE),
+        (410, Retry.GONE, load.MAX_RUNS_WHEN_GONE),
+        (503, Retry.TRANSIENT, load.MAX_RUNS_PER_FAILURE),
+    ],
 )
 def test_failures_stop_being_retried_after_a_while(
-    tmp_path: Path, http_status: int, runs_retried: int
+    tmp_path: Path, http_status: int, retry: Retry, runs_retried: int
 ) -> None:
     db = tmp_path / "w.duckdb"
-    fail = Failure("http://x/1.html", "fetch", f"HTTP {http_status}", http_status, 1, PageKind.PORTAL_ARTICLE)
+    fail = Failure(
+        "http://x/1.html", FailureStage.FETCH, f"HTTP {http_status}", http_status, 1, PageKind.PORTAL_ARTICLE
+    )
+    fail = replace(fail, retry=retry)  # as etl.pipeline.fetch_failure decides it from the status
     retryable_runs = 0
     for _ in range(runs_retried + 2):
         _load(db, failures=[fail])
@@ -311,7 +321,14 @@ def test_failures_stop_being_retried_after_a_while(
 
 def test_a_refused_host_is_listed_but_never_retried(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    refused = Failure("http://evil.example/a.html", "fetch", "host not allowed: evil.example", None, 0)
+    refused = Failure(
+        "http://evil.example/a.html",
+        FailureStage.FETCH,
+        "host not allowed: evil.example",
+        None,
+        0,
+        retry=Retry.NEVER,  # as etl.pipeline.fetch_failure decides it for a host nobody named
+    )
     _load(db, failures=[refused])
     assert [f.url for f in load.open_failures(db)] == ["http://evil.example/a.html"]
     assert load.open_failures(db, retryable_only=True) == []
@@ -456,3 +473,76 @@ def test_indicators_carry_measure_basis_and_province_into_the_view(tmp_path: Pat
         "SELECT region, province, metric, value FROM v_indicators WHERE measure = 'growth' AND basis = 'yoy'",
     )
     assert rows == [("杭州", "浙江", "社会消费品零售总额", -2.1)]
+
+
+def test_the_content_hash_of_an_article_stays_what_stored_rows_carry() -> None:
+    # Stored articles carry this hash: if it changed, the next run would rewrite every article.
+    assert load.content_hash(_article("http://x/1.html"), "v9") == (
+        "4e4074af8372283c6df86c4932439d1654b57730868abf267758fbc177a8b67d"
+    )
+
+
+@pytest.mark.parametrize(
+    ("retry", "runs_retried"),
+    [(Retry.GONE, load.MAX_RUNS_WHEN_GONE), (Retry.NEVER, 0), (Retry.TRANSIENT, load.MAX_RUNS_PER_FAILURE)],
+)
+@pytest.mark.parametrize(
+    ("reason", "http_status"),
+    [("HTTP 503", 503), ("HTTP 404", 404), ("host not allowed: x", None), ("timed out", None)],
+)
+def test_the_stored_retry_decides_how_often_a_failure_is_retried(
+    tmp_path: Path, retry: Retry, runs_retried: int, reason: str, http_status: int | None
+) -> None:
+    """Whatever the reason text or the HTTP status say: gone is retried twice more, never not at all."""
+    db = tmp_path / "w.duckdb"
+    fail = Failure("http://x/1.html", FailureStage.FETCH, reason, http_status, 1, retry=retry)
+    retryable_runs = 0
+    for _ in range(load.MAX_RUNS_PER_FAILURE + 2):
+        _load(db, failures=[fail])
+        retryable_runs += bool(load.open_failures(db, retryable_only=True))
+    assert retryable_runs == max(runs_retried - 1, 0)
+    (listed,) = load.open_failures(db)
+    assert (listed.retry, listed.retryable) == (retry, False)
+    assert _rows(db, "SELECT retry FROM v_open_failures") == [(str(retry),)]
+
+
+def test_a_failure_takes_the_retry_of_its_latest_occurrence(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    fail = Failure("http://x/1.html", FailureStage.FETCH, "HTTP 404", 404, 1, retry=Retry.GONE)
+    _load(db, failures=[fail])
+    _load(db, failures=[replace(fail, reason="HTTP 503", http_status=503, retry=Retry.TRANSIENT)])
+    (listed,) = load.open_failures(db)
+    assert (listed.failure_count, listed.retry) == (2, Retry.TRANSIENT)
+
+
+def test_migration_006_derives_the_retry_of_stored_failures(tmp_path: Path) -> None:
+    """Rows stored before 006 get the meaning the loader used to read from them: the reason
+    "host not allowed: <the URL's own host>" is never, an HTTP status 404/410 gone, anything else
+    transient (a redirect to a refused host included)."""
+    sql_dir = tmp_path / "sql"
+    (sql_dir / "migrations").mkdir(parents=True)
+    for version, path in load.migration_files():
+        if version < 6:
+            shutil.copy(path, sql_dir / "migrations" / path.name)
+    db = tmp_path / "w.duckdb"
+    stored = [
+        ("http://Evil.Example./a.html", "host not allowed: evil.example", None, "never"),
+        ("http://user@evil.example:8080/a.html", "host not allowed: evil.example", None, "never"),
+        ("http://x/redirected.html", "host not allowed: evil.example", None, "transient"),
+        ("http://x/404.html", "HTTP 404", 404, "gone"),
+        ("http://x/410.html", "HTTP 410", 410, "gone"),
+        ("http://x/503.html", "HTTP 503", 503, "transient"),
+        ("http://x/parse.html", "no template", None, "transient"),
+    ]
+    with load.connect(db) as con:
+        load.migrate(con, sql_dir)
+        for url, reason, status, _ in stored:
+            con.execute(
+                "INSERT INTO failures (url, stage, reason, http_status, failure_count, first_failed_at, "
+                "last_failed_at) VALUES (?, 'fetch', ?, ?, 1, now(), now())",
+                [url, reason, status],
+            )
+    # Read before any run migrated it (`etl failures` does not migrate): the same meaning.
+    assert {f.url: str(f.retry) for f in load.open_failures(db)} == {u: r for u, _, _, r in stored}
+    load.ensure_schema(db)
+    assert dict(_rows(db, "SELECT url, retry FROM failures")) == {u: r for u, _, _, r in stored}

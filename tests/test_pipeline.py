@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from etl import parse, pipeline
 from etl.fetch import decode_html
-from etl.models import Failure, FetchResult, FetchStatus, PageKind, PageRef, ProcessedArticle
+from etl.models import Failure, FetchResult, FetchStatus, PageKind, PageRef, ProcessedArticle, Retry
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 ARTICLE = "rmrb/pc/content/202509/03/content_30170121.html"
@@ -42,7 +43,26 @@ def test_fetch_outcomes_become_failures_with_their_reason() -> None:
     ref = PageRef(URL, PageKind.EPAPER_ARTICLE)
     gone = FetchResult(url=URL, status=FetchStatus.NOT_FOUND, http_status=404, error="HTTP 404", attempts=1)
     failure = pipeline.parse_article_page(ref, gone)
-    assert failure == Failure(URL, "fetch", "HTTP 404", 404, 1, PageKind.EPAPER_ARTICLE)
+    assert failure == Failure(URL, "fetch", "HTTP 404", 404, 1, PageKind.EPAPER_ARTICLE, retry=Retry.GONE)
+
+
+@pytest.mark.parametrize(
+    ("fetch", "retry"),
+    [
+        (FetchResult(URL, FetchStatus.NOT_FOUND, http_status=410, error="HTTP 410"), Retry.GONE),
+        (FetchResult(URL, FetchStatus.FAILED, http_status=503, error="HTTP 503"), Retry.TRANSIENT),
+        (FetchResult(URL, FetchStatus.DISALLOWED, error="robots.txt disallows it"), Retry.TRANSIENT),
+        (
+            FetchResult(URL, FetchStatus.DISALLOWED, error="host not allowed: x", host_not_allowed=True),
+            Retry.NEVER,
+        ),
+        # A redirect to a host nobody named: the page's own host was allowed, the redirect may go away.
+        (FetchResult(URL, FetchStatus.DISALLOWED, error="host not allowed: elsewhere"), Retry.TRANSIENT),
+    ],
+)
+def test_a_fetch_failure_says_whether_the_next_runs_retry_it(fetch: FetchResult, retry: Retry) -> None:
+    failure = pipeline.fetch_failure(PageRef(URL, PageKind.EPAPER_ARTICLE), fetch)
+    assert failure is not None and (failure.stage, failure.retry) == ("fetch", retry)
 
 
 def test_a_parser_crash_is_one_failed_page(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,3 +84,10 @@ def test_a_failed_continuation_page_fails_the_article() -> None:
     failure = pipeline.complete_article(ref, first, [broken])
     assert isinstance(failure, Failure) and failure.url == url
     assert failure.reason.startswith(f"continuation page {first.next_pages[0]}")
+
+    gone = replace(broken, status=FetchStatus.NOT_FOUND, http_status=404, error="HTTP 404")
+    refused = replace(broken, status=FetchStatus.DISALLOWED, error="host not allowed: x")
+    refused = replace(refused, host_not_allowed=True)
+    retries = [pipeline.complete_article(ref, first, [page]) for page in (broken, gone, refused)]
+    expected = [Retry.TRANSIENT, Retry.GONE, Retry.TRANSIENT]
+    assert [f.retry for f in retries if isinstance(f, Failure)] == expected

@@ -68,6 +68,8 @@ class FetchResult:
     fetched_at: dt.datetime | None = None
     attempts: int = 0
     error: str | None = None  # one line, human readable, when status is not OK
+    # The URL's own host is not one the run may fetch (a redirect's target refused is not this).
+    host_not_allowed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,16 +162,36 @@ class Indicator:
     province: str | None = None  # province-level unit containing `region`; 全国 for national figures
 
 
+class FailureStage(StrEnum):
+    """Where a page stopped (stored as the value in `failures.stage`)."""
+
+    FETCH = "fetch"  # no body: HTTP error, refusal, timeout, undecodable bytes, archive trouble
+    PARSE = "parse"  # no template or generic reading, empty after cleaning, an error page
+    EXTRACT = "extract"  # the extractor refused the text or failed on it
+    LOAD = "load"  # a suspicious change held back, or a warehouse that refused the batch
+    PENDING = "pending"  # named to an ingest run that has not dealt with it yet
+
+
+class Retry(StrEnum):
+    """What the next runs do about a failure, decided where it happens (stored in `failures.retry`)."""
+
+    TRANSIENT = "transient"  # may pass by itself: retried by the following runs, up to a limit
+    GONE = "gone"  # the server said 404/410: it may still appear (an issue published late), so a
+    # few more tries only
+    NEVER = "never"  # cannot load by itself (a host nobody named): listed, never retried
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     """A page that did not make it, and why. Stored, listed by `etl failures`, retried next run."""
 
     url: str
-    stage: str  # discover | fetch | parse | extract | load
+    stage: FailureStage
     reason: str
     http_status: int | None = None
     attempts: int = 0
     kind: PageKind | None = None
+    retry: Retry = Retry.TRANSIENT
 
 
 @dataclass(slots=True)

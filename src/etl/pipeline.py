@@ -12,15 +12,18 @@ from dataclasses import replace
 
 from etl import clean, extract, integrity, parse
 from etl.discover import canonical_article_url
+from etl.fetch.fetcher import NOT_FOUND_STATUSES
 from etl.models import (
     Article,
     Failure,
+    FailureStage,
     FetchResult,
     FetchStatus,
     LayoutPage,
     PageKind,
     PageRef,
     ProcessedArticle,
+    Retry,
 )
 
 
@@ -35,12 +38,25 @@ def fetch_failure(ref: PageRef, fetch: FetchResult) -> Failure | None:
     }.get(fetch.status, "fetch failed")
     return Failure(
         url=ref.url,
-        stage="fetch",
+        stage=FailureStage.FETCH,
         reason=reason,
         http_status=fetch.http_status,
         attempts=fetch.attempts,
         kind=ref.kind,
+        retry=_retry_after(fetch),
     )
+
+
+def _retry_after(fetch: FetchResult) -> Retry:
+    """What the next runs do about a page that did not fetch. A page on a host nobody named can
+    never load by itself, and retrying it would widen the run's allowed hosts to it (a redirect to
+    such a host is different: the page's own host was allowed, and the redirect may go away). A
+    404/410 may still appear (an issue published late): a few more tries. Anything else may pass."""
+    if fetch.host_not_allowed:
+        return Retry.NEVER
+    if fetch.http_status in NOT_FOUND_STATUSES:
+        return Retry.GONE
+    return Retry.TRANSIENT
 
 
 def parse_layout_page(ref: PageRef, fetch: FetchResult) -> LayoutPage | Failure:
@@ -73,7 +89,7 @@ def _parse_failure(ref: PageRef, fetch: FetchResult, exc: Exception) -> Failure:
     """A page we cannot read costs that page, never the batch: a ParseError says why in its own
     words; anything else is a parser bug on an unexpected page, named by its type."""
     reason = str(exc) if isinstance(exc, parse.ParseError) else f"{type(exc).__name__}: {exc}"
-    return Failure(ref.url, "parse", reason, fetch.http_status, fetch.attempts, ref.kind)
+    return Failure(ref.url, FailureStage.PARSE, reason, fetch.http_status, fetch.attempts, ref.kind)
 
 
 def complete_article(
@@ -92,25 +108,31 @@ def complete_article(
         page_ref = PageRef(fetch.url, PageKind.PORTAL_ARTICLE)
         parsed = parse_article_page(page_ref, fetch)
         if isinstance(parsed, Failure):
-            return replace(parsed, url=ref.url, reason=f"continuation page {fetch.url}: {parsed.reason}")
+            # The article's own host was allowed: a continuation page on a host nobody named is
+            # retried like a redirect to one, not given up on as a page of such a host.
+            retry = Retry.TRANSIENT if parsed.retry is Retry.NEVER else parsed.retry
+            why = f"continuation page {fetch.url}: {parsed.reason}"
+            return replace(parsed, url=ref.url, reason=why, retry=retry)
         rest.append(parsed)
     article = parse.merge_pages(first, rest) if rest else first
     try:
         article = clean.clean_article(article)
     except Exception as exc:  # same rule as parsing: one page, not the batch
-        return Failure(ref.url, "parse", f"cleaning failed: {type(exc).__name__}: {exc}", kind=ref.kind)
+        return Failure(
+            ref.url, FailureStage.PARSE, f"cleaning failed: {type(exc).__name__}: {exc}", kind=ref.kind
+        )
     if not article.paragraphs:
-        return Failure(ref.url, "parse", "article body is empty after cleaning", kind=ref.kind)
+        return Failure(ref.url, FailureStage.PARSE, "article body is empty after cleaning", kind=ref.kind)
     # A notice served in the article template must not replace a stored article with nothing.
     if (reason := integrity.error_page_reason(article)) is not None:
-        return Failure(ref.url, "parse", reason, kind=ref.kind)
+        return Failure(ref.url, FailureStage.PARSE, reason, kind=ref.kind)
     article = _with_ref_metadata(article, ref)
     try:
         indicators = extract.extract_article(article)
     except Exception as exc:  # an extractor bug must cost one article, not the run
         # a refusal (not article prose) says why in its own words; anything else is named by its type
         reason = str(exc) if isinstance(exc, extract.ExtractionRefused) else f"{type(exc).__name__}: {exc}"
-        return Failure(ref.url, "extract", reason, kind=ref.kind)
+        return Failure(ref.url, FailureStage.EXTRACT, reason, kind=ref.kind)
     return ProcessedArticle(article=article, indicators=indicators, fetched_at=fetched_at)
 
 

@@ -232,11 +232,15 @@ class Fetcher:
         attempts = 0
         current = url
         seen = {url}
-        for _hop in range(self.config.max_redirects + 1):
+        for hop in range(self.config.max_redirects + 1):
             refusal = self._refusal_before_request(current) or self._stopped()
             if refusal is not None:
                 status, error = refusal
-                return self._result(url, current, status=status, attempts=attempts, error=error)
+                result = self._result(url, current, status=status, attempts=attempts, error=error)
+                # The one refusal before a request that is DISALLOWED is a host outside the allowed
+                # ones. Only the URL's own host makes the page one that can never load by itself: a
+                # redirect to a refused host may go away.
+                return replace(result, host_not_allowed=hop == 0 and status is FetchStatus.DISALLOWED)
             exchange, used = self._exchange_with_retries(current, headers)
             attempts += used
             if exchange.location is None:

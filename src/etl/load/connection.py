@@ -1,0 +1,163 @@
+"""Opening the warehouse: the per-operation connection, the run lock, transactions, and how storage
+trouble is told apart from a bad statement.
+
+Connections are opened per operation and closed straight away: DuckDB lets only one process hold a
+read-write handle, and analysts should be able to open the file between two batches of a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from etl.outcome import InfrastructureError
+
+# How long a run waits for another process to release the warehouse before giving up.
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (a second run, or an analyst's read-write session)."""
+
+
+class WarehouseUnwritable(InfrastructureError):
+    """The warehouse file cannot be opened or written: disk full, read-only file system, permissions."""
+
+
+# What DuckDB says (as text: it raises IOException on open but TransactionException on a failed
+# commit) when the storage under the warehouse fails, as opposed to a bug in a statement.
+_STORAGE_TROUBLE = (
+    "no space left on device",
+    "read-only file system",
+    "permission denied",
+    "disk quota exceeded",
+    "file too large",
+    "could not write file",
+    "cannot open file",
+    "could not truncate file",
+    "could not fsync",
+    "database has been invalidated",
+)
+
+
+def _storage_trouble(path: Path, exc: BaseException) -> WarehouseUnwritable | None:
+    text = " ".join(str(exc).split())
+    if isinstance(exc, OSError) or any(marker in text.lower() for marker in _STORAGE_TROUBLE):
+        return WarehouseUnwritable(f"warehouse {path} cannot be written: {text}")
+    return None
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+@contextmanager
+def connect(
+    db_path: Path | str, *, read_only: bool = False, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, waiting while another process holds its lock."""
+    path = Path(db_path)
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseUnwritable(f"warehouse {path} cannot be written: {exc}") from exc
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as exc:  # IOException when another process holds the file
+            if not _is_lock_error(exc):
+                if (trouble := _storage_trouble(path, exc)) is not None:
+                    raise trouble from exc
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"warehouse {path} is locked by another process (a run in progress?); "
+                    f"waited {wait_seconds:.0f} s"
+                ) from exc
+            time.sleep(0.5)
+    try:
+        yield con
+    except (duckdb.Error, OSError) as exc:
+        if (trouble := _storage_trouble(path, exc)) is not None:
+            raise trouble from exc
+        raise
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+@contextmanager
+def run_lock(db_path: Path | str, *, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold `<db>.lock` for a whole run, so a second run on the same warehouse waits, then gives up
+    with a clear message, instead of interleaving its batches with ours.
+
+    The lock sits next to the file the path resolves to: a run reaching the warehouse through a
+    symlink, a relative path or `..` takes the same lock as one naming it directly. It is opened
+    read-only (flock needs no more), so holding it never keeps the disk from being remounted."""
+    lock_path = Path(f"{Path(db_path).resolve()}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(os.open(lock_path, os.O_RDONLY | os.O_CREAT, 0o644), "rb") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(
+                        f"another run holds {lock_path}; waited {wait_seconds:.0f} s. "
+                        "Wait for it to finish or pass a longer --lock-wait."
+                    ) from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def utc_now() -> dt.datetime:
+    """Now, as the warehouse's TIMESTAMP columns hold it: UTC without a zone."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> Any:
+    # fetchall, not fetchone: DuckDB refuses further work on a connection with an unfinished result.
+    return con.execute(sql, list(params)).fetchall()[0][0]
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the warehouse has this table or view yet (a lookup before the first run finds none)."""
+    return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]))
+
+
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Whether `table` has `column` yet (a read-only lookup does not migrate the warehouse)."""
+    return bool(
+        scalar(
+            con,
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+            [table, column],
+        )
+    )

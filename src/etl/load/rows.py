@@ -1,0 +1,302 @@
+"""How each table's rows are built: one column map per table, (column, how to get its value).
+
+A map lists every column of its table; `tests/test_load_rows.py` checks that against a freshly
+migrated warehouse, because Arrow would store a column the map forgets as NULL without a word. The
+article map also marks the columns that are content: they, with the paragraphs and images, make
+the content hash that decides whether a re-run rewrites an article.
+
+Ids are hashes (of the URL's source key for articles, of article and span for indicators), so
+re-running a day produces the same ids and a load replaces rows instead of adding duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow as pa
+
+from etl.discover import source_key
+from etl.models import (
+    Article,
+    Failure,
+    FetchResult,
+    FetchStatus,
+    Image,
+    Indicator,
+    PageKind,
+    ProcessedArticle,
+)
+
+Source = TypeVar("Source")
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[Source]):
+    name: str
+    value: Callable[[Source], object]
+    # Part of an article's content hash: a change to it rewrites the article (articles only).
+    content: bool = False
+
+
+def row(columns: Sequence[Column[Source]], source: Source) -> dict[str, Any]:
+    return {c.name: c.value(source) for c in columns}
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def article_id_for(url: str) -> str:
+    """Stable across hosts and ports: the same article from a mirror or the live site is one row."""
+    return hashlib.sha256(source_key(url).encode("utf-8")).hexdigest()[:16]
+
+
+def indicator_id_for(article_id: str, ind: Indicator) -> str:
+    key = f"{article_id}|{ind.source}|{ind.image_position}|{ind.char_start}|{ind.char_end}|{ind.unit}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """TIMESTAMP columns hold UTC without a zone; aware datetimes are converted, naive ones kept."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- articles
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLoad:
+    """An article as one load writes it: the record and what the load adds (run, version, time)."""
+
+    item: ProcessedArticle
+    extractor_version: str
+    run_id: str = ""
+    loaded_at: dt.datetime | None = None
+
+    @property
+    def article(self) -> Article:
+        return self.item.article
+
+    @property
+    def article_id(self) -> str:
+        return article_id_for(self.item.article.url)
+
+
+ARTICLE_COLUMNS: tuple[Column[ArticleLoad], ...] = (
+    Column("article_id", lambda s: s.article_id),
+    Column("url", lambda s: s.article.url),
+    Column("title", lambda s: s.article.title, content=True),
+    Column("pre_title", lambda s: s.article.pre_title, content=True),
+    Column("subtitle", lambda s: s.article.subtitle, content=True),
+    Column("published_at", lambda s: s.article.published_at, content=True),
+    Column("published_date", lambda s: s.article.published_at.date() if s.article.published_at else None),
+    Column("source", lambda s: s.article.source, content=True),
+    Column("authors", lambda s: list(s.article.authors), content=True),
+    Column("editors", lambda s: list(s.article.editors), content=True),
+    Column("page", lambda s: s.article.page_no, content=True),
+    Column("page_name", lambda s: s.article.page_name, content=True),
+    Column("template", lambda s: s.article.template, content=True),
+    Column("content_id", lambda s: s.article.content_id),
+    Column("paragraph_count", lambda s: len(s.article.paragraphs)),
+    Column("subheads", lambda s: [p.text for p in s.article.paragraphs if p.is_subhead]),
+    Column("body_text", lambda s: s.article.body_text),
+    Column("content_hash", lambda s: _content_hash(s)),
+    # The extractor version is content: a better extractor re-extracts old articles on the next run.
+    Column("extractor_version", lambda s: s.extractor_version, content=True),
+    Column("fetched_at", lambda s: naive_utc(s.item.fetched_at)),
+    Column("loaded_at", lambda s: s.loaded_at),
+    Column("run_id", lambda s: s.run_id),
+)
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+
+
+def _content_hash(source: ArticleLoad) -> str:
+    a = source.article
+    payload = {c.name: _json_value(c.value(source)) for c in ARTICLE_COLUMNS if c.content}
+    # The body and the photos are content too, stored in body_text/subheads and in `images`:
+    # hashed from the record, paragraph by paragraph.
+    payload["paragraphs"] = [[p.text, p.is_subhead] for p in a.paragraphs]
+    # The same photo reached through a mirror has another host: only its path is content.
+    payload["images"] = [[i.position, urlsplit(i.src).path, i.caption, i.credit] for i in a.images]
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def content_hash(item: ProcessedArticle, extractor_version: str) -> str:
+    """Hash of everything we store for an article; a re-run rewrites the article only when it changes.
+
+    The extractor version is part of it, so a better extractor re-extracts old articles on the next run.
+    """
+    return _content_hash(ArticleLoad(item, extractor_version))
+
+
+# --------------------------------------------------------------------------- images and indicators
+
+
+@dataclass(frozen=True, slots=True)
+class ImageLoad:
+    article_id: str
+    image: Image
+
+
+IMAGE_COLUMNS: tuple[Column[ImageLoad], ...] = (
+    Column("article_id", lambda s: s.article_id),
+    Column("position", lambda s: s.image.position),
+    Column("src", lambda s: s.image.src),
+    Column("caption", lambda s: s.image.caption),
+    Column("credit", lambda s: s.image.credit),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorLoad:
+    article_id: str
+    indicator: Indicator
+    extractor_version: str
+
+
+INDICATOR_COLUMNS: tuple[Column[IndicatorLoad], ...] = (
+    Column("indicator_id", lambda s: indicator_id_for(s.article_id, s.indicator)),
+    Column("article_id", lambda s: s.article_id),
+    Column("source", lambda s: s.indicator.source),
+    Column("image_position", lambda s: s.indicator.image_position),
+    Column("metric", lambda s: s.indicator.metric),
+    Column("value", lambda s: s.indicator.value),
+    Column("unit", lambda s: s.indicator.unit),
+    Column("qualifier", lambda s: str(s.indicator.qualifier)),
+    Column("period", lambda s: s.indicator.period),
+    Column("period_start", lambda s: s.indicator.period_start),
+    Column("period_end", lambda s: s.indicator.period_end),
+    Column("region", lambda s: s.indicator.region),
+    Column("province", lambda s: s.indicator.province),
+    Column("measure", lambda s: s.indicator.measure),
+    Column("basis", lambda s: s.indicator.basis),
+    Column("raw", lambda s: s.indicator.raw),
+    Column("sentence", lambda s: s.indicator.sentence),
+    Column("char_start", lambda s: s.indicator.char_start),
+    Column("char_end", lambda s: s.indicator.char_end),
+    Column("extractor_version", lambda s: s.extractor_version),
+)
+
+
+def rows_of_articles(
+    items: Sequence[ProcessedArticle], run_id: str, extractor_version: str, now: dt.datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of `articles`, `images` and `indicators` for a batch of articles."""
+    articles: list[dict[str, Any]] = []
+    images: list[dict[str, Any]] = []
+    indicators: list[dict[str, Any]] = []
+    for item in items:
+        source = ArticleLoad(item, extractor_version, run_id, now)
+        aid = source.article_id
+        articles.append(row(ARTICLE_COLUMNS, source))
+        images.extend(row(IMAGE_COLUMNS, ImageLoad(aid, i)) for i in item.article.images)
+        indicators.extend(
+            row(INDICATOR_COLUMNS, IndicatorLoad(aid, ind, extractor_version)) for ind in item.indicators
+        )
+    return articles, images, last_by(indicators, lambda r: r["indicator_id"])
+
+
+# --------------------------------------------------------------------------- pages and failures
+
+
+@dataclass(frozen=True, slots=True)
+class PageLoad:
+    fetch: FetchResult
+    kind: PageKind | None
+    run_id: str
+    now: dt.datetime
+
+    @property
+    def has_body(self) -> bool:
+        return self.fetch.status is FetchStatus.OK
+
+
+PAGE_COLUMNS: tuple[Column[PageLoad], ...] = (
+    Column("url", lambda s: s.fetch.url),
+    Column("kind", lambda s: str(s.kind) if s.kind else None),
+    Column("final_url", lambda s: s.fetch.final_url),
+    Column("status", lambda s: str(s.fetch.status)),
+    Column("http_status", lambda s: s.fetch.http_status),
+    Column("encoding", lambda s: s.fetch.encoding),
+    Column("decode_errors", lambda s: s.fetch.decode_errors if s.fetch.text is not None else None),
+    Column("sha256", lambda s: s.fetch.sha256 if s.has_body else None),
+    Column("size", lambda s: s.fetch.size if s.has_body else None),
+    Column("etag", lambda s: s.fetch.etag),
+    Column("last_modified", lambda s: s.fetch.last_modified),
+    Column("fetched_at", lambda s: naive_utc(s.fetch.fetched_at) if s.has_body else None),
+    Column("checked_at", lambda s: naive_utc(s.fetch.fetched_at) or s.now),
+    Column("attempts", lambda s: s.fetch.attempts),
+    Column("error", lambda s: s.fetch.error),
+    Column("run_id", lambda s: s.run_id),
+)
+
+
+def page_row(fetch: FetchResult, kind: PageKind | None, run_id: str, now: dt.datetime) -> dict[str, Any]:
+    return row(PAGE_COLUMNS, PageLoad(fetch, kind, run_id, now))
+
+
+@dataclass(frozen=True, slots=True)
+class FailureLoad:
+    failure: Failure
+    run_id: str
+    now: dt.datetime
+    # Runs that failed on the URL so far: a pending URL has not failed yet (0).
+    failure_count: int = 1
+
+
+FAILURE_COLUMNS: tuple[Column[FailureLoad], ...] = (
+    Column("url", lambda s: s.failure.url),
+    Column("kind", lambda s: str(s.failure.kind) if s.failure.kind else None),
+    Column("stage", lambda s: str(s.failure.stage)),
+    Column("reason", lambda s: s.failure.reason),
+    Column("http_status", lambda s: s.failure.http_status),
+    Column("attempts", lambda s: s.failure.attempts),
+    Column("failure_count", lambda s: s.failure_count),
+    Column("first_failed_at", lambda s: s.now),
+    Column("last_failed_at", lambda s: s.now),
+    Column("resolved_at", lambda s: None),
+    Column("run_id", lambda s: s.run_id),
+    Column("source_key", lambda s: source_key(s.failure.url)),
+    Column("retry", lambda s: str(s.failure.retry)),
+)
+
+
+def failure_row(f: Failure, run_id: str, now: dt.datetime, *, failure_count: int = 1) -> dict[str, Any]:
+    return row(FAILURE_COLUMNS, FailureLoad(f, run_id, now, failure_count))
+
+
+# Every table a load writes from rows, with the map its rows are built from (`runs` is written by
+# statements in etl.load.runs, its counters named in RUN_COUNTERS).
+TABLE_COLUMNS: dict[str, tuple[Column[Any], ...]] = {
+    "articles": ARTICLE_COLUMNS,
+    "images": IMAGE_COLUMNS,
+    "indicators": INDICATOR_COLUMNS,
+    "pages": PAGE_COLUMNS,
+    "failures": FAILURE_COLUMNS,
+}
+
+
+# --------------------------------------------------------------------------- Arrow staging tables
+
+
+def staging(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """Rows as an Arrow table typed like the warehouse table, so the SQL files stay the only schema."""
+    schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def last_by(items: Iterable[Any], key: Any) -> list[Any]:
+    """De-duplicate on a key, keeping the last occurrence: DuckDB would silently keep the first."""
+    return list({key(item): item for item in items}.values())
