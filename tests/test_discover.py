@@ -2,17 +2,9 @@ import datetime as dt
 
 import pytest
 
-from etl.discover import (
-    article_refs,
-    canonical_article_url,
-    classify_url,
-    epaper_layout_refs,
-    epaper_layout_url,
-    is_credit_entry,
-    source_key,
-)
+from etl.discover import article_refs, epaper_layout_refs, is_credit_entry
 from etl.models import LayoutEntry, LayoutPage, PageKind
-from etl.parse.patterns import date_from_url
+from etl.urls import canonical_article_url, classify_url, date_from_url, epaper_layout_url, source_key
 
 
 def test_layout_url_uses_the_scheme_of_the_day() -> None:

@@ -27,7 +27,7 @@ from etl.config import (
     check_warehouse,
     default_db_path,
 )
-from etl.discover import DEFAULT_EPAPER_BASE, canonical_article_url
+from etl.urls import DEFAULT_EPAPER_BASE, canonical_article_url
 
 if TYPE_CHECKING:
     from flows.common import RunSummary

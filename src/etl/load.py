@@ -28,12 +28,19 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from etl.discover import ref_for_url, source_key
-from etl.fetch import HOST_NOT_ALLOWED
-from etl.fetch.politeness import host_of
 from etl.integrity import ArticleStats, suspicious_change
-from etl.models import Failure, FetchResult, FetchStatus, Indicator, PageKind, ProcessedArticle, Validators
+from etl.models import (
+    HOST_NOT_ALLOWED,
+    Failure,
+    FetchResult,
+    FetchStatus,
+    Indicator,
+    PageKind,
+    ProcessedArticle,
+    Validators,
+)
 from etl.outcome import InfrastructureError
+from etl.urls import host_of, ref_for_url, source_key
 
 log = logging.getLogger("etl.load")
 

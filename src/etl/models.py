@@ -160,6 +160,11 @@ class Indicator:
     province: str | None = None  # province-level unit containing `region`; 全国 for national figures
 
 
+# The reason the fetch stage gives for a URL outside the allowed hosts ("host not allowed: <host>");
+# such a page is never retried by itself, and the loader recognises the reason by this text.
+HOST_NOT_ALLOWED = "host not allowed"
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     """A page that did not make it, and why. Stored, listed by `etl failures`, retried next run."""

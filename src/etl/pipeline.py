@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from etl import clean, extract, integrity, parse
-from etl.discover import canonical_article_url
 from etl.models import (
     Article,
     Failure,
@@ -22,6 +21,7 @@ from etl.models import (
     PageRef,
     ProcessedArticle,
 )
+from etl.urls import canonical_article_url
 
 
 def fetch_failure(ref: PageRef, fetch: FetchResult) -> Failure | None:

@@ -53,18 +53,14 @@ from etl.fetch.politeness import (
     HostGate,
     RobotsPolicy,
     host_allowed,
-    host_of,
     origin_of,
     polite_delay,
     robots_url,
 )
 from etl.fetch.retry import backoff_delay, is_retryable_status, parse_retry_after
-from etl.models import FetchResult, FetchStatus, Validators
+from etl.models import HOST_NOT_ALLOWED, FetchResult, FetchStatus, Validators
 from etl.text_safety import terminal_line
-from etl.urls import origin, redact_text, redact_url, split_credentials
-
-# The reason given for a URL outside the allowed hosts; such a page is never retried by itself.
-HOST_NOT_ALLOWED = "host not allowed"
+from etl.urls import host_of, origin, redact_text, redact_url, split_credentials
 
 logger = logging.getLogger("etl.fetch")
 
