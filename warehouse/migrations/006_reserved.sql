@@ -1,0 +1,1 @@
+-- 006: reserved for the failure-retry migration (006_failure_retry.sql), which replaces this file.
