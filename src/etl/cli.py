@@ -473,7 +473,7 @@ def extract_text(file: BinaryIO, published: dt.datetime | None, region: str | No
       region    the most specific place named; 全国 for a national figure
       province  the province-level unit containing region (杭州 -> 浙江; 全国 -> 全国)
     """
-    from etl.clean import normalise_text
+    from etl.text_grammar.normalise import normalise_text
     from etl.extract import ExtractionRefused, extract_indicators, format_table
 
     try:
