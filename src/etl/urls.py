@@ -1,12 +1,12 @@
 """What a People's Daily URL means, and the rest of the URL grammar the ETL relies on: pure functions
 that never raise, whatever text they are given.
 
-The site's URL patterns (see docs of the e-paper's two schemes and the portal's n1/n2 numbering) are
-known here and nowhere else: what kind of page a URL is (``classify_url``), the date it carries
+The site's URL patterns (the e-paper's old and new schemes, the portal's n1/n2 numbering) are known
+here and nowhere else: what kind of page a URL is (``classify_url``), the date it carries
 (``date_from_url``), the content id it names (``content_id_of``) and the key an article or 版面 is
 stored under whatever host served it (``source_key``), the first page of a paginated portal article
 (``canonical_article_url``, ``continuation_page``), the 版面 URL of a day (``epaper_layout_url``),
-the channel a sitemap covers and the same URL on a mirror (``on_mirror``).
+the channel a sitemap covers (``sitemap_channel``) and the same URL on a mirror (``on_mirror``).
 
 Credentials in a URL (``http://user:pw@host/…``) are for the request only. ``split_credentials``
 separates the URL the ETL stores, logs and keys rows on (``http://host/…``, identical whether or not
