@@ -18,7 +18,6 @@ from prefect.runtime import flow_run
 
 from etl import load
 from etl.config import Settings
-from etl.discover import ref_for_url
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive
 from etl.fetch.deadline import RunStop
@@ -33,6 +32,7 @@ from etl.outcome import (
 )
 from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
+from etl.urls import ref_for_url
 from flows.tasks import BatchResult, Crawl, load_batch
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
-from etl.discover import DEFAULT_EPAPER_BASE, article_refs, epaper_layout_refs
+from etl.discover import article_refs, epaper_layout_refs
 from etl.models import PageKind
+from etl.urls import DEFAULT_EPAPER_BASE
 from flows.common import RunSummary, crawl_session, load_and_record
 from flows.tasks import (
     BATCH_SIZE,

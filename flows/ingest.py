@@ -8,8 +8,8 @@ from prefect import flow, get_run_logger
 
 from etl import load
 from etl.config import Settings, accept_url, check_article_url, check_count
-from etl.discover import canonical_article_url, ref_for_url
 from etl.models import PageKind, PageRef
+from etl.urls import canonical_article_url, ref_for_url
 from flows.common import RunSummary, crawl_session, load_and_record
 from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process
 

@@ -12,8 +12,8 @@ from prefect.cache_policies import NO_CACHE
 
 from etl import load, pipeline, sitemaps
 from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
-from etl.discover import ref_for_url
 from etl.models import Failure, FetchResult, PageKind, PageRef
+from etl.urls import on_mirror, ref_for_url, sitemap_channel
 from flows.common import RunSummary, crawl_session, load_and_record
 from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
@@ -48,17 +48,17 @@ def discover_portal_articles(
 
     found: list[str] = []
     unread = list(channels)
-    index = read([sitemaps.on_mirror(sitemaps.DEFAULT_SITEMAP_INDEX, mirror)])
+    index = read([on_mirror(sitemaps.DEFAULT_SITEMAP_INDEX, mirror)])
     if index and (parsed := sitemaps.read_sitemap(index[0][1])).is_index:
-        wanted = [sitemaps.on_mirror(u, mirror) for u in sitemaps.channel_sitemaps(parsed, channels)]
+        wanted = [on_mirror(u, mirror) for u in sitemaps.channel_sitemaps(parsed, channels)]
         for url, text in read(wanted):
             found += sitemaps.new_articles(sitemaps.read_sitemap(text).entries, since)
-            unread = [c for c in unread if c != sitemaps.channel_of(url)]
+            unread = [c for c in unread if c != sitemap_channel(url)]
     # Channels whose sitemap could not be read (or no index at all): their list pages, when known.
-    lists = [sitemaps.on_mirror(u, mirror) for u in sitemaps.list_pages_for(unread)]
+    lists = [on_mirror(u, mirror) for u in sitemaps.list_pages_for(unread)]
     for url, text in read(lists):
         found += sitemaps.list_page_articles(text, url)
-    urls = list(dict.fromkeys(sitemaps.on_mirror(u, mirror) for u in found))
+    urls = list(dict.fromkeys(on_mirror(u, mirror) for u in found))
     known = set() if crawl.refresh else set(load.validators_for(crawl.db_path, urls))
     fresh = [u for u in urls if u not in known]
     logger.info("%d portal articles listed, %d not loaded yet", len(urls), len(fresh))

@@ -22,7 +22,6 @@ from etl.discover import (
     MAX_ENTRIES_PER_LAYOUT,
     MAX_EPAPER_PAGES,
     capped_entries,
-    ref_for_url,
     switcher_urls_of_day,
 )
 from etl.extract import EXTRACTOR_VERSION
@@ -39,6 +38,7 @@ from etl.models import (
     Validators,
 )
 from etl.text_safety import terminal_line
+from etl.urls import ref_for_url
 
 # Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
 # killed run loses little work and each warehouse transaction stays short.

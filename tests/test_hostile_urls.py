@@ -11,12 +11,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from etl import discover
+from etl import discover, urls
 from etl.fetch import politeness
 from etl.models import LayoutPage, PageKind
 from etl.parse import ParseError, parse_layout
-from etl.parse import patterns as pat
 from etl.parse.layout import resolve_link
+from etl.text_grammar import patterns as pat
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 NODE_01 = SITE / "rmrb/pc/layout/202509/03/node_01.html"
@@ -30,17 +30,22 @@ MALFORMED_LINKS = (
     "http://paper.people.com.cn:8o/rmrb/pc/content/202509/03/content_4.html",  # port not a number
 )
 
-# Every function of discover, patterns and politeness that takes a URL string (or text read from a page).
+# Every function of urls, patterns and politeness that takes a URL string (or text read from a page).
 ONE_ARGUMENT_HELPERS: tuple[Callable[[str], object], ...] = (
-    discover.classify_url,
-    discover.ref_for_url,
-    discover.canonical_article_url,
-    discover.source_key,
-    pat.date_from_url,
+    urls.classify_url,
+    urls.ref_for_url,
+    urls.canonical_article_url,
+    urls.source_key,
+    urls.content_id_of,
+    urls.continuation_page,
+    urls.epaper_old_page_no,
+    urls.sitemap_channel,
+    urls.path_of,
+    urls.host_of,
+    urls.date_from_url,
     pat.date_from_cn,
     pat.datetime_from_dateline,
     pat.strip_title_suffix,
-    politeness.host_of,
     politeness.origin_of,
     politeness.robots_url,
 )
@@ -94,7 +99,7 @@ ANY_TEXT = st.one_of(st.text(), URLISH)
 def test_url_helpers_never_raise(text: str) -> None:
     for helper in ONE_ARGUMENT_HELPERS:
         helper(text)
-    assert politeness.host_allowed(politeness.host_of(text), ("people.com.cn",)) in (True, False)
+    assert politeness.host_allowed(urls.host_of(text), ("people.com.cn",)) in (True, False)
     assert discover.switcher_urls_of_day(_layout_with(page_urls=(text,)), dt.date(2025, 9, 3)) in ([], [text])
 
 
@@ -108,17 +113,17 @@ def test_link_resolution_never_raises_and_gives_a_usable_url(base: str, href: st
     if url is not None:
         politeness.origin_of(url)
         politeness.robots_url(url)
-        assert discover.classify_url(url) in (*PageKind, None)
+        assert urls.classify_url(url) in (*PageKind, None)
 
 
 @pytest.mark.parametrize("url", MALFORMED_LINKS)
 def test_malformed_urls_give_safe_answers(url: str) -> None:
     assert resolve_link(NODE_01_URL, url) is None
     assert politeness.origin_of(url) == ""
-    assert discover.canonical_article_url(url) == url
+    assert urls.canonical_article_url(url) == url
     if "[" in url or "＃" in url:
-        assert politeness.host_of(url) == "" and politeness.robots_url(url) == ""
-        assert discover.classify_url(url) is None and discover.source_key(url) == url
+        assert urls.host_of(url) == "" and politeness.robots_url(url) == ""
+        assert urls.classify_url(url) is None and urls.source_key(url) == url
 
 
 def _with_malformed_links(html: str) -> str:

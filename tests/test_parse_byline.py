@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from etl.parse.byline import credit_line_editors, credited_names, is_byline_paragraph, names_in, split_credit
+from etl.text_grammar.byline import (
+    credit_line_editors,
+    credited_names,
+    is_byline_paragraph,
+    names_in,
+    split_credit,
+)
 
 
 @pytest.mark.parametrize(

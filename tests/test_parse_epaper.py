@@ -16,6 +16,7 @@ import pytest
 from etl.clean import clean_article
 from etl.models import Article
 from etl.parse import detect_template, parse_article, parse_layout
+from etl.urls import source_key
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 NEW = "rmrb_pc_content_2026-09-17_content_30181577.html"
@@ -139,7 +140,9 @@ def test_old_epaper_article() -> None:
     assert article.authors == ("郁静娴",)
     assert article.published_at == dt.datetime(2019, 3, 1)
     assert article.page_no == 4
-    assert article.content_id == "D110000renmrb_20190301_3-04"
+    # The id inside the article's source key (epaper-old:20190301_3-04): one form everywhere.
+    assert article.content_id == "20190301_3-04"
+    assert source_key(OLD_URL) == f"epaper-old:{article.content_id}"
     assert len(article.paragraphs) == 4
     assert article.paragraphs[0].text.startswith("眼下，春耕备耕由南向北陆续展开。")
     (image,) = article.images

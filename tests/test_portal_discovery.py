@@ -7,14 +7,13 @@ import datetime as dt
 from etl.sitemaps import (
     BEIJING,
     SitemapEntry,
-    channel_of,
     channel_sitemaps,
     list_page_articles,
     new_articles,
-    on_mirror,
     parse_lastmod,
     read_sitemap,
 )
+from etl.urls import on_mirror, sitemap_channel
 
 INDEX = """<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -38,7 +37,7 @@ URLSET = """<?xml version="1.0" encoding="UTF-8"?>
 def test_sitemap_index_lists_each_channel_once() -> None:
     index = read_sitemap(INDEX)
     assert index.is_index
-    assert [channel_of(e.url) for e in index.entries] == ["politics", "legal", "finance"]
+    assert [sitemap_channel(e.url) for e in index.entries] == ["politics", "legal", "finance"]
     assert channel_sitemaps(index, ["legal", "finance"]) == [
         "http://www.people.cn/sitemap/cn/legal/news_sitemap.xml",
         "http://www.people.cn/sitemap/cn/finance/news_sitemap.xml",

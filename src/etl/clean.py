@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from etl.models import Article, Image, Paragraph
-from etl.parse.byline import is_byline_paragraph, names_in, split_credit
-from etl.parse.patterns import strip_title_suffix
-from etl.parse.text import has_word_characters, normalise_text
+from etl.text_grammar.byline import is_byline_paragraph, names_in, split_credit
+from etl.text_grammar.normalise import has_word_characters, normalise_text
+from etl.text_grammar.patterns import strip_title_suffix
 
 __all__ = ["clean_article", "normalise_text"]
 

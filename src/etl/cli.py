@@ -27,7 +27,7 @@ from etl.config import (
     check_warehouse,
     default_db_path,
 )
-from etl.discover import DEFAULT_EPAPER_BASE, canonical_article_url
+from etl.urls import DEFAULT_EPAPER_BASE, canonical_article_url
 
 if TYPE_CHECKING:
     from flows.common import RunSummary
@@ -473,8 +473,8 @@ def extract_text(file: BinaryIO, published: dt.datetime | None, region: str | No
       region    the most specific place named; 全国 for a national figure
       province  the province-level unit containing region (杭州 -> 浙江; 全国 -> 全国)
     """
-    from etl.clean import normalise_text
     from etl.extract import ExtractionRefused, extract_indicators, format_table
+    from etl.text_grammar.normalise import normalise_text
 
     try:
         day = check_issue_date("--published", published.date()) if published else dt.date.today()

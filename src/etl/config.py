@@ -12,8 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from etl.fetch import FetchConfig
-from etl.fetch.politeness import host_of
-from etl.urls import Credentials, parse_credentials_list, split_credentials
+from etl.urls import Credentials, host_of, parse_credentials_list, split_credentials
 
 DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
 # A run stops fetching after this long (pages left become failures for the next run): generous

@@ -1,4 +1,4 @@
-"""Discovery: which URLs to fetch for a day of the e-paper, and what an arbitrary URL is.
+"""Discovery: which URLs to fetch for a day of the e-paper (what a URL means is etl.urls's business).
 
 Pure functions. The e-paper has no index we can trust for past days, so 版面 URLs are built from the
 date (NN = 01, 02, ... until a 404) and article links come from each parsed 版面 page.
@@ -10,17 +10,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from urllib.parse import urlsplit, urlunsplit
 
 from etl.models import LayoutPage, PageKind, PageRef
-
-# One reading of the dates URLs carry, shared with the parsers (they fall back on it too).
-from etl.parse.patterns import RX_CREDIT_ENTRY, date_from_url
-
-DEFAULT_EPAPER_BASE = "http://paper.people.com.cn"
-
-# The URL scheme changed on this day (/rmrb/html/…nbs.htm -> /rmrb/pc/layout/…node_NN.html).
-NEW_EPAPER_SCHEME_SINCE = dt.date(2024, 12, 1)
+from etl.text_grammar.patterns import RX_CREDIT_ENTRY
+from etl.urls import DEFAULT_EPAPER_BASE, date_from_url, epaper_layout_url, path_of
 
 # A 版面 number is two digits; no issue has come close to 99 pages, so this only stops a runaway probe.
 # It also bounds the 版面 of one day reached through page switchers.
@@ -34,24 +27,6 @@ MAX_ENTRIES_PER_LAYOUT = 200
 MAX_CONTINUATION_PAGES = 20
 
 _AD_PAGE = re.compile(r"广告")
-
-_EPAPER_NEW_LAYOUT = re.compile(r"/rmrb(?:hwb)?/(?:pc|pad)/layout/(\d{6})/(\d{2})/node_(\d{2})\.html$")
-_EPAPER_NEW_CONTENT = re.compile(r"/rmrb(?:hwb)?/(?:pc|pad)/content/(\d{6})/(\d{2})/content_\d+\.html$")
-_EPAPER_OLD_LAYOUT = re.compile(r"/rmrb/html/(\d{4})-(\d{2})/(\d{2})/nbs\.D110000renmrb_(\d{2})\.htm$")
-_EPAPER_OLD_CONTENT = re.compile(r"/rmrb/html/\d{4}-\d{2}/\d{2}/nw\.D110000renmrb_(\d{8})_\d+-(\d{2})\.htm$")
-_EPAPER_NEW_CONTENT_ID = re.compile(r"/(rmrb(?:hwb)?)/(?:pc|pad)/content/\d{6}/\d{2}/content_(\d+)\.html$")
-_EPAPER_OLD_CONTENT_ID = re.compile(r"/nw\.D110000renmrb_(\d{8}_\d+-\d{2})\.htm$")
-# n1 (national channels) and n2 (provincial, "L_" ids in the page meta) number their content apart.
-_PORTAL_CONTENT_ID = re.compile(r"/(n[123]?)/\d{4}/\d{4}/c\d+-(\d+)(?:-\d+)?\.html$")
-_PORTAL_ARTICLE = re.compile(r"/n[123]?/(\d{4})/(\d{2})(\d{2})/c\d+-\d+(?:-\d+)?\.html$")
-
-
-def epaper_layout_url(day: dt.date, page_no: int, base_url: str = DEFAULT_EPAPER_BASE) -> str:
-    """URL of 版面 `page_no` of the issue of `day`, in the scheme the site used on that day."""
-    base = base_url.rstrip("/")
-    if day >= NEW_EPAPER_SCHEME_SINCE:
-        return f"{base}/rmrb/pc/layout/{day:%Y%m}/{day:%d}/node_{page_no:02d}.html"
-    return f"{base}/rmrb/html/{day:%Y-%m}/{day:%d}/nbs.D110000renmrb_{page_no:02d}.htm"
 
 
 def epaper_layout_refs(day: dt.date, base_url: str = DEFAULT_EPAPER_BASE) -> list[PageRef]:
@@ -75,7 +50,7 @@ def switcher_urls_of_day(layout: LayoutPage, day: dt.date | None) -> list[str]:
     days (an archive calendar, a broken template) must not walk the crawl into them."""
     if day is None:
         return []
-    return [url for url in dict.fromkeys(layout.page_urls) if date_from_url(_path_of(url)) == day]
+    return [url for url in dict.fromkeys(layout.page_urls) if date_from_url(path_of(url)) == day]
 
 
 def is_ad_page(layout: LayoutPage) -> bool:
@@ -110,60 +85,3 @@ def article_refs(layouts: Iterable[LayoutPage], day: dt.date | None = None) -> l
                 )
             )
     return refs
-
-
-def _path_of(url: str) -> str:
-    """The path of `url`, or "" when it cannot be split (an unbalanced IPv6 "[", a host with
-    characters that NFKC-normalise to URL delimiters, like a full-width ＃)."""
-    try:
-        return urlsplit(url).path
-    except ValueError:
-        return ""
-
-
-def classify_url(url: str) -> PageKind | None:
-    """What kind of page a URL is, judged from its path only (hosts vary: mirrors, saved copies)."""
-    path = _path_of(url)
-    if _EPAPER_NEW_LAYOUT.search(path) or _EPAPER_OLD_LAYOUT.search(path):
-        return PageKind.EPAPER_LAYOUT
-    if _EPAPER_NEW_CONTENT.search(path) or _EPAPER_OLD_CONTENT.search(path):
-        return PageKind.EPAPER_ARTICLE
-    if _PORTAL_ARTICLE.search(path):
-        return PageKind.PORTAL_ARTICLE
-    return None
-
-
-def ref_for_url(url: str) -> PageRef:
-    """A PageRef for an explicitly named URL (`etl ingest`); unknown shapes are tried as portal pages."""
-    kind = classify_url(url) or PageKind.PORTAL_ARTICLE
-    return PageRef(url, kind, issue_date=date_from_url(_path_of(url)))
-
-
-def canonical_article_url(url: str) -> str:
-    """First-page URL of a paginated portal article (…c1004-40556677-2.html -> …c1004-40556677.html);
-    a URL that cannot be split is returned as it is."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    path = re.sub(r"(/c\d+-\d+)-\d+\.html$", r"\1.html", parts.path)
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
-
-
-def source_key(url: str) -> str:
-    """What identifies an article or a 版面 whatever host or port served it: the e-paper's content id
-    or date and page, the portal's content id within its numbering (n1 national, n2 provincial; one
-    story is often published in several national channels under one id), else the
-    URL itself. A mirror, a saved copy and the live site therefore load as one article."""
-    path = _path_of(url)
-    if m := _EPAPER_NEW_CONTENT_ID.search(path):
-        return f"epaper:{m.group(1)}:{m.group(2)}"
-    if m := _EPAPER_OLD_CONTENT_ID.search(path):
-        return f"epaper-old:{m.group(1)}"
-    if m := _PORTAL_CONTENT_ID.search(path):
-        return f"portal:{m.group(1)}:{m.group(2)}"
-    if m := _EPAPER_NEW_LAYOUT.search(path):
-        return f"epaper-page:{m.group(1)}{m.group(2)}:{m.group(3)}"
-    if m := _EPAPER_OLD_LAYOUT.search(path):
-        return f"epaper-page:{m.group(1)}{m.group(2)}{m.group(3)}:{m.group(4)}"
-    return canonical_article_url(url)

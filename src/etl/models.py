@@ -162,6 +162,14 @@ class Indicator:
     province: str | None = None  # province-level unit containing `region`; 全国 for national figures
 
 
+# The reason the fetch stage gives for a URL outside the allowed hosts ("host not allowed: <host>").
+# Such a page is recorded with Retry.NEVER; the text also lets old failure rows be classified.
+HOST_NOT_ALLOWED = "host not allowed"
+# HTTP statuses that say a page does not exist: final for this run (they end the 版面 probe) and
+# recorded with Retry.GONE.
+NOT_FOUND_STATUSES = frozenset({404, 410})
+
+
 class FailureStage(StrEnum):
     """Where a page stopped (stored as the value in `failures.stage`)."""
 

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from etl import clean, extract, integrity, parse
-from etl.discover import canonical_article_url
-from etl.fetch.fetcher import NOT_FOUND_STATUSES
 from etl.models import (
     Article,
     Failure,
@@ -20,11 +18,13 @@ from etl.models import (
     FetchResult,
     FetchStatus,
     LayoutPage,
+    NOT_FOUND_STATUSES,
     PageKind,
     PageRef,
     ProcessedArticle,
     Retry,
 )
+from etl.urls import canonical_article_url
 
 
 def fetch_failure(ref: PageRef, fetch: FetchResult) -> Failure | None:

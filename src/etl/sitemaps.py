@@ -11,17 +11,16 @@ subdomains, each with its own delay, and are crawled in parallel by the fetch st
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from etl.discover import canonical_article_url, classify_url, source_key
 from etl.models import PageKind
+from etl.urls import canonical_article_url, classify_url, sitemap_channel, source_key
 
 DEFAULT_SITEMAP_INDEX = "http://www.people.cn/sitemap_index.xml"
 # Channels followed when none are named: the national news channels. Each costs one sitemap read
@@ -41,7 +40,6 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 # Sitemaps past this many entries are cut: a news sitemap lists the last days, a few thousand URLs.
 MAX_SITEMAP_ENTRIES = 50_000
 
-_RX_CHANNEL = re.compile(r"/sitemap/(?:[a-z]+/)?([a-z0-9_-]+)/[^/]*sitemap[^/]*\.xml$", re.IGNORECASE)
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
 
@@ -102,18 +100,12 @@ def parse_lastmod(text: str) -> dt.datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=BEIJING)
 
 
-def channel_of(sitemap_url: str) -> str | None:
-    """`…/sitemap/cn/politics/news_sitemap.xml` -> "politics"."""
-    m = _RX_CHANNEL.search(urlsplit(sitemap_url).path)
-    return m.group(1).lower() if m else None
-
-
 def channel_sitemaps(index: Sitemap, channels: Iterable[str] | None) -> list[str]:
     """The index's sitemaps for the channels followed (all of them when `channels` is None), each once."""
     wanted = {c.lower() for c in channels} if channels is not None else None
     found: dict[str, str] = {}
     for entry in index.entries:
-        channel = channel_of(entry.url)
+        channel = sitemap_channel(entry.url)
         if wanted is None or channel in wanted:
             found.setdefault(channel or entry.url, entry.url)
     return list(found.values())
@@ -154,11 +146,3 @@ def list_page_articles(html: str, page_url: str) -> list[str]:
 
 def list_pages_for(channels: Sequence[str]) -> list[str]:
     return [CHANNEL_LIST_PAGES[c] for c in channels if c in CHANNEL_LIST_PAGES]
-
-
-def on_mirror(url: str, mirror: str | None) -> str:
-    """`url` served from `mirror` (scheme and host of a copy of the site), path kept."""
-    if not mirror:
-        return url
-    base, parts = urlsplit(mirror), urlsplit(url)
-    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))

@@ -8,11 +8,10 @@ instead of raising. Raw bytes are kept in a content-addressed ``RawArchive`` for
 from etl.fetch.archive import ArchiveCorrupt, RawArchive
 from etl.fetch.config import DEFAULT_USER_AGENT, FetchConfig
 from etl.fetch.decoding import Decoded, Undecodable, decode_html
-from etl.fetch.fetcher import HOST_NOT_ALLOWED, Fetcher
+from etl.fetch.fetcher import Fetcher
 
 __all__ = [
     "DEFAULT_USER_AGENT",
-    "HOST_NOT_ALLOWED",
     "ArchiveCorrupt",
     "Decoded",
     "FetchConfig",

@@ -53,23 +53,18 @@ from etl.fetch.politeness import (
     HostGate,
     RobotsPolicy,
     host_allowed,
-    host_of,
     origin_of,
     polite_delay,
     robots_url,
 )
 from etl.fetch.retry import backoff_delay, is_retryable_status, parse_retry_after
-from etl.models import FetchResult, FetchStatus, Validators
+from etl.models import HOST_NOT_ALLOWED, NOT_FOUND_STATUSES, FetchResult, FetchStatus, Validators
 from etl.text_safety import terminal_line
-from etl.urls import origin, redact_text, redact_url, split_credentials
-
-# The reason given for a URL outside the allowed hosts; such a page is never retried by itself.
-HOST_NOT_ALLOWED = "host not allowed"
+from etl.urls import host_of, origin, redact_text, redact_url, split_credentials
 
 logger = logging.getLogger("etl.fetch")
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-NOT_FOUND_STATUSES = frozenset({404, 410})
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 # What RFC 9309 asks crawlers to read at least, and Google's limit: a longer robots.txt is read up to
 # here (to the last complete line) and the rest ignored, never the whole file.

@@ -10,13 +10,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-
-def host_of(url: str) -> str:
-    """The lower-cased host name of ``url`` without a trailing dot; "" if it has none or is malformed."""
-    try:
-        return (urlsplit(url).hostname or "").rstrip(".").lower()
-    except ValueError:  # e.g. an unbalanced "[" of an IPv6 literal
-        return ""
+from etl.urls import host_of
 
 
 def origin_of(url: str) -> str:

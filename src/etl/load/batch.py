@@ -16,12 +16,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from etl.discover import ref_for_url, source_key
 from etl.integrity import ArticleStats, suspicious_change
 from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, scalar, transaction, utc_now
 from etl.load.failures import PENDING_STAGE, UPSERT_FAILURES
 from etl.load.rows import article_id_for, failure_row, last_by, page_row, rows_of_articles, staging
 from etl.models import Failure, FailureStage, FetchResult, PageKind, ProcessedArticle, Validators
+from etl.urls import ref_for_url, source_key
 
 
 @dataclass(slots=True)

@@ -12,12 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.discover import ref_for_url
-from etl.fetch.fetcher import HOST_NOT_ALLOWED, NOT_FOUND_STATUSES
-from etl.fetch.politeness import host_of
 from etl.load.connection import connect, has_column, has_table, transaction, utc_now
 from etl.load.rows import failure_row, last_by, staging
-from etl.models import Failure, FailureStage, Retry
+from etl.models import HOST_NOT_ALLOWED, NOT_FOUND_STATUSES, Failure, FailureStage, Retry
+from etl.urls import host_of, ref_for_url
 
 # The stage of a URL named to a run that the run has not dealt with yet. If the run is killed, the
 # row stays open and the next run retries the URL; otherwise loading the URL removes it, or its

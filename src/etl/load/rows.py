@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from etl.discover import source_key
 from etl.models import (
     Article,
     Failure,
@@ -33,6 +32,7 @@ from etl.models import (
     PageKind,
     ProcessedArticle,
 )
+from etl.urls import source_key
 
 Source = TypeVar("Source")
 

@@ -11,11 +11,11 @@ from bs4 import Tag
 
 from etl.models import Article, Image, Paragraph
 from etl.parse.body import BodyReader
-from etl.parse.byline import credited_names, is_byline_paragraph, names_in
 from etl.parse.dom import decompose_all, first
 from etl.parse.errors import ParseError
 from etl.parse.furniture import FURNITURE_CONTAINERS
 from etl.parse.template import Template
+from etl.text_grammar.byline import credited_names, is_byline_paragraph, names_in
 
 # Nodes that never hold article text on any template.
 NEVER_CONTENT = (

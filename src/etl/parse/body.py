@@ -17,10 +17,10 @@ from bs4 import Tag
 from bs4.element import NavigableString
 
 from etl.models import Image, Paragraph
-from etl.parse.byline import split_credit
 from etl.parse.dom import absolute, attr, is_centred, is_wholly_bold, make_soup, text_of
 from etl.parse.furniture import furniture_reason, is_promotion_caption
-from etl.parse.text import has_word_characters, normalise_text
+from etl.text_grammar.byline import split_credit
+from etl.text_grammar.normalise import has_word_characters, normalise_text
 
 log = logging.getLogger(__name__)
 

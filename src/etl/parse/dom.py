@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString
 
-from etl.parse.text import normalise_text
+from etl.text_grammar.normalise import normalise_text
 from etl.urls import redact_url
 
 _RX_CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)

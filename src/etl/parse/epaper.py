@@ -12,20 +12,17 @@ from bs4.element import NavigableString
 
 from etl.models import Image, Paragraph
 from etl.parse.article_base import ArticleTemplate
-from etl.parse.byline import is_byline_paragraph, names_in
 from etl.parse.dom import drop_comments, first, first_text, is_ancestor, text_of
-from etl.parse.patterns import (
+from etl.text_grammar.byline import is_byline_paragraph, names_in
+from etl.text_grammar.normalise import normalise_text
+from etl.text_grammar.patterns import (
     RX_DATE_CN,
-    RX_EPAPER_CONTENT_ID,
-    RX_EPAPER_OLD_ID,
-    RX_EPAPER_OLD_PAGE,
     RX_PAGE_LABEL,
     RX_PAPER_REF,
     date_from_cn,
-    date_from_url,
     safe_date,
 )
-from etl.parse.text import normalise_text
+from etl.urls import content_id_of, date_from_url, epaper_old_page_no
 
 PAPER_NAME = "人民日报"
 _RX_ENP_BLOCK = re.compile(r"enpproperty(.*?)/enpproperty", re.DOTALL)
@@ -134,8 +131,7 @@ class EpaperArticle(ArticleTemplate):
     def page_no(self) -> int | None:
         if ref := self._reference():
             return int(ref.group(4))
-        m = RX_EPAPER_OLD_PAGE.search(self.url)
-        return int(m.group(1)) if m else None
+        return epaper_old_page_no(self.url)
 
     def page_name(self) -> str | None:
         """<nodename> when it reads "第05版：评论", else the page label of the furniture around the
@@ -149,10 +145,7 @@ class EpaperArticle(ArticleTemplate):
 
     def content_id(self) -> str | None:
         """The id in the URL (content_N / nw.D110000renmrb_…), else the comment's <articleid>."""
-        for rx in (RX_EPAPER_CONTENT_ID, RX_EPAPER_OLD_ID):
-            if m := rx.search(self.url):
-                return m.group(1)
-        return self._enp.get("articleid") or None
+        return content_id_of(self.url) or self._enp.get("articleid") or None
 
     def byline_authors(self) -> tuple[str, ...]:
         byline = self._byline_text()

@@ -19,16 +19,16 @@ from bs4 import BeautifulSoup, Tag
 
 from etl.parse.dom import attr, text_of
 from etl.parse.epaper import enp_properties
-from etl.parse.patterns import (
+from etl.parse.portal import PortalArticle
+from etl.text_grammar.normalise import normalise_text
+from etl.text_grammar.patterns import (
     RX_EDITOR,
     RX_PAPER_REF,
     RX_SOURCE,
-    date_from_url,
     datetime_from_dateline,
     strip_title_suffix,
 )
-from etl.parse.portal import PortalArticle
-from etl.parse.text import normalise_text
+from etl.urls import date_from_url
 
 _RX_HAN = re.compile("[\u4e00-\u9fff]")
 _RX_EDITOR_SPLIT = re.compile(r"[、，,\s]+")

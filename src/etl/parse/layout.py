@@ -12,12 +12,13 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from etl.models import LayoutEntry, LayoutPage
-from etl.parse.byline import credit_line_editors
 from etl.parse.dom import attr, first, first_text, text_of
 from etl.parse.errors import ParseError
-from etl.parse.patterns import RX_CREDIT_ENTRY, RX_PAGE_LABEL, date_from_cn, date_from_url
 from etl.parse.template import Template
-from etl.parse.text import normalise_text
+from etl.text_grammar.byline import credit_line_editors
+from etl.text_grammar.normalise import normalise_text
+from etl.text_grammar.patterns import RX_CREDIT_ENTRY, RX_PAGE_LABEL, date_from_cn
+from etl.urls import date_from_url
 
 # Old list titles are written by script: document.write(view("标题<br>副题  ")).
 _RX_SCRIPT_TITLE = re.compile(r"""view\(\s*["'](.*?)["']\s*\)""", re.DOTALL)

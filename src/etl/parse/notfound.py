@@ -14,7 +14,7 @@ from bs4.element import Comment, NavigableString
 
 from etl.parse.dom import make_soup
 from etl.parse.errors import ParseError
-from etl.parse.text import normalise_text
+from etl.text_grammar.normalise import normalise_text
 
 # What such pages say, in Chinese or English ("您访问的页面不存在", "抱歉，找不到您要的页面",
 # "404 Not Found", "The page cannot be found"). A bare 404 must stand alone, not inside 40404.

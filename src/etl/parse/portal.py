@@ -12,20 +12,17 @@ from typing import ClassVar
 from bs4 import Tag
 
 from etl.parse.article_base import ArticleTemplate
-from etl.parse.byline import names_in
 from etl.parse.dom import absolute, attr, first_text, text_of
-from etl.parse.patterns import (
+from etl.text_grammar.byline import names_in
+from etl.text_grammar.normalise import normalise_text
+from etl.text_grammar.patterns import (
     RX_EDITOR,
     RX_PAPER_REF,
-    RX_PORTAL_CONTENT_ID,
-    RX_PORTAL_GB_CONTENT_ID,
-    RX_PORTAL_PAGE_SUFFIX,
     RX_SOURCE,
-    date_from_url,
     datetime_from_dateline,
     strip_title_suffix,
 )
-from etl.parse.text import normalise_text
+from etl.urls import content_id_of, continuation_page, date_from_url
 
 _RX_EDITOR_SPLIT = re.compile(r"[、，,\s]+")
 # A label some pages print inside the source node itself: "来源：人民网-《人民日报》".
@@ -101,16 +98,16 @@ class PortalArticle(ArticleTemplate):
 
     def next_pages(self) -> tuple[str, ...]:
         """Later pages of a long article (…-2.html, -3.html) in order; never this page or an earlier one."""
-        current = RX_PORTAL_PAGE_SUFFIX.match(self.url)
+        current = continuation_page(self.url)
         if current is None:
             return ()
-        current_no = int(current.group("page") or 1)
+        current_base, current_no = current
         pages: dict[int, str] = {}
         for link in (a for selector in self.pager_selectors for a in self.soup.select(selector)):
             href = absolute(self.url, attr(link, "href"))
-            m = RX_PORTAL_PAGE_SUFFIX.match(href)
-            if m and m.group("base").rsplit("/", 1)[-1] == current.group("base").rsplit("/", 1)[-1]:
-                page_no = int(m.group("page") or 1)
+            page = continuation_page(href)
+            if page and page[0].rsplit("/", 1)[-1] == current_base.rsplit("/", 1)[-1]:
+                page_no = page[1]
                 if page_no > current_no:
                     pages.setdefault(page_no, href)
         return tuple(pages[n] for n in sorted(pages))
@@ -127,8 +124,7 @@ class PortalArticle(ArticleTemplate):
         meta = self.soup.select_one("meta[name=contentid]")
         if meta is not None and (value := attr(meta, "content").strip()):
             return value
-        m = RX_PORTAL_CONTENT_ID.search(self.url) or RX_PORTAL_GB_CONTENT_ID.search(self.url)
-        return m.group(1) if m else None
+        return content_id_of(self.url)
 
 
 class PortalArticle2016(PortalArticle):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from etl.parse.patterns import RX_CREDIT_EDITORS
+from etl.text_grammar.patterns import RX_CREDIT_EDITORS
 
 _HAN = "\u4e00-\u9fff"
 _OUTLETS = "新华社|人民网|人民日报|本报|中新社|经济日报|光明日报|央视|中央广电总台"

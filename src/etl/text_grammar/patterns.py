@@ -1,4 +1,6 @@
-"""Regular expressions for the text grammar of People's Daily pages (datelines, issue refs, URLs)."""
+"""Regular expressions for the text grammar of People's Daily pages (datelines, issue refs, credits).
+
+What a URL says (its date, its content id) is etl.urls's business."""
 
 from __future__ import annotations
 
@@ -32,35 +34,12 @@ RX_TITLE_SUFFIX = re.compile(
     r"(?:\s*-{1,2}\s*[^-｜丨]{1,12}){0,2}\s*-{1,2}\s*(?:人民网|中国共产党新闻网)\s*$"
 )
 
-# Dates carried by the URL path, in the order they are tried.
-_URL_DATES = (
-    re.compile(r"/n\d?/(\d{4})/(\d{2})(\d{2})/"),  # portal /n1/2024/0424/
-    re.compile(r"/(?:content|layout)/(\d{4})(\d{2})/(\d{2})/"),  # e-paper /content/202412/25/
-    re.compile(r"/html/(\d{4})-(\d{2})/(\d{2})/"),  # old e-paper /html/2017-10/16/
-    re.compile(r"renmrb_(\d{4})(\d{2})(\d{2})"),  # nw.D110000renmrb_20171016_1-01.htm
-)
-RX_PORTAL_CONTENT_ID = re.compile(r"/c\d+-(\d+)(?:-\d+)?\.html?$")
-# Classic portal article URLs of the 2000s–2012: /GB/<node>[/<node>…]/<content id>.html.
-RX_PORTAL_GB_CONTENT_ID = re.compile(r"/GB/\d+(?:/\d+)*/(\d{5,})\.html?$")
-RX_PORTAL_PAGE_SUFFIX = re.compile(r"^(?P<base>.+/c\d+-\d+)(?:-(?P<page>\d+))?\.html?$")
-RX_EPAPER_CONTENT_ID = re.compile(r"content_(\d+)\.html?$")
-RX_EPAPER_OLD_ID = re.compile(r"nw\.(D\d+[a-z]+_\d{8}_\d+-\d+)\.htm", re.IGNORECASE)
-RX_EPAPER_OLD_PAGE = re.compile(r"renmrb_\d{8}_\d+-(\d{2})\.htm")
-
 
 def safe_date(year: str, month: str, day: str) -> dt.date | None:
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
-
-
-def date_from_url(url: str) -> dt.date | None:
-    for rx in _URL_DATES:
-        m = rx.search(url)
-        if m:
-            return safe_date(*m.groups())
-    return None
 
 
 def datetime_from_dateline(text: str) -> dt.datetime | None:
