@@ -12,13 +12,13 @@ from dataclasses import replace
 
 from etl import clean, extract, integrity, parse
 from etl.models import (
+    NOT_FOUND_STATUSES,
     Article,
     Failure,
     FailureStage,
     FetchResult,
     FetchStatus,
     LayoutPage,
-    NOT_FOUND_STATUSES,
     PageKind,
     PageRef,
     ProcessedArticle,
