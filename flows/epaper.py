@@ -6,7 +6,14 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
+from etl.config import (
+    Settings,
+    accept_url,
+    check_count,
+    check_issue_date,
+    check_origin,
+    today_in_beijing,
+)
 from etl.discover import article_refs, epaper_layout_refs
 from etl.models import PageKind
 from etl.urls import DEFAULT_EPAPER_BASE
@@ -17,7 +24,6 @@ from flows.tasks import (
     discover_layouts,
     fetch_and_process,
     retry_refs,
-    today_in_beijing,
 )
 
 

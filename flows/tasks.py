@@ -335,9 +335,3 @@ def retry_refs(
             limit,
         )
     return [ref_for_url(f.url) for f in failures]
-
-
-def today_in_beijing() -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
