@@ -1,0 +1,257 @@
+"""`etl run`, `etl ingest`, `etl portal`: the commands that crawl into the warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from etl.cli.common import (
+    EXIT_BUSY,
+    _check_run_settings,
+    _prepare_prefect_env,
+    _run_flow,
+    _usage_error,
+    accept_changes_option,
+    db_option,
+    delay_option,
+    lock_wait_option,
+    main,
+    refresh_option,
+    run_deadline_option,
+)
+from etl.config import SettingError, check_article_url, check_issue_date, check_origin, default_db_path
+from etl.urls import DEFAULT_EPAPER_BASE, canonical_article_url
+
+if TYPE_CHECKING:
+    from flows.common import RunSummary
+
+
+@main.command()
+@click.option(
+    "--date",
+    "date_",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Issue date YYYY-MM-DD (default: today in Asia/Shanghai).",
+)
+@db_option
+@click.option(
+    "--base-url",
+    default=DEFAULT_EPAPER_BASE,
+    show_default=True,
+    help="Scheme and host of the e-paper, for mirrors and saved copies.",
+)
+@delay_option
+@refresh_option
+@lock_wait_option
+@accept_changes_option
+@run_deadline_option
+def run(
+    date_: dt.datetime | None,
+    db: str | None,
+    base_url: str,
+    delay: float,
+    refresh: bool,
+    lock_wait: float,
+    accept_changes: bool,
+    run_deadline: float | None,
+) -> None:
+    """Crawl one day of the 人民日报 e-paper into the warehouse."""
+    try:
+        day = check_issue_date("--date", date_.date()) if date_ else None
+        base_url = check_origin("--base-url", base_url)
+    except SettingError as exc:
+        _usage_error(exc)
+    _check_run_settings(db, delay, lock_wait)
+    _prepare_prefect_env()
+    from etl.config import accept_url
+    from flows.epaper import daily_epaper
+
+    # The flow gets the URL without user:password (Prefect stores its parameters); the fetcher gets
+    # the credentials out of band.
+    base_url = accept_url(base_url)
+
+    _run_flow(
+        lambda: daily_epaper(
+            date=day.isoformat() if day else None,
+            db=db,
+            base_url=base_url,
+            delay=delay,
+            refresh=refresh,
+            lock_wait=lock_wait,
+            accept_changes=accept_changes,
+            run_deadline=run_deadline,
+        )
+    )
+
+
+def _read_url_list(name: str) -> list[tuple[str, str]]:
+    """(URL, where it came from) for each line of a URL list; blank lines and # comments skipped."""
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise SettingError(f"cannot read --from-file {name}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SettingError(f"--from-file {name} is not UTF-8 text") from None
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        url = line.strip()
+        if url and not url.startswith("#"):
+            found.append((url, f"{'stdin' if name == '-' else name} line {number}"))
+    return found
+
+
+def _ingest_list(urls: tuple[str, ...], url_files: tuple[str, ...]) -> list[str]:
+    """The URLs to ingest, from the arguments then the files, checked, normalised and each once (none:
+    the run retries what earlier ingests left open)."""
+    from etl.config import accept_url
+
+    given = [(u, "argument") for u in urls]
+    for name in url_files:
+        given += _read_url_list(name)
+    # Credentials in a URL go to the fetcher out of band, never into a flow parameter or a message.
+    given = [(accept_url(u), origin) for u, origin in given]
+    checked: list[str] = []
+    bad: list[str] = []
+    for url, origin in given:
+        try:
+            checked.append(check_article_url("URL", url))
+        except SettingError:
+            bad.append(f"{url[:200]!r} ({origin})")
+    if bad:
+        more = f", and {len(bad) - 1} more" if len(bad) > 1 else ""
+        raise SettingError(f"not an http(s) URL with a host: {bad[0]}{more}")
+    return list(dict.fromkeys(canonical_article_url(u) for u in checked))
+
+
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--from-file",
+    "url_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Also read URLs from FILE (- for stdin), one per line; blank lines and # comments are skipped.",
+)
+@db_option
+@delay_option
+@refresh_option
+@lock_wait_option
+@accept_changes_option
+@run_deadline_option
+def ingest(
+    urls: tuple[str, ...],
+    url_files: tuple[str, ...],
+    db: str | None,
+    delay: float,
+    refresh: bool,
+    lock_wait: float,
+    accept_changes: bool,
+    run_deadline: float | None,
+) -> None:
+    """Fetch portal (人民网) or e-paper article URLs into the warehouse. Open failures of earlier
+    ingests (portal articles, and named URLs a stopped run did not reach) are retried too; without
+    URLs, only those."""
+    try:
+        wanted = _ingest_list(urls, url_files)
+    except SettingError as exc:
+        _usage_error(exc)
+    _check_run_settings(db, delay, lock_wait)
+    _prepare_prefect_env()
+    from etl.load import WarehouseBusy
+    from flows.chunks import ingest_in_chunks
+    from flows.ingest import ingest_retry_refs, ingest_urls
+    from flows.tasks import BATCH_SIZE
+
+    def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
+        return ingest_urls(
+            urls=chunk,
+            db=db,
+            delay=delay,
+            refresh=refresh,
+            retry_failed=retry_failed,
+            lock_wait=lock_wait,
+            batch_size=batch_size,
+            accept_changes=accept_changes,
+            run_deadline=run_deadline,
+        )
+
+    if not wanted:
+        try:
+            to_retry, _left = ingest_retry_refs(Path(db) if db else default_db_path())
+        except WarehouseBusy as exc:
+            click.echo(f"etl: {exc}", err=True)
+            sys.exit(EXIT_BUSY)
+        if not to_retry:
+            click.echo("nothing to ingest")
+            return
+    # One flow run per chunk of the list: Prefect refuses larger flow-run parameters.
+    _run_flow(lambda: ingest_in_chunks(wanted, run_one) if wanted else run_one([], True, BATCH_SIZE))
+
+
+@main.command()
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Articles listed as modified since this day (default: since the last successful portal run).",
+)
+@click.option(
+    "--channels",
+    default=None,
+    help="Comma-separated channels to follow, e.g. politics,finance (default: the national news channels).",
+)
+@click.option("--base-url", default=None, help="Scheme and host of a mirror or saved copy of the portal.")
+@db_option
+@delay_option
+@refresh_option
+@lock_wait_option
+@accept_changes_option
+@run_deadline_option
+def portal(
+    since: dt.datetime | None,
+    channels: str | None,
+    base_url: str | None,
+    db: str | None,
+    delay: float,
+    refresh: bool,
+    lock_wait: float,
+    accept_changes: bool,
+    run_deadline: float | None,
+) -> None:
+    """Discover new 人民网 articles from the news sitemaps (or channel list pages) and load them.
+
+    www.people.cn asks for 120 s between requests, so each followed channel adds two minutes of
+    sitemap reading; the articles themselves are fetched from their channel hosts in parallel.
+    """
+    from etl.config import accept_url
+
+    try:
+        day = check_issue_date("--since", since.date()) if since else None
+        # Credentials in the URL go to the fetcher out of band, never into a flow parameter or a message.
+        base_url = check_origin("--base-url", accept_url(base_url)) if base_url else None
+    except SettingError as exc:
+        _usage_error(exc)
+    _check_run_settings(db, delay, lock_wait)
+    _prepare_prefect_env()
+    from flows.portal import portal_news
+
+    _run_flow(
+        lambda: portal_news(
+            since=day.isoformat() if day else None,
+            channels=[c for c in (channels or "").split(",") if c.strip()] or None,
+            base_url=base_url,
+            db=db,
+            delay=delay,
+            refresh=refresh,
+            lock_wait=lock_wait,
+            accept_changes=accept_changes,
+            run_deadline=run_deadline,
+        )
+    )

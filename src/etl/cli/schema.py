@@ -1,0 +1,26 @@
+"""`etl migrate`: create or upgrade the warehouse schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from etl.cli.common import _usage_error, db_option, main
+from etl.config import SettingError, check_warehouse, default_db_path
+
+
+@main.command()
+@db_option
+def migrate(db: str | None) -> None:
+    """Create or upgrade the warehouse schema (runs also do this on their own)."""
+    from etl.load import connect
+    from etl.load import migrate as apply
+
+    try:
+        db_path = check_warehouse("--db", Path(db) if db else default_db_path())
+    except SettingError as exc:
+        _usage_error(exc)
+    with connect(db_path) as con:
+        applied = apply(con)
+    click.echo(f"applied migrations: {applied}" if applied else "schema is up to date")
