@@ -380,3 +380,88 @@ def test_metric_rules_have_distinct_names_and_the_last_always_answers() -> None:
         before="", after="", unit="个", is_count=False, is_duration=False, previous_subject=""
     )
     assert metric_for(nothing) == MetricResult("", "", 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        # a Latin abbreviation glossing the words before it
+        ("2024年，我国共投入研究与试验发展（R&D）经费3.6万亿元，比上年增长8.3%。", "3.6万亿元", "研究与试验发展经费"),
+        ("2024年，我国共投入研究与试验发展（R&D）经费3.6万亿元，比上年增长8.3%。", "8.3%", "研究与试验发展经费"),
+        ("前三季度，全省地区生产总值（GDP）2.1万亿元，同比增长5.4%。", "2.1万亿元", "地区生产总值"),
+        ("上半年，全市居民消费价格指数(CPI)同比上涨0.4%。", "0.4%", "居民消费价格指数"),
+        # what is or is not included, however long
+        ("全年社会消费品零售总额（含网上零售额）4.8万亿元。", "4.8万亿元", "社会消费品零售总额"),
+        ("全省发明专利拥有量（不含港澳台企业）12.3万件。", "12.3万件", "发明专利拥有量"),
+        # the short name the article uses later
+        ("示范区国际贸易中心（以下简称贸易中心）进出口额320亿元。", "320亿元", "示范区国际贸易中心进出口额"),
+        # the basis of a calculation
+        ("全市进出口总值（按人民币计价）5000亿元，增长3%。", "3%", "进出口总值"),
+    ],
+)
+def test_a_glossing_parenthesis_is_no_part_of_the_metric(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        # a parenthesis that narrows or spells out the noun stays
+        ("上半年，中欧班列（成渝）开行超过2,800列。", "2,800列", "中欧班列（成渝）开行"),
+        ("截至年底，充电基础设施（枪）总数达到1,895万个。", "1,895万个", "充电基础设施（枪）总数"),
+    ],
+)
+def test_a_parenthesis_that_narrows_the_noun_stays(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        ("2024年，全省共投入财政科技经费320亿元。", "320亿元", "财政科技经费"),
+        ("前三季度，全省完成地区生产总值2.1万亿元。", "2.1万亿元", "地区生产总值"),
+        ("上半年，规上工业企业实现营业收入1.2万亿元，同比增长6%。", "1.2万亿元", "规上工业企业营业收入"),
+        ("2024年，全市累计完成固定资产投资2.3万亿元，同比增长3.1%。", "2.3万亿元", "固定资产投资"),
+        ("2024年，全市累计完成固定资产投资2.3万亿元，同比增长3.1%。", "3.1%", "固定资产投资"),
+        ("截至年底，全省累计发电装机容量达到1.2亿千瓦。", "1.2亿千瓦", "发电装机容量"),
+        # the verb after the noun goes as well
+        ("2024年，快递业务量完成1750亿件，同比增长21%。", "1750亿件", "快递业务量"),
+        ("2024年，邮政行业业务收入实现1.7万亿元。", "1.7万亿元", "邮政行业业务收入"),
+    ],
+)
+def test_a_verb_of_action_is_not_part_of_the_subject(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        # what was done to something counted keeps its verb: the count is of that action
+        ("全省累计建成5G基站16.3万个。", "16.3万个", "累计建成5G基站"),
+        ("全省投入秋收的各类农机具达110万台。", "110万台", "投入秋收的各类农机具"),
+        # 投入 heading a noun compound is the noun
+        ("2024年，全省研发投入强度达到2.6%。", "2.6%", "研发投入强度"),
+        ("全省研发经费投入强度为2.68%。", "2.68%", "研发经费投入强度"),
+    ],
+)
+def test_a_verb_that_names_the_counted_action_stays(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "metric"),
+    [
+        # the figure's own clause names its subject; the clause before it is about something else
+        (
+            "2024年，全市粮食产量100万吨，社会消费品零售总额（含限额以下单位网上零售额）同比增长4.5%。",
+            "4.5%",
+            "社会消费品零售总额",
+        ),
+        ("2024年，全市经济总量稳步扩大，研究与试验发展经费比上年增长8.3%。", "8.3%", "研究与试验发展经费"),
+        ("2024年，全市服务业较快发展，文化与旅游产业增加值增长9.1%。", "9.1%", "文化与旅游产业增加值"),
+        # 与…相比 still compares
+        ("2024年，全市地区生产总值与上年相比增长5%。", "5%", "地区生产总值"),
+    ],
+)
+def test_the_metric_comes_from_the_figures_own_clause(text: str, raw: str, metric: str) -> None:
+    assert one(text, raw).metric == metric

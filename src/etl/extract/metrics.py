@@ -23,7 +23,11 @@ from etl.extract import phrases
 # 提前一个月完成: the duration is an offset; the metric is the offset verb and what was done
 _OFFSET_TAIL = re.compile(r"(?:提前|提早|推迟|延迟|延后)$")
 _GROWTH_TAIL = re.compile(rf"(?P<verb>{phrases.GROWTH_VERB})$")
-_COMPARISON = re.compile(r"(?:(?<!占)比(?![重例])|较|与|高于|低于|快于|慢于)[^，,。；;]{0,12}$|同比|环比")
+# 与 compares only in 与…相比 / 与…持平; otherwise it joins nouns (研究与试验发展经费, 文化与旅游产业)
+_COMPARISON = re.compile(
+    r"(?:(?<!占)比(?![重例])|较|与(?=[^，,。；;与]{1,10}(?:相比|相较|持平))|高于|低于|快于|慢于)[^，,。；;]{0,12}$"
+    r"|同比|环比"
+)
 # 比全国高 / 高于全国: a gap to a comparison base; the figure belongs to the subject before it
 _GAP_TO_BASE = re.compile(
     r"^(?:(?:比|较)[^，,。；;]{1,10}(?:高|低|快|慢|多|少)|(?:高于|低于|快于|慢于)[^，,。；;]{1,10})$"

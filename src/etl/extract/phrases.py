@@ -11,6 +11,7 @@ import re
 
 from etl.extract.periods import TIME_PATTERN
 from etl.extract.regions import REGION_PREFIX_PATTERN
+from etl.extract.sentences import GLOSS
 
 # Verbs and adverbs that link a subject to its figure; trimmed from the end of the phrase before it.
 _LINK_TAIL = re.compile(
@@ -162,7 +163,14 @@ _BOUNDED_CLASS = re.compile(
 _DE_VERB = re.compile(r"具有|拥有|参与|从事|提供|实现|开展|获得|入选|来自|位于|覆盖|涉及|参加")
 _COMPARED_BEFORE = re.compile(r"(?:比|较|与|同|于|是)$")
 _AFTER_EVENT = re.compile(r"^[\u4e00-\u9fff]{1,4}后(?=[\u4e00-\u9fff]{4})")
-_COMPLETION_VERB = re.compile(r"^(?:完成|实现)")
+# 投入研究与试验发展经费, 完成地区生产总值, 累计实现营业收入: a verb of action before a measured noun
+# says what was done with the quantity, not what it is; the noun alone is the subject
+_ACTION_VERBS = r"(?:投入(?!强度|产出|力度|水平|比)|完成|实现|达到|达成|录得|创造)"
+_ACTION_VERB = re.compile(rf"^(?:(?:累计|共计|合计){_ACTION_VERBS}?|(?:共|已经|已)?{_ACTION_VERBS})了?")
+# 快递业务量完成, 营业收入实现: the same verbs after the measured noun
+_ACTION_VERB_TAIL = re.compile(r"(?:累计|共计|共|已经|已)?(?:完成|实现|达成|录得)了?$")
+# The nouns a quantity of money is named by, besides the HEAD_NOUNS (研发经费, 财政资金)
+_FUNDS = re.compile(r"(?:经费|资金|费用)$")
 _LEADING_EXAMPLE_VERB = re.compile(
     r"^(?:新引进|新签约|新开工|新增|新建|新开通|累计引进|累计建成|引进|建成|培育|打造|开通|签约|落地|实施|推出)"
 )
@@ -214,9 +222,19 @@ def _cut_after_time(text: str) -> str:
     return text[last_end:]
 
 
+def drop_glosses(text: str) -> str:
+    """研究与试验发展（R&D）经费 -> 研究与试验发展经费: the glossing parentheses of GLOSS go."""
+    return GLOSS.sub("", text) if "（" in text or "(" in text else text
+
+
+def measured_noun(text: str) -> bool:
+    """A noun phrase that names a quantity by its head (地区生产总值, 研发经费, 货物吞吐量)."""
+    return len(text) >= 2 and not text.startswith("的") and bool(HEAD_NOUNS.search(text) or _FUNDS.search(text))
+
+
 def strip_leading(text: str) -> str:
     """Trim time, place and discourse words from the front, keeping at least a meaningful phrase."""
-    text = _cut_after_time(text).lstrip("，,、 　")
+    text = drop_glosses(_cut_after_time(text)).lstrip("，,、 　")
     for pattern in _INNER_NOISE:
         text = pattern.sub("", text)
     if _DISCOURSE_ONLY.match(text):
@@ -233,8 +251,8 @@ def strip_leading(text: str) -> str:
         m = _AFTER_EVENT.match(text)  # 通车后日均通行能力
         if m and not text.startswith(("此后", "今后", "随后", "之后")):
             text = text[m.end() :]
-        m = _COMPLETION_VERB.match(text)
-        if m and HEAD_NOUNS.search(text) and len(text) > 4:
+        m = _ACTION_VERB.match(text)
+        if m and m.end() > 0 and measured_noun(text[m.end() :]):
             text = text[m.end() :]
         for pattern in (REGION_PREFIX_PATTERN, _NATIONAL_PREFIX):
             m = pattern.match(text)
@@ -277,6 +295,9 @@ def strip_trailing(text: str) -> tuple[str, bool]:
         before = text
         text = _LINK_TAIL.sub("", text)
         text = TRAILING_ADVERB.sub("", text)
+        action = _ACTION_VERB_TAIL.search(text)
+        if action is not None and measured_noun(drop_glosses(text[: action.start()])):
+            text = text[: action.start()]
         if text == before:
             return text, took
 

@@ -16,6 +16,16 @@ _CLAUSE_BREAK = re.compile("[" + re.escape(CLAUSE_BREAKS) + "]")
 # What clause_begin stops at or steps over: clause punctuation, closing parentheses, quotes, dashes
 _CLAUSE_MARKS = re.compile(r"[，,；;：:。！？!?\n）)”“—]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# 研究与试验发展（R&D）经费, 社会消费品零售总额（含网上零售额）, …示范区（以下简称示范区）: a parenthesis
+# that only glosses the words before it (a Latin abbreviation, what is or is not included, the short
+# name used later, the basis of a calculation) is no part of the subject; one that narrows or spells
+# out the noun (中欧班列（成渝）, 县（区）, 执业（助理）医师, 充电基础设施（枪）) stays
+GLOSS = re.compile(
+    r"[（(](?:[A-Za-z][A-Za-z0-9&＆.．·/\- ]*"
+    r"|(?:不含|含|不包括|包括|包含|以下简称|以下称|下称|简称|即|按)[^（()）]*)[）)]"
+)
+# A gloss may run longer than the short parentheses read as part of a phrase
+_GLOSS_REACH = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,14 @@ def _inner_parenthesis_start(text: str, closing: int, floor: int) -> int | None:
         text.rfind("（", max(floor, closing - 10), closing),
         text.rfind("(", max(floor, closing - 10), closing),
     )
+    if opening < 0:
+        # 社会消费品零售总额（含限额以下单位网上零售额）同比增长: a gloss of any length stays with its noun
+        longer = max(
+            text.rfind("（", max(floor, closing - _GLOSS_REACH), closing),
+            text.rfind("(", max(floor, closing - _GLOSS_REACH), closing),
+        )
+        if longer >= 0 and GLOSS.fullmatch(text, longer, closing + 1):
+            opening = longer
     if opening <= floor or any(ch in "，,；;。！？!?\n" for ch in text[opening:closing]):
         return None
     return opening if _CJK.match(text, opening - 1) else None
