@@ -80,6 +80,7 @@ RULE_EXAMPLES = {
     "spelled-without-unit": ("博览会已举办三十多届，", "三十多届"),
     "article-yi": ("一张床位每月500元。", "一张"),
     "zhe-idiom": ("项目推进一波三折。", "三折"),
+    "fan-idiom": ("经过一番努力，项目落地。", "一番"),
     "vague-range": ("一亩地能挣四五百元。", "四五百元"),
     "several": ("数家企业入驻。", "数家"),
     "round-idiom": ("百家争鸣。", "百家"),

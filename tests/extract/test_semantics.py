@@ -120,3 +120,48 @@ def test_a_long_subject_is_its_head_noun() -> None:
 def test_a_percentage_of_the_noun_after_it_is_a_share() -> None:
     row = one("高速公路服务区累计建成充电桩3.6万个，覆盖98%以上的服务区。", "98%")
     assert row.measure == "share"
+
+
+# --- doublings: 翻一番, 翻两番, 增长一倍 ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "expected"),
+    [
+        # (metric, measure, basis, value, unit, qualifier)
+        ("2025年，全市地区生产总值比2020年翻一番。", "一番",
+         ("地区生产总值", "growth", "base", 100, "%", "exact")),
+        ("2025年，全省城乡居民人均可支配收入比2010年翻了两番。", "两番",
+         ("城乡居民人均可支配收入", "growth", "base", 300, "%", "exact")),
+        ("“十四五”时期，全市数字经济核心产业增加值较“十三五”末翻了一番多。", "一番多",
+         ("数字经济核心产业增加值", "growth", "base", 100, "%", "gt")),
+        ("2024年，全市外贸进出口总值近翻一番。", "一番",
+         ("外贸进出口总值", "growth", "yoy", 100, "%", "lt")),
+        ("十年来，全县茶叶种植面积翻了三番。", "三番",
+         ("茶叶种植面积", "growth", "", 700, "%", "exact")),
+        ("2024年，全市新能源汽车产量比上年增长一倍。", "一倍",
+         ("新能源汽车产量", "growth", "yoy", 100, "%", "exact")),
+        ("2024年，全市跨境电商进出口额比上年增长两倍。", "两倍",
+         ("跨境电商进出口额", "growth", "yoy", 200, "%", "exact")),
+    ],
+)  # fmt: skip
+def test_a_doubling_is_a_growth_in_percent(
+    text: str, raw: str, expected: tuple[str, str, str, float, str, str]
+) -> None:
+    row = one(text, raw)
+    assert (row.metric, row.measure, row.basis, row.value, row.unit, str(row.qualifier)) == expected
+
+
+def test_a_level_after_a_doubling_keeps_the_subject() -> None:
+    rows = extract("十年来，全省粮食产量翻了一番，达到1200亿斤。")
+    assert [(r.raw, r.metric, r.measure, r.value) for r in rows] == [
+        ("一番", "粮食产量", "growth", 100),
+        ("1200亿斤", "粮食产量", "level", 1.2e11),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["经过一番努力，项目顺利投产。", "别有一番风味。", "企业三番五次上门对接。", "全市番茄产量增长。"]
+)
+def test_a_fan_that_is_no_doubling_is_no_row(text: str) -> None:
+    assert extract(text) == []

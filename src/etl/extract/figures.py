@@ -70,6 +70,15 @@ _PER_UNIT = re.compile(
 )
 
 
+# 翻一番, 翻了一番, 近翻一番: the verb of a doubling, and a qualifier written before it
+_DOUBLING_VERB = re.compile(r"翻了?$")
+
+
+def doubling_growth(times: Decimal) -> Decimal:
+    """翻一番 -> 100, 翻两番 -> 300: doubling `times` times is a growth of (2^times - 1) x 100 %."""
+    return (2 ** int(times) - 1) * Decimal(100)
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A matched number with unit, before metric/period/region are attached."""
@@ -153,6 +162,10 @@ def qualified_figure(
 ) -> Figure:
     prefix, prefix_len = prefix_qualifier(text[max(clause_begin, m.start() - 4) : m.start()])
     suffix, suffix_len = suffix_qualifier(text[raw_end : raw_end + 2])
+    doubling = spec.base == "番"
+    verb = _DOUBLING_VERB.search(text, max(clause_begin, m.start() - 2), m.start()) if doubling else None
+    if verb is not None and prefix is None:
+        prefix = prefix_qualifier(text[max(clause_begin, verb.start() - 4) : verb.start()])[0]  # 近翻一番
     qualifier = combine(
         prefix=prefix,
         suffix=suffix,
@@ -166,6 +179,8 @@ def qualified_figure(
         scale = Decimal(1)  # 八五折: two digits read one by one already are the percentage
     value = (parsed.value + (Decimal("0.5") if has_half(m) else 0)) * scale
     unit = spec.base
+    if doubling:
+        value, unit = doubling_growth(parsed.value), "%"  # docs/indicators.md, convention v2
     per = _PER_UNIT.match(text, raw_end) if "/" not in unit and not suffix_len else None
     if per is not None:
         unit, raw_end = f"{unit}/{per.group('per')}", per.end()

@@ -345,6 +345,15 @@ def _zhe_idiom(c: Candidate) -> bool:
     return _is_discount(c) and c.before(1) == "波"
 
 
+# 翻一番, 翻了近两番: 番 counts doublings only after the verb 翻
+_DOUBLING_BEFORE = re.compile(r"翻了?(?:将近|接近|近|约|超过|超)?$")
+
+
+def _fan_idiom(c: Candidate) -> bool:
+    doubling = c.written_unit is not None and c.written_unit.surface == "番"
+    return doubling and (bool(c.match.group("magnitude")) or not _DOUBLING_BEFORE.search(c.before(6)))
+
+
 def _vague_range(c: Candidate) -> bool:
     number = c.match.group("number")
     return (
@@ -600,6 +609,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     ),
     Rule("article-yi", "一 as the article 'a' (一张床位, 一座座)", _article_yi),
     Rule("zhe-idiom", "折 of an idiom (一波三折)", _zhe_idiom),
+    Rule("fan-idiom", "番 that does not follow 翻 (一番努力, 三番五次)", _fan_idiom),
     Rule("vague-range", "two spelled digits give no single value (四五百元)", _vague_range),
     Rule("several", "数 alone is 'several', no figure (数家)", _several),
     Rule("round-idiom", "a bare 百 / 千 of an idiom (百家争鸣, 千家万户)", _round_idiom),

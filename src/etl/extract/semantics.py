@@ -117,7 +117,9 @@ def _measure(lead: str, unit: str, metric: str, follows: str = "") -> tuple[Meas
     if verb_match is not None:
         verb = verb_match.group("verb")
         compared = _COMPARED.search(lead[: verb_match.start()]) is not None
+        # 翻 before a number is always a doubling (翻一番), never the end of another word
         bare = _BARE_COMPARATIVE.match(verb.removeprefix("名义").removeprefix("实际")) and not compared
+        bare = bare and verb != "翻"
         if bare or lead[verb_match.end() :].startswith(("到", "至")):
             verb_match = None
     if verb_match is not None:

@@ -272,6 +272,9 @@ UNIT_SPECS: tuple[UnitSpec, ...] = (
     UnitSpec("百分点", "百分点", UnitKind.RATIO),
     UnitSpec("个百分点", "百分点", UnitKind.RATIO),
     UnitSpec("倍", "倍", UnitKind.RATIO),
+    # 翻一番 doubles, 翻两番 quadruples: figures.py makes it the growth in %; rejections.py drops a 番
+    # that does not follow 翻 (一番努力)
+    UnitSpec("番", "番", UnitKind.RATIO),
     UnitSpec("个点", "点", UnitKind.RATIO),
     UnitSpec("个基点", "基点", UnitKind.RATIO),  # 降息25个基点
     UnitSpec("基点", "基点", UnitKind.RATIO),  # 指数提升约2个点: index points
@@ -490,6 +493,11 @@ WORD_CONTINUATIONS: tuple[str, ...] = (
     "顶层",
     "轴承",
     "轴线",
+    "番茄",
+    "番禺",
+    "番号",
+    "番外",
+    "番薯",
 )
 
 
