@@ -229,7 +229,9 @@ def drop_glosses(text: str) -> str:
 
 def measured_noun(text: str) -> bool:
     """A noun phrase that names a quantity by its head (地区生产总值, 研发经费, 货物吞吐量)."""
-    return len(text) >= 2 and not text.startswith("的") and bool(HEAD_NOUNS.search(text) or _FUNDS.search(text))
+    if len(text) < 2 or text.startswith("的"):
+        return False
+    return HEAD_NOUNS.search(text) is not None or _FUNDS.search(text) is not None
 
 
 def strip_leading(text: str) -> str:
