@@ -182,3 +182,81 @@ def test_a_places_own_statistics_office_releases_figures_about_the_place() -> No
 def test_a_place_carries_forward_through_its_paragraph_only() -> None:
     text = "上半年，苏州规模以上工业增加值同比增长8.2%。全市进出口增长5%。\n全国进出口增长3%。"
     assert [r.region for r in extract(text)] == ["苏州", "苏州", "全国"]
+
+
+# --- 全省 / 全市 / 全区: the whole of the article's province or city -------------------------------------
+
+
+def places(text: str, hint: str | None = None) -> list[tuple[str, str | None, str | None]]:
+    return [(ind.raw, ind.region, ind.province) for ind in extract(text, region_hint=hint)]
+
+
+def test_a_province_word_mid_list_is_the_province_not_the_city_before_it() -> None:
+    text = "2024年，南京地区生产总值1.9万亿元，增长4.5%，全省规模以上工业增加值增长8.1%。"
+    assert places(text, "江苏") == [
+        ("1.9万亿元", "南京", "江苏"),
+        ("4.5%", "南京", "江苏"),
+        ("8.1%", "江苏", "江苏"),
+    ]
+    # the province of the city named before it, when the article names no region of its own
+    text = "上半年，杭州社会消费品零售总额增长4.1%，全省规模以上工业增加值增长6.1%。"
+    assert places(text) == [("4.1%", "杭州", "浙江"), ("6.1%", "浙江", "浙江")]
+
+
+def test_a_city_word_is_the_city_the_provincial_article_is_about() -> None:
+    # the article's region is the province; the city is the one it names (its dateline included)
+    text = (
+        "本报珠海11月17日电 航展为珠海带来了人气。\n"
+        "航展期间，全市主要商圈客流量同比增长25%，酒店平均入住率在九成以上。"
+    )
+    assert places(text, "广东") == [("25%", "珠海", "广东"), ("九成", "珠海", "广东")]
+
+
+def test_a_city_word_in_a_city_article_is_that_city() -> None:
+    assert places("上半年，全市进出口总额1.2万亿元，同比增长5%。", "苏州") == [
+        ("1.2万亿元", "苏州", "江苏"),
+        ("5%", "苏州", "江苏"),
+    ]
+    assert places("上半年，全市社会消费品零售总额增长4%。", "重庆") == [("4%", "重庆", "重庆")]
+
+
+def test_a_city_word_is_the_city_named_before_it_in_its_paragraph() -> None:
+    text = "上半年，江苏经济稳中向好。苏州是外贸大市，全市进出口总额1.2万亿元。"
+    assert places(text, "江苏") == [("1.2万亿元", "苏州", "江苏")]
+
+
+def test_a_region_word_is_the_autonomous_region() -> None:
+    text = "2025年，全区新能源发电量3215.6亿千瓦时，同比增长29.4%。"
+    assert places(text, "内蒙古") == [
+        ("3215.6亿千瓦时", "内蒙古", "内蒙古"),
+        ("29.4%", "内蒙古", "内蒙古"),
+    ]
+
+
+def test_the_country_stays_the_country() -> None:
+    text = "上半年，全省规模以上工业增加值增长6.1%，高于全国规模以上工业增加值增速0.3个百分点，全国增长5.8%。"
+    assert [region for _, region, _ in places(text, "江苏")] == ["江苏", "江苏", "全国"]
+
+
+def test_a_province_word_carries_through_its_paragraph_only() -> None:
+    text = (
+        "上半年，南京进出口增长3%。全省社会消费品零售总额增长4%。限额以上单位零售额增长5%。\n"
+        "南京固定资产投资增长2%。"
+    )
+    assert [region for _, region, _ in places(text, "江苏")] == ["南京", "江苏", "江苏", "南京"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年，全市场成交额增长20%。",  # the whole market, not the whole city
+        "今年以来，全区域客流量增长20%。",  # the whole area
+    ],
+)
+def test_words_that_only_begin_with_a_scope_word_are_no_place(text: str) -> None:
+    assert [region for _, region, _ in places("苏州是外贸大市。\n" + text, "江苏")] == ["江苏"]
+
+
+def test_a_share_of_the_province_is_about_the_place_before_it() -> None:
+    text = "上半年，苏州进出口总额1.2万亿元，占全省的比重为50%。"
+    assert [region for _, region, _ in places(text, "江苏")] == ["苏州", "苏州"]

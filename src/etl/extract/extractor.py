@@ -14,7 +14,13 @@ from etl.extract.labelling import LabelledFigure, ParagraphState, label_sentence
 from etl.extract.limits import MAX_INDICATORS_PER_ARTICLE, TooManyFigures
 from etl.extract.modality import modality_of
 from etl.extract.periods import Period, PeriodResolver, Timeline, find_time_references, period_at
-from etl.extract.regions import national_scope, province_of, region_between, region_mentions
+from etl.extract.regions import (
+    national_scope,
+    province_of,
+    region_between,
+    region_mentions,
+    with_scope_words,
+)
 from etl.extract.rejections import Candidate, Rule, dropping_rule
 from etl.extract.semantics import Measure, semantics_of
 from etl.extract.sentences import Span, excerpt, paragraph_starts, split_sentences
@@ -106,9 +112,10 @@ def _verdicts(
     references = find_time_references(text, PeriodResolver(published))
     timeline = Timeline(references)
     time_spans = sorted((r.start, r.end) for r in references if r.period is not None)
-    subjects = [mention for mention in region_mentions(text) if mention.subject]
+    mentions = with_scope_words(text, region_mentions(text), region_hint)
+    subjects = [mention for mention in mentions if mention.subject]
     paragraphs = paragraph_starts(text)
-    national = national_scope(text, paragraphs)
+    national = national_scope(text, paragraphs, mentions)
     state = ParagraphState()
     current_paragraph = -1
     found = figures_before

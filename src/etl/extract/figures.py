@@ -76,7 +76,7 @@ _DOUBLING_VERB = re.compile(r"翻了?$")
 
 def doubling_growth(times: Decimal) -> Decimal:
     """翻一番 -> 100, 翻两番 -> 300: doubling `times` times is a growth of (2^times - 1) x 100 %."""
-    return (2 ** int(times) - 1) * Decimal(100)
+    return Decimal(2 ** int(times) - 1) * 100
 
 
 @dataclass(frozen=True, slots=True)

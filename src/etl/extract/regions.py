@@ -551,6 +551,80 @@ def region_mentions(text: str) -> list[Mention]:
     return mentions
 
 
+# 全省 / 全市 / 全区 name the whole of the province, city or autonomous region the text is about; not
+# 全市场, 全区域, 全省份, 全区块链
+_SCOPE_WORD = re.compile(r"全(?P<level>省|市|区)(?!场|域|间|份|块)")
+_MUNICIPALITIES = frozenset({"北京", "天津", "上海", "重庆"})
+_AUTONOMOUS_REGIONS = frozenset({"内蒙古", "广西", "西藏", "宁夏", "新疆"})
+_CITY_NAMES = frozenset(CITIES) | _MUNICIPALITIES
+# A place after these is a comparison base or a denominator, not the place a later 全省 is about
+_COMPARED_BEFORE = ("比", "较", "与", "同", "高于", "低于", "超过", "占")
+
+
+class Home(NamedTuple):
+    """The province and the city a text is about, for the 全省 / 全市 / 全区 it does not name."""
+
+    province: str | None
+    city: str | None
+
+
+def home_of(text: str, hint: str | None) -> Home:
+    """The article's province: the one of `hint` (上海, 浙江, 杭州 -> 浙江). Its city: `hint` when it is a
+    city, else the city of that province the text names most (the dateline included: 本报珠海…电)."""
+    province = province_of(hint) if hint else None
+    if province == "全国" or (province is not None and province not in PROVINCES):
+        province = None
+    if hint in _CITY_NAMES:
+        return Home(province, hint)
+    if province is None:
+        return Home(None, None)
+    counts = Counter(
+        name
+        for name in (canonical(m.group()) for m in _names(text))
+        if name in _CITY_NAMES and province_of(name) == province
+    )
+    return Home(province, counts.most_common(1)[0][0] if counts else None)
+
+
+def _scope_name(level: str, nearest: Sequence[str], home: Home) -> str | None:
+    """The place 全省 / 全市 / 全区 stands for: that of the nearest place named before it in its paragraph
+    (南京…，全省… -> 江苏; 苏州…，全市… -> 苏州), else the article's home."""
+    if level == "市":
+        return next((name for name in nearest if name in _CITY_NAMES), home.city)
+    provinces = (province_of(name) for name in nearest)
+    province = next((p for p in provinces if p in PROVINCES), home.province)
+    if level == "省":
+        return province
+    return province if province in _AUTONOMOUS_REGIONS else None
+
+
+def with_scope_words(text: str, mentions: Sequence[Mention], hint: str | None) -> list[Mention]:
+    """`mentions` (of region_mentions(text)) with every 全省 / 全市 / 全区 of the text that resolves to a
+    place added as a mention of that place (全省 in a 江苏 article is 江苏; 全国 stays 全国)."""
+    home = home_of(text, hint)
+    starts = [m.start for m in mentions]
+    added: list[Mention] = []
+    for m in _SCOPE_WORD.finditer(text):
+        paragraph = text.rfind("\n", 0, m.start()) + 1
+        before = [
+            mention.name
+            for mention in reversed(mentions[: bisect.bisect_left(starts, m.start())])
+            if mention.start >= paragraph
+            and not text[max(0, mention.start - 2) : mention.start].endswith(_COMPARED_BEFORE)
+        ]
+        name = _scope_name(m.group("level"), before, home)
+        if name is None:
+            continue
+        preceding = text[max(0, m.start() - 2) : m.start()]
+        subject = not preceding.endswith(_NOT_SUBJECT_BEFORE) and not _RANK_SCOPE_AFTER.match(text, m.end())
+        # the whole province or city sets the scene of what follows, wherever in its clause it stands
+        lead = subject and not _INSTITUTION_AFTER.match(text, m.end())
+        added.append(Mention(m.start(), m.end(), name, subject, lead))
+    if not added:
+        return list(mentions)
+    return sorted([*mentions, *added], key=lambda mention: mention.start)
+
+
 def _opens_clause(text: str, start: int) -> bool:
     """The place stands first in its paragraph or clause, alone or after 在 / 据 (在上海市闵行区，…)."""
     word = _LEAD_WORD_BEFORE.search(text, max(0, start - 4), start)
@@ -627,13 +701,16 @@ _COUNTRY_WORD = re.compile(
 )
 
 
-def national_scope(text: str, paragraph_starts: list[int]) -> dict[int, str]:
+def national_scope(
+    text: str, paragraph_starts: list[int], mentions: Sequence[Mention] | None = None
+) -> dict[int, str]:
     """Paragraph start -> 全国 for every paragraph whose figures are about the whole country when no
     place is named for them: the paragraph names the country, or the text is a national body's release
-    and the paragraph names no province or city."""
+    and the paragraph names no province or city (`mentions`, by default region_mentions(text))."""
     ends = [*paragraph_starts[1:], len(text) + 1]
     release = _NATIONAL_BODY.search(text) is not None
-    places = [m for m in region_mentions(text) if m.name != "全国" and m.subject]
+    found = region_mentions(text) if mentions is None else mentions
+    places = [m for m in found if m.name != "全国" and m.subject]
     scope: dict[int, str] = {}
     for start, end in zip(paragraph_starts, ends, strict=True):
         narrower = any(start <= m.start < end for m in places)
