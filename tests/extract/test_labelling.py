@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from extract_helpers import extract, one
 
 from etl import clean, fetch, parse
@@ -132,4 +133,31 @@ def test_a_turn_from_one_period_to_the_next_keeps_the_subject() -> None:
     assert [(r.metric, r.value, r.period) for r in rows] == [
         ("工业投资", -2.1, "2025-H1"),
         ("工业投资", 8.2, "2025-Q1-Q3"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "metrics"),
+    [
+        # the members follow the character order of the compound, whatever the sentence
+        ("2024年，全市货物进出口额分别为1200亿元和1500亿元。", ["货物进口额", "货物出口额"]),
+        ("2024年，我国新能源汽车产销量分别完成1288万辆和1287万辆。", ["新能源汽车产量", "新能源汽车销量"]),
+        ("2024年，全市一般公共预算收支分别为800亿元和1000亿元。", ["一般公共预算收入", "一般公共预算支出"]),
+        ("6月末，全省金融机构存贷款余额分别为25万亿元和22万亿元。", ["金融机构存款余额", "金融机构贷款余额"]),
+        ("国庆假期，全国口岸出入境人员分别为800万人次和810万人次。", ["口岸出境人员", "口岸入境人员"]),
+        ("上半年，全港进出港船舶分别为3万艘次和3.1万艘次。", ["进港船舶", "出港船舶"]),
+        ("上半年，全市客货运量分别为1.2亿人次和3亿吨。", ["客运量", "货运量"]),
+    ],
+)
+def test_a_paired_compound_lists_its_members_in_character_order(text: str, metrics: list[str]) -> None:
+    assert [r.metric for r in extract(text)] == metrics
+
+
+def test_a_later_list_reuses_the_members_of_the_compound() -> None:
+    rows = extract("前三季度，全市进出口额分别为1200亿元和1500亿元，同比分别增长3.5%和6.2%。")
+    assert [(r.metric, r.measure) for r in rows] == [
+        ("进口额", "level"),
+        ("出口额", "level"),
+        ("进口额", "growth"),
+        ("出口额", "growth"),
     ]

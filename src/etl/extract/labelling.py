@@ -57,15 +57,33 @@ _ANAPHOR = re.compile(
 )
 _MEMBER_SEPARATOR = re.compile(r"、|以及|和|及|与")
 _YEAR_ON_YEAR_TAIL = re.compile(r"(?:同比|环比)$")
-# 产销, 进出口, 收支: one word made of two verbs that share the subject before them; each verb names a
-# quantity of its own, in the order written (汽车产销分别完成A和B: A is 汽车产量, B is 汽车销量)
-_PAIRED_VERBS: dict[str, tuple[str, str]] = {
-    "产销": ("产量", "销量"),
-    "进出口": ("进口", "出口"),
-    "收支": ("收入", "支出"),
-    "存贷款": ("存款", "贷款"),
-    "供需": ("供给", "需求"),
+
+
+# 产销, 进出口, 收支: one word made of two verbs (or two sides) that share the subject before them. Each
+# member names a quantity of its own, in the character order of the compound: 进出口 is 进口 then 出口,
+# 产销 is 产量 then 销量, 收支 收入 then 支出 (docs/indicators.md). A head noun after the compound goes
+# to each member (产销量 -> 产量, 销量; 进出口额 -> 进口额, 出口额; 存贷款余额 -> 存款余额, 贷款余额);
+# without one, a member takes the compound's default head (产 -> 产量). Members that are verbs of
+# movement (进口, 出境, 进港) also share a counted noun after them (出入境人员 -> 出境人员, 入境人员).
+@dataclass(frozen=True, slots=True)
+class _Paired:
+    members: tuple[str, str]
+    default_head: str = ""
+    shares_noun: bool = False
+
+
+_PAIRED_VERBS: dict[str, _Paired] = {
+    "产销": _Paired(("产", "销"), "量"),
+    "进出口": _Paired(("进口", "出口"), shares_noun=True),
+    "收支": _Paired(("收入", "支出")),
+    "存贷款": _Paired(("存款", "贷款")),
+    "供需": _Paired(("供给", "需求")),
+    "出入境": _Paired(("出境", "入境"), shares_noun=True),
+    "进出港": _Paired(("进港", "出港"), shares_noun=True),
+    "客货运": _Paired(("客运", "货运"), "量"),
 }
+_PAIRED_HEADS = ("总额", "总值", "总量", "余额", "金额", "规模", "增速", "量", "额", "值")
+_SHARED_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Figures and the connectives around them, removed from an earlier clause before it is read as a subject
 _FIGURE_TEXT = re.compile(r"[约近超逾达为]*[0-9０-９.．,]+[\u4e00-\u9fff%％‰]{0,4}")
@@ -227,6 +245,21 @@ def _fallback_metric(
     return category_of(figure.unit, figure.kind)
 
 
+def _paired_members(subject: str) -> tuple[str, ...] | None:
+    """汽车产销 -> (汽车产量, 汽车销量), 货物进出口额 -> (货物进口额, 货物出口额): the members of a paired
+    compound at the end of `subject`, in the character order of the compound; None without one."""
+    for compound, paired in _PAIRED_VERBS.items():
+        for head in ("", *_PAIRED_HEADS):
+            if subject.endswith(compound + head):
+                owner = subject[: len(subject) - len(compound) - len(head)]
+                return tuple(owner + member + (head or paired.default_head) for member in paired.members)
+        at = subject.rfind(compound)
+        noun = subject[at + len(compound) :] if at >= 0 and paired.shares_noun else ""
+        if noun and _SHARED_NOUN.fullmatch(noun):
+            return tuple(subject[:at] + member + noun for member in paired.members)
+    return None
+
+
 def _list_members(
     text: str,
     sentence: Span,
@@ -245,12 +278,10 @@ def _list_members(
     subject = _YEAR_ON_YEAR_TAIL.sub("", phrases.strip_leading(subject)).removeprefix("全国")
     # 分别增加120亿元、85亿元: each member's row is the change of that member (house rules, growth rows)
     change = metrics.list_change_suffix(lead, first.unit)
-    paired = next((word for word in _PAIRED_VERBS if subject.endswith(word)), None)
-    if paired is not None and len(group) == len(_PAIRED_VERBS[paired]):
-        owner = subject.removesuffix(paired)
-        names = [owner + quantity for quantity in _PAIRED_VERBS[paired]]
-        state.last_members = tuple(names)
-        return [name + change for name in names]
+    paired = _paired_members(subject)
+    if paired is not None and len(group) == len(paired):
+        state.last_members = paired
+        return [name + change for name in paired]
     if subject:
         members = _split_members(subject)
         if len(members) == len(group) and len(members) > 1:
