@@ -21,7 +21,7 @@ from etl.extract.regions import dominant_region
 from etl.extract.table import format_explanation, format_table
 from etl.models import Article, Indicator
 
-EXTRACTOR_VERSION = "1.4.0"
+EXTRACTOR_VERSION = "1.5.0"
 
 
 def extract_indicators(
