@@ -13,8 +13,9 @@ from etl.extract.numbers import FULLWIDTH_TO_ASCII
 from etl.extract.units import UNIT_SPECS, UnitKind
 
 PUBLISHED = dt.date(2025, 9, 3)
-# 成 only follows Chinese numerals; bare 月 is a calendar month, a duration is 个月
-UNITS = [spec for spec in UNIT_SPECS if not spec.chinese_only and spec.surface != "月"]
+# 成 only follows Chinese numerals; bare 月 is a calendar month, a duration is 个月; 番 counts doublings
+# only after 翻 (翻一番, test_semantics.py), never after 达到
+UNITS = [spec for spec in UNIT_SPECS if not spec.chinese_only and spec.surface not in ("月", "番")]
 MAGNITUDES = {"": Decimal(1), "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "万亿": Decimal(10) ** 12}
 METRICS = [
     "集装箱吞吐量",
