@@ -444,6 +444,9 @@ def test_a_verb_of_action_is_not_part_of_the_subject(text: str, raw: str, metric
         ("全省投入秋收的各类农机具达110万台。", "110万台", "投入秋收的各类农机具"),
         # 投入 heading a noun compound is the noun
         ("2024年，全省研发投入强度达到2.6%。", "2.6%", "研发投入强度"),
+        # a bare head says what it is only with its verb
+        ("2025年，全县累计投入资金1.86亿元。", "1.86亿元", "累计投入资金"),
+        ("上半年，全市完成投资1230亿元。", "1230亿元", "完成投资"),
         ("全省研发经费投入强度为2.68%。", "2.68%", "研发经费投入强度"),
     ],
 )

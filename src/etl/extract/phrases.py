@@ -254,7 +254,8 @@ def strip_leading(text: str) -> str:
         if m and not text.startswith(("此后", "今后", "随后", "之后")):
             text = text[m.end() :]
         m = _ACTION_VERB.match(text)
-        if m and m.end() > 0 and measured_noun(text[m.end() :]):
+        # a bare head (投入资金, 完成投资) says less without its verb: it stays whole
+        if m and m.end() > 0 and len(text) - m.end() > 2 and measured_noun(text[m.end() :]):
             text = text[m.end() :]
         for pattern in (REGION_PREFIX_PATTERN, _NATIONAL_PREFIX):
             m = pattern.match(text)
