@@ -29,6 +29,10 @@ MAX_SENTENCE_CHARS = 1_000
 # so a list of thousands of figures joined by 、 is read in linear time.
 CLAUSE_REACH = 500
 
+# How far back a 全省 / 全市 looks for the place named before it in its paragraph (南京…，全省…). Real
+# paragraphs are under 1,000 characters; the bound keeps the work per scope word constant.
+SCOPE_REACH = 1_000
+
 
 class ExtractionRefused(ValueError):
     """The text is not article prose the extractor can read within its bounds; the message says why."""

@@ -7,9 +7,11 @@ import csv
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from typing import NamedTuple
+
+from etl.extract.limits import SCOPE_REACH
 
 PROVINCES = (
     "北京",
@@ -586,7 +588,7 @@ def home_of(text: str, hint: str | None) -> Home:
     return Home(province, counts.most_common(1)[0][0] if counts else None)
 
 
-def _scope_name(level: str, nearest: Sequence[str], home: Home) -> str | None:
+def _scope_name(level: str, nearest: Iterable[str], home: Home) -> str | None:
     """The place 全省 / 全市 / 全区 stands for: that of the nearest place named before it in its paragraph
     (南京…，全省… -> 江苏; 苏州…，全市… -> 苏州), else the article's home."""
     if level == "市":
@@ -598,6 +600,15 @@ def _scope_name(level: str, nearest: Sequence[str], home: Home) -> str | None:
     return province if province in _AUTONOMOUS_REGIONS else None
 
 
+def _named_before(text: str, mentions: Sequence[Mention], index: int, floor: int) -> Iterator[str]:
+    """The places of mentions[:index] from the last back to `floor`, comparison bases left out."""
+    for mention in reversed(mentions[max(0, index - 64) : index]):
+        if mention.start < floor:
+            return
+        if not text[max(0, mention.start - 2) : mention.start].endswith(_COMPARED_BEFORE):
+            yield mention.name
+
+
 def with_scope_words(text: str, mentions: Sequence[Mention], hint: str | None) -> list[Mention]:
     """`mentions` (of region_mentions(text)) with every 全省 / 全市 / 全区 of the text that resolves to a
     place added as a mention of that place (全省 in a 江苏 article is 江苏; 全国 stays 全国)."""
@@ -605,13 +616,9 @@ def with_scope_words(text: str, mentions: Sequence[Mention], hint: str | None) -
     starts = [m.start for m in mentions]
     added: list[Mention] = []
     for m in _SCOPE_WORD.finditer(text):
-        paragraph = text.rfind("\n", 0, m.start()) + 1
-        before = [
-            mention.name
-            for mention in reversed(mentions[: bisect.bisect_left(starts, m.start())])
-            if mention.start >= paragraph
-            and not text[max(0, mention.start - 2) : mention.start].endswith(_COMPARED_BEFORE)
-        ]
+        reach = max(0, m.start() - SCOPE_REACH)
+        floor = text.rfind("\n", reach, m.start()) + 1 or reach  # the paragraph, within reach
+        before = _named_before(text, mentions, bisect.bisect_left(starts, m.start()), floor)
         name = _scope_name(m.group("level"), before, home)
         if name is None:
             continue
