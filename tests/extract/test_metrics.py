@@ -447,6 +447,8 @@ def test_a_verb_of_action_is_not_part_of_the_subject(text: str, raw: str, metric
         # a bare head says what it is only with its verb
         ("2025年，全县累计投入资金1.86亿元。", "1.86亿元", "累计投入资金"),
         ("上半年，全市完成投资1230亿元。", "1230亿元", "完成投资"),
+        # the verb of a relative clause belongs to it
+        ("截至年底，完成改造的老旧小区数量达到1200个。", "1200个", "完成改造的老旧小区数量"),
         ("全省研发经费投入强度为2.68%。", "2.68%", "研发经费投入强度"),
     ],
 )

@@ -254,8 +254,10 @@ def strip_leading(text: str) -> str:
         if m and not text.startswith(("此后", "今后", "随后", "之后")):
             text = text[m.end() :]
         m = _ACTION_VERB.match(text)
-        # a bare head (投入资金, 完成投资) says less without its verb: it stays whole
-        if m and m.end() > 0 and len(text) - m.end() > 2 and measured_noun(text[m.end() :]):
+        # a bare head (投入资金, 完成投资) says less without its verb, and a verb inside a relative
+        # clause (完成改造的小区数量) governs only that clause: both stay whole
+        rest = text[m.end() :] if m else ""
+        if m and m.end() > 0 and len(rest) > 2 and "的" not in rest and measured_noun(rest):
             text = text[m.end() :]
         for pattern in (REGION_PREFIX_PATTERN, _NATIONAL_PREFIX):
             m = pattern.match(text)
