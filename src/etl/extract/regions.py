@@ -559,6 +559,8 @@ _SCOPE_WORD = re.compile(r"全(?P<level>省|市|区)(?!场|域|间|份|块)")
 _MUNICIPALITIES = frozenset({"北京", "天津", "上海", "重庆"})
 _AUTONOMOUS_REGIONS = frozenset({"内蒙古", "广西", "西藏", "宁夏", "新疆"})
 _CITY_NAMES = frozenset(CITIES) | _MUNICIPALITIES
+# How many places back a scope word looks, within SCOPE_REACH (real paragraphs name a handful)
+_PLACES_LOOKED_BACK = 64
 # A place after these is a comparison base or a denominator, not the place a later 全省 is about
 _COMPARED_BEFORE = ("比", "较", "与", "同", "高于", "低于", "超过", "占")
 
@@ -602,7 +604,7 @@ def _scope_name(level: str, nearest: Iterable[str], home: Home) -> str | None:
 
 def _named_before(text: str, mentions: Sequence[Mention], index: int, floor: int) -> Iterator[str]:
     """The places of mentions[:index] from the last back to `floor`, comparison bases left out."""
-    for mention in reversed(mentions[max(0, index - 64) : index]):
+    for mention in reversed(mentions[max(0, index - _PLACES_LOOKED_BACK) : index]):
         if mention.start < floor:
             return
         if not text[max(0, mention.start - 2) : mention.start].endswith(_COMPARED_BEFORE):
