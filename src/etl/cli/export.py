@@ -1,4 +1,4 @@
-"""`etl export`, `etl report`: the warehouse as files for analysts' tools, and as one HTML page."""
+"""`etl export`: the warehouse as files for analysts' tools (pandas, polars, Spark, DuckLake)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def _read_failed(exc: Exception) -> None:
     "--until", type=date_type, default=None, metavar="YYYY-MM-DD", help="Only rows dated this day or earlier."
 )
 @db_option
-def export(fmt: str, out_dir: str, since: dt.datetime | None, until: dt.datetime | None, db: str | None) -> None:
+def export(
+    fmt: str, out_dir: str, since: dt.datetime | None, until: dt.datetime | None, db: str | None
+) -> None:
     """Write the tables and main views as Parquet or CSV files for pandas, polars, Spark or DuckLake."""
     import duckdb
 

@@ -105,7 +105,9 @@ def _rows_sql(item: Exported, since: dt.date | None, until: dt.date | None) -> s
     return f"SELECT * FROM ({item.select}){where}"
 
 
-def _copy(con: duckdb.DuckDBPyConnection, item: Exported, rows_sql: str, target: Path, fmt: ExportFormat) -> None:
+def _copy(
+    con: duckdb.DuckDBPyConnection, item: Exported, rows_sql: str, target: Path, fmt: ExportFormat
+) -> None:
     if fmt is ExportFormat.CSV:
         options = "FORMAT csv, HEADER true"
     elif item.date_column is not None:

@@ -53,9 +53,7 @@ def metric_synonyms(path: Path) -> dict[str, str]:
             raise SynonymsError(f"{path}:{number}: expected metric,metric_key, got {line!r}")
         metric, key = fields
         if mapping.setdefault(metric, key) != key:
-            raise SynonymsError(
-                f"{path}:{number}: {metric} is mapped to both {mapping[metric]} and {key}"
-            )
+            raise SynonymsError(f"{path}:{number}: {metric} is mapped to both {mapping[metric]} and {key}")
     if not header_seen:
         raise SynonymsError(f"{path}: no metric,metric_key header")
     return mapping
@@ -71,7 +69,9 @@ def _load_synonyms(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
             schema=pa.schema([("metric", pa.string()), ("metric_key", pa.string())]),
         ),
     )
-    con.execute("CREATE OR REPLACE TABLE metric_synonyms (metric VARCHAR PRIMARY KEY, metric_key VARCHAR NOT NULL)")
+    con.execute(
+        "CREATE OR REPLACE TABLE metric_synonyms (metric VARCHAR PRIMARY KEY, metric_key VARCHAR NOT NULL)"
+    )
     con.execute("INSERT INTO metric_synonyms SELECT metric, metric_key FROM stage_synonyms")
     con.unregister("stage_synonyms")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, has_column, has_table, utc_now
+from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, has_column, has_table, scalar, utc_now
 from etl.report_records import DayCounts, LatestIndicator, MetricReports, ReportData, SeriesPoint
 
 TOP_METRICS = 15
@@ -19,6 +19,10 @@ REPORT_VIEWS = ("v_daily", "v_indicator_series", "v_indicators")
 
 class ReportUnavailable(RuntimeError):
     """The warehouse cannot be reported on as it is (an older schema)."""
+
+
+class UnknownMetricKey(ValueError):
+    """The metric_key asked for is in no series of the warehouse."""
 
 
 def report_data(
@@ -37,6 +41,14 @@ def report_data(
                 f"warehouse {db_path} has no {', '.join(missing)}; run `etl migrate --db {db_path}` first"
             )
         top = _top_metrics(con, since)
+        if metric_key is not None and not scalar(
+            con, "SELECT count(*) FROM v_indicator_series WHERE metric_key = ?", [metric_key]
+        ):
+            known = ", ".join(m.metric_key for m in top[:5])
+            raise UnknownMetricKey(
+                f"no series has metric_key {metric_key!r}"
+                + (f"; the most reported are {known}" if known else "")
+            )
         chosen = metric_key if metric_key is not None else (top[0].metric_key if top else None)
         return ReportData(
             warehouse=Path(db_path).name,
@@ -74,11 +86,13 @@ def _top_metrics(con: duckdb.DuckDBPyConnection, since: dt.date | None) -> tuple
     return tuple(MetricReports(k, int(r), int(n)) for k, r, n in rows)
 
 
-def _series(con: duckdb.DuckDBPyConnection, metric_key: str, since: dt.date | None) -> tuple[SeriesPoint, ...]:
+def _series(
+    con: duckdb.DuckDBPyConnection, metric_key: str, since: dt.date | None
+) -> tuple[SeriesPoint, ...]:
     where, params = _since("last_reported", since)
     rows = con.execute(
-        "SELECT coalesce(measure, ''), coalesce(basis, ''), unit, coalesce(region, ''), coalesce(period, ''), "
-        "period_end, value, min_value, max_value, reports, last_reported, conflict "
+        "SELECT coalesce(measure, ''), coalesce(basis, ''), unit, coalesce(region, ''), "
+        "coalesce(period, ''), period_end, value, min_value, max_value, reports, last_reported, conflict "
         f"FROM v_indicator_series WHERE metric_key = ?{where} "
         "ORDER BY measure, basis, unit, region, period_end NULLS LAST, period",
         [metric_key, *params],
@@ -101,4 +115,19 @@ def _latest(con: duckdb.DuckDBPyConnection, since: dt.date | None) -> tuple[Late
         "ORDER BY v.published_date DESC NULLS LAST, v.title, v.source, v.char_start LIMIT ?",
         [*params, LATEST_INDICATORS],
     ).fetchall()
-    return tuple(LatestIndicator(*row[:5], float(row[5]), *row[6:]) for row in rows)
+    return tuple(
+        LatestIndicator(
+            published_date=day,
+            title=title,
+            url=link,
+            metric=metric,
+            measure=measure,
+            value=float(value),
+            unit=unit,
+            raw=raw,
+            period=period,
+            region=region,
+            sentence=sentence,
+        )
+        for day, title, link, metric, measure, value, unit, raw, period, region, sentence in rows
+    )

@@ -66,8 +66,7 @@ def _series_rows(points: Sequence[SeriesPoint]) -> list[list[str]]:
             f'<td class="num">{_e(_number(p.value))} {_e(p.unit)}</td>',
             f'<td class="num">{p.reports}</td>',
             f"<td>{_e(p.last_reported)}</td>",
-            '<td class="conflict">conflict: '
-            f"{_e(_number(p.min_value))} – {_e(_number(p.max_value))}</td>"
+            f'<td class="conflict">conflict: {_e(_number(p.min_value))} – {_e(_number(p.max_value))}</td>'
             if p.conflict
             else "<td></td>",
         ]
@@ -105,7 +104,10 @@ def render_report(data: ReportData) -> str:
         f'<p class="meta">Generated {data.generated_at:%Y-%m-%d %H:%M} UTC{since}.</p>',
     ]
     if data.days:
-        parts += ["<h2>Indicators per day</h2>", _figure("indicators-per-day", charts.indicators_per_day(data.days))]
+        parts += [
+            "<h2>Indicators per day</h2>",
+            _figure("indicators-per-day", charts.indicators_per_day(data.days)),
+        ]
     else:
         parts += ["<h2>Indicators per day</h2>", "<p>No articles in this period.</p>"]
     if data.top_metrics:
@@ -129,10 +131,16 @@ def render_report(data: ReportData) -> str:
         else:
             parts.append("<p>No reports of this metric_key in this period.</p>")
     if data.days:
-        parts += ["<h2>Failures per day</h2>", _figure("failures-per-day", charts.failures_per_day(data.days))]
+        parts += [
+            "<h2>Failures per day</h2>",
+            _figure("failures-per-day", charts.failures_per_day(data.days)),
+        ]
     parts += [
         "<h2>Latest indicators</h2>",
-        _table(["date", "article", "metric", "as printed", "period", "region", "sentence"], _latest_rows(data.latest))
+        _table(
+            ["date", "article", "metric", "as printed", "period", "region", "sentence"],
+            _latest_rows(data.latest),
+        )
         if data.latest
         else "<p>No indicators in this period.</p>",
         "</body></html>",
