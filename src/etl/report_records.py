@@ -20,7 +20,7 @@ class DayCounts:
 
 @dataclass(frozen=True, slots=True)
 class MetricReports:
-    """A metric_key and the distinct articles that reported it (summed over its series)."""
+    """A metric_key, the distinct articles that reported it, and how many series it has."""
 
     metric_key: str
     reports: int

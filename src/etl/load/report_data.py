@@ -14,7 +14,7 @@ from etl.report_records import DayCounts, LatestIndicator, MetricReports, Report
 TOP_METRICS = 15
 LATEST_INDICATORS = 60
 # The views the report reads: a warehouse without them has not been migrated since they were added.
-REPORT_VIEWS = ("v_daily", "v_indicator_series", "v_indicators")
+REPORT_VIEWS = ("v_daily", "v_indicator_series", "v_indicators", "metric_synonyms")
 
 
 class ReportUnavailable(RuntimeError):
@@ -32,8 +32,8 @@ def report_data(
     metric_key: str | None = None,
     wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> ReportData:
-    """The days, top metrics, the series of `metric_key` (default: the metric_key with most reports)
-    and the latest indicators, from `since` on (series: last reported since then)."""
+    """The days, top metrics, the series of `metric_key` (default: the metric_key reported by most
+    articles) and the latest indicators, from `since` on (series: last reported since then)."""
     with connect(db_path, read_only=True, wait_seconds=wait_seconds) as con:
         missing = [v for v in REPORT_VIEWS if not has_table(con, v)]
         if missing:
@@ -77,10 +77,14 @@ def _days(con: duckdb.DuckDBPyConnection, since: dt.date | None) -> tuple[DayCou
 
 
 def _top_metrics(con: duckdb.DuckDBPyConnection, since: dt.date | None) -> tuple[MetricReports, ...]:
-    where, params = _since("last_reported", since)
+    """metric_keys by the distinct articles that reported them (an article reporting a key's level and
+    growth counts once), then by their number of series."""
+    where, params = _since("v.published_date", since)
     rows = con.execute(
-        "SELECT metric_key, sum(reports) AS reports, count(*) AS series FROM v_indicator_series "
-        f"WHERE TRUE{where} GROUP BY metric_key ORDER BY reports DESC, series DESC, metric_key LIMIT ?",
+        "SELECT coalesce(s.metric_key, v.metric) AS key, count(DISTINCT v.article_id) AS reports, "
+        "count(DISTINCT [v.measure, v.basis, v.period, v.region, v.unit]) AS series "
+        "FROM v_indicators v LEFT JOIN metric_synonyms s USING (metric) "
+        f"WHERE TRUE{where} GROUP BY key ORDER BY reports DESC, series DESC, key LIMIT ?",
         [*params, TOP_METRICS],
     ).fetchall()
     return tuple(MetricReports(k, int(r), int(n)) for k, r, n in rows)
