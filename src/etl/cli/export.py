@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -16,7 +17,7 @@ since_option = click.option(
 )
 
 
-def _existing_warehouse(db: str | None) -> Path:
+def existing_warehouse(db: str | None) -> Path:
     """The warehouse to read: it must exist (reading never creates one)."""
     try:
         path = check_warehouse("--db", Path(db) if db else default_db_path(), writable=False)
@@ -27,11 +28,11 @@ def _existing_warehouse(db: str | None) -> Path:
     return path
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
+def day_of(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value is not None else None
 
 
-def _read_failed(exc: Exception) -> None:
+def _read_failed(exc: Exception) -> NoReturn:
     from etl.load import WarehouseBusy
 
     click.echo(f"etl: {' '.join(str(exc).split())}", err=True)
@@ -64,12 +65,12 @@ def export(
 
     if since and until and since > until:
         _usage_error(SettingError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}"))
-    db_path = _existing_warehouse(db)
+    db_path = existing_warehouse(db)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         _usage_error(SettingError(f"--out {out}: is not a directory"))
     try:
-        summary = export_warehouse(db_path, out, ExportFormat(fmt), since=_day(since), until=_day(until))
+        summary = export_warehouse(db_path, out, ExportFormat(fmt), since=day_of(since), until=day_of(until))
     except (WarehouseBusy, duckdb.Error, OSError) as exc:
         _read_failed(exc)
     for result in summary.outputs:

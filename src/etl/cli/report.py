@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from etl.cli.common import EXIT_BUSY, EXIT_INFRASTRUCTURE, _usage_error, db_option, main
-from etl.cli.export import _day, _existing_warehouse, since_option
+from etl.cli.export import day_of, existing_warehouse, since_option
 from etl.config import SettingError
 
 
@@ -55,9 +55,9 @@ def report(out_path: str, since: dt.datetime | None, metric_key: str | None, db:
     from etl.load.report_data import ReportUnavailable, UnknownMetricKey, report_data
     from etl.report import render_report
 
-    db_path = _existing_warehouse(db)
+    db_path = existing_warehouse(db)
     try:
-        data = report_data(db_path, since=_day(since), metric_key=metric_key)
+        data = report_data(db_path, since=day_of(since), metric_key=metric_key)
     except (UnknownMetricKey, ReportUnavailable) as exc:
         _usage_error(SettingError(str(exc)))
     except (WarehouseBusy, duckdb.Error, OSError) as exc:

@@ -5,10 +5,11 @@ Parquet goes one directory per table or view, Hive-partitioned by date (`article
 table or view with a header. Rows without a date in a dated output land under `…=NULL`, which DuckDB,
 Spark and pyarrow read back as a missing value.
 
-The warehouse is opened read-only, so an export never changes it. Every output is written into a
-scratch directory inside the destination and then renamed over the old one: a reader sees the
-previous export or the new one, never half a file, and an export that fails leaves the outputs it
-had not reached as they were.
+The warehouse is opened read-only, so an export never changes it. Every output is written complete
+into a scratch directory inside the destination and only then moved in: a file replaces the old one
+in one rename, a partitioned directory in two (the old one moved aside, the new one in), so a reader
+never sees half an output, and an export that fails leaves the outputs it had not reached as they
+were.
 """
 
 from __future__ import annotations
