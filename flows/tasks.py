@@ -22,6 +22,7 @@ from etl.discover import (
     MAX_ENTRIES_PER_LAYOUT,
     MAX_EPAPER_PAGES,
     capped_entries,
+    is_ad_page,
     switcher_urls_of_day,
 )
 from etl.extract import EXTRACTOR_VERSION
@@ -72,6 +73,8 @@ class BatchResult:
     failures: list[Failure] = field(default_factory=list)
     succeeded_urls: list[str] = field(default_factory=list)  # pages that fetched and parsed, no article
     limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled, one line each
+    layouts: list[LayoutPage] = field(default_factory=list)  # 版面 pages read, for layout_pages
+    ad_pages: set[str] = field(default_factory=set)  # of those, the 广告 pages discovery skips
 
 
 def batches(items: Sequence[PageRef], size: int = BATCH_SIZE) -> list[list[PageRef]]:
@@ -218,6 +221,8 @@ def discover_layouts(
                     out.limits.append(limit)
                 break
             visit(PageRef(url, PageKind.EPAPER_LAYOUT, issue_date=day))
+    out.layouts = [layout for layout, _ in found]
+    out.ad_pages = {layout.url for layout in out.layouts if is_ad_page(layout)}
     return [layout for layout, _ in found], out
 
 
@@ -300,6 +305,8 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         fetches=batch.fetches,
         failures=batch.failures,
         succeeded_urls=batch.succeeded_urls,
+        layouts=batch.layouts,
+        ad_pages=batch.ad_pages,
         extractor_version=EXTRACTOR_VERSION,
         accept_changes=crawl.accept_changes,
     )

@@ -29,6 +29,7 @@ LAYER_OF = {
     # with it, clean tidies parsed text with it, discover drops 责编 entries by it.
     "etl.text_grammar": "foundation",
     "etl.text_safety": "foundation",  # what may be printed to a terminal
+    "etl.report_records": "foundation",  # what the report shows: load reads it, report draws it
     # The stages.
     "etl.discover": "discover",
     "etl.sitemaps": "discover",
@@ -38,6 +39,8 @@ LAYER_OF = {
     "etl.extract": "extract",
     "etl.load": "load",
     "etl.integrity": "load",  # the guards on what is about to be loaded
+    # The analyst report's page and charts, drawn from records: it never reads the warehouse.
+    "etl.report": "report",
     # How a run ends: it stops on the fetch stage's RunStop, and load reports the machine's failures
     # through it, so it sits between the two.
     "etl.outcome": "run",
@@ -60,7 +63,8 @@ MAY_IMPORT = {
     "extract": frozenset({"foundation"}),
     "run": frozenset({"foundation", "fetch"}),
     "load": frozenset({"foundation", "run"}),
-    "orchestration": frozenset({"foundation", *STAGES, "run"}),
+    "report": frozenset({"foundation"}),
+    "orchestration": frozenset({"foundation", *STAGES, "run", "report"}),
 }
 
 

@@ -2,7 +2,8 @@
 
 Serves tests/fixtures/site on 127.0.0.1, runs `etl run` for the sample e-paper day and `etl portal`
 for the portal articles its sitemaps list (the real CLI, in subprocesses, as a data engineer would),
-then prints what landed in the warehouse and an example query.
+then prints what landed in the warehouse and an example query, and writes the analyst report
+(`etl report`) next to the warehouse.
 """
 
 from __future__ import annotations
@@ -96,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
             "portal", "--base-url", base, "--channels", DEMO_PORTAL_CHANNELS, "--delay", "0", env=env
         )
     _print_warehouse(db)
-    return max(rc_run, rc_portal)
+    report = db.parent / "report.html"
+    rc_report = _etl("report", "--db", str(db), "--out", str(report), env=env)
+    if rc_report == 0:
+        print(f"\nReport (opens offline in any browser): {report}")
+    return max(rc_run, rc_portal, rc_report)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@
     batch        load_batch (one transaction per batch), suspicious changes, validators_for
     runs         start_run, finish_run and RUN_COUNTERS, last_run_started, template_use
     failures     record_pending, open_failures / OpenFailure and the retry limits
+    export       export_warehouse: tables and views as Parquet or CSV files (etl export)
+    report_data  report_data: what the analyst report shows, as etl.report_records (etl report)
 
 Callers use the names below (`from etl import load; load.load_batch(...)`).
 """

@@ -8,7 +8,7 @@ shrank drastically is held back as a failure instead (`etl.integrity.suspicious_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,24 @@ import pyarrow as pa
 from etl.integrity import ArticleStats, suspicious_change
 from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, scalar, transaction, utc_now
 from etl.load.failures import PENDING_STAGE, UPSERT_FAILURES
-from etl.load.rows import article_id_for, failure_row, last_by, page_row, rows_of_articles, staging
-from etl.models import Failure, FailureStage, FetchResult, PageKind, ProcessedArticle, Validators
+from etl.load.rows import (
+    article_id_for,
+    failure_row,
+    last_by,
+    layout_row,
+    page_row,
+    rows_of_articles,
+    staging,
+)
+from etl.models import (
+    Failure,
+    FailureStage,
+    FetchResult,
+    LayoutPage,
+    PageKind,
+    ProcessedArticle,
+    Validators,
+)
 from etl.urls import ref_for_url, source_key
 
 
@@ -55,6 +71,8 @@ def load_batch(
     fetches: Sequence[tuple[FetchResult, PageKind | None]] = (),
     failures: Sequence[Failure] = (),
     succeeded_urls: Sequence[str] = (),
+    layouts: Sequence[LayoutPage] = (),
+    ad_pages: Collection[str] = (),
     extractor_version: str,
     wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
     accept_changes: bool = False,
@@ -62,7 +80,8 @@ def load_batch(
     """Write one batch in one transaction: articles (with images and indicators), page outcomes, and
     failures. Articles whose content hash is already stored are left untouched. Open failures are
     resolved for the articles loaded and for `succeeded_urls` (other pages that fetched and parsed,
-    such as 版面 pages).
+    such as 版面 pages). `layouts` are the 版面 pages read, recorded in `layout_pages` with whether
+    discovery skipped them as 广告 pages (their URLs in `ad_pages`), which nothing else remembers.
 
     A new version of a stored article that shrank drastically (`integrity.suspicious_change`) is
     not loaded unless `accept_changes`: the stored rows stay and the URL gets a failure (stage load).
@@ -76,6 +95,9 @@ def load_batch(
     failure_rows = last_by(
         (failure_row(f, run_id, now) for f in failures if source_key(f.url) not in resolved_keys),
         lambda r: r["url"],
+    )
+    layout_rows = last_by(
+        (layout_row(lp, lp.url in ad_pages, run_id, now) for lp in layouts), lambda r: r["source_key"]
     )
     counts = LoadCounts()
     with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
@@ -122,6 +144,9 @@ def load_batch(
             con.register("stage_pages", staging(con, "pages", page_rows))
             con.execute(_UPSERT_PAGES)
             counts.pages_recorded = len(page_rows)
+        if layout_rows:
+            con.register("stage_layouts", staging(con, "layout_pages", layout_rows))
+            con.execute(_UPSERT_LAYOUTS)
         if failure_rows:
             con.register("stage_failures", staging(con, "failures", failure_rows))
             con.execute(UPSERT_FAILURES)
@@ -219,6 +244,20 @@ ON CONFLICT (url) DO UPDATE SET
     attempts = EXCLUDED.attempts,
     error = EXCLUDED.error,
     run_id = EXCLUDED.run_id
+"""
+
+
+_UPSERT_LAYOUTS = """
+INSERT INTO layout_pages BY NAME SELECT * FROM stage_layouts
+ON CONFLICT (source_key) DO UPDATE SET
+    url = EXCLUDED.url,
+    issue_date = COALESCE(EXCLUDED.issue_date, layout_pages.issue_date),
+    page_no = COALESCE(EXCLUDED.page_no, layout_pages.page_no),
+    page_name = EXCLUDED.page_name,
+    entries = EXCLUDED.entries,
+    ad_page = EXCLUDED.ad_page,
+    run_id = EXCLUDED.run_id,
+    loaded_at = EXCLUDED.loaded_at
 """
 
 

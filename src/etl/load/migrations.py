@@ -1,16 +1,20 @@
-"""The schema: numbered migrations under warehouse/migrations/, applied in order, then the views.
+"""The schema: numbered migrations under warehouse/migrations/, applied in order, then what is
+rebuilt on every migrate: the metric synonyms analysts keep in warehouse/metric_synonyms.csv, the
+views, and the comments on the series views.
 
 The SQL files are the only schema: the loader types its rows from the tables they create.
 """
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import re
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from etl.load.connection import connect, transaction, utc_now
 
@@ -20,6 +24,56 @@ WAREHOUSE_SQL_DIR = Path(
     os.environ.get("ETL_WAREHOUSE_SQL", Path(__file__).resolve().parents[3] / "warehouse")
 )
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+SYNONYMS_FILE = "metric_synonyms.csv"
+# The SQL files applied after the migrations on every migrate, in this order.
+REBUILT_SQL = ("views.sql", "comments_series.sql")
+_SYNONYMS_HEADER = ["metric", "metric_key"]
+
+
+class SynonymsError(ValueError):
+    """warehouse/metric_synonyms.csv cannot be read as metric,metric_key lines."""
+
+
+def metric_synonyms(path: Path) -> dict[str, str]:
+    """metric -> metric_key from the analysts' CSV: a `metric,metric_key` header, then one pair a line;
+    blank lines and lines starting with `#` are notes. A metric mapped to two keys, an empty field or a
+    line that is not two fields is refused with the file and line, before anything is written."""
+    mapping: dict[str, str] = {}
+    header_seen = False
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [f.strip() for f in next(csv.reader([line]))]
+        if not header_seen:
+            if fields != _SYNONYMS_HEADER:
+                raise SynonymsError(f"{path}:{number}: the header must be metric,metric_key, not {line!r}")
+            header_seen = True
+            continue
+        if len(fields) != 2 or not all(fields):
+            raise SynonymsError(f"{path}:{number}: expected metric,metric_key, got {line!r}")
+        metric, key = fields
+        if mapping.setdefault(metric, key) != key:
+            raise SynonymsError(f"{path}:{number}: {metric} is mapped to both {mapping[metric]} and {key}")
+    if not header_seen:
+        raise SynonymsError(f"{path}: no metric,metric_key header")
+    return mapping
+
+
+def _load_synonyms(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
+    path = sql_dir / SYNONYMS_FILE
+    mapping = metric_synonyms(path) if path.exists() else {}
+    con.register(
+        "stage_synonyms",
+        pa.table(
+            {"metric": list(mapping), "metric_key": list(mapping.values())},
+            schema=pa.schema([("metric", pa.string()), ("metric_key", pa.string())]),
+        ),
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE metric_synonyms (metric VARCHAR PRIMARY KEY, metric_key VARCHAR NOT NULL)"
+    )
+    con.execute("INSERT INTO metric_synonyms SELECT metric, metric_key FROM stage_synonyms")
+    con.unregister("stage_synonyms")
 
 
 def migration_files(sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[tuple[int, Path]]:
@@ -36,7 +90,9 @@ def migration_files(sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[tuple[int, Path]]
 
 
 def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[int]:
-    """Apply pending numbered migrations, each in its own transaction, then refresh the views."""
+    """Apply pending numbered migrations, each in its own transaction, then rebuild in one
+    transaction what follows the files on every migrate: the metric synonyms, the views and their
+    comments. A broken synonyms file stops here and changes nothing."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -51,10 +107,15 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = WAREHOUSE_SQL_DIR) -
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, path.name, utc_now()])
         newly.append(version)
         log.info("applied migration %s", path.name)
-    views = sql_dir / "views.sql"
-    if views.exists():
-        with transaction(con):
-            con.execute(views.read_text(encoding="utf-8"))
+    synonyms = sql_dir / SYNONYMS_FILE
+    if synonyms.exists():
+        metric_synonyms(synonyms)  # refused before the transaction: one clear line, nothing written
+    with transaction(con):
+        # The views read metric_synonyms: it exists (empty without a CSV) before they are created.
+        _load_synonyms(con, sql_dir)
+        for name in REBUILT_SQL:
+            if (path := sql_dir / name).exists():
+                con.execute(path.read_text(encoding="utf-8"))
     return newly
 
 

@@ -29,6 +29,7 @@ from etl.models import (
     FetchStatus,
     Image,
     Indicator,
+    LayoutPage,
     PageKind,
     ProcessedArticle,
 )
@@ -277,6 +278,33 @@ def failure_row(f: Failure, run_id: str, now: dt.datetime, *, failure_count: int
     return row(FAILURE_COLUMNS, FailureLoad(f, run_id, now, failure_count))
 
 
+@dataclass(frozen=True, slots=True)
+class LayoutLoad:
+    """A 版面 as a load records it: the parsed page and whether discovery skipped it as a 广告 page."""
+
+    layout: LayoutPage
+    ad_page: bool
+    run_id: str
+    now: dt.datetime
+
+
+LAYOUT_COLUMNS: tuple[Column[LayoutLoad], ...] = (
+    Column("source_key", lambda s: source_key(s.layout.url)),
+    Column("url", lambda s: s.layout.url),
+    Column("issue_date", lambda s: s.layout.issue_date),
+    Column("page_no", lambda s: s.layout.page_no),
+    Column("page_name", lambda s: s.layout.page_name),
+    Column("entries", lambda s: len(s.layout.entries)),
+    Column("ad_page", lambda s: s.ad_page),
+    Column("run_id", lambda s: s.run_id),
+    Column("loaded_at", lambda s: s.now),
+)
+
+
+def layout_row(layout: LayoutPage, ad_page: bool, run_id: str, now: dt.datetime) -> dict[str, Any]:
+    return row(LAYOUT_COLUMNS, LayoutLoad(layout, ad_page, run_id, now))
+
+
 # Every table a load writes from rows, with the map its rows are built from (`runs` is written by
 # statements in etl.load.runs, its counters named in RUN_COUNTERS).
 TABLE_COLUMNS: dict[str, tuple[Column[Any], ...]] = {
@@ -285,6 +313,7 @@ TABLE_COLUMNS: dict[str, tuple[Column[Any], ...]] = {
     "indicators": INDICATOR_COLUMNS,
     "pages": PAGE_COLUMNS,
     "failures": FAILURE_COLUMNS,
+    "layout_pages": LAYOUT_COLUMNS,
 }
 
 
