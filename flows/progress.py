@@ -23,8 +23,10 @@ from typing import TextIO
 from uuid import UUID
 
 from rich.console import Console
+from rich.default_styles import DEFAULT_STYLES
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
+from rich.theme import Theme
 
 log = logging.getLogger("etl.progress")
 
@@ -46,6 +48,11 @@ def _console_for(stream: TextIO) -> Console:
     return Console(file=stream)
 
 
+_BAR_THEME = Theme(
+    {name: style for name, style in DEFAULT_STYLES.items() if name.startswith(("bar.", "progress."))}
+)
+
+
 class Progress:
     """``total`` units of work, ``update(n)`` as each part is done; a context manager."""
 
@@ -54,6 +61,7 @@ class Progress:
         self.done = 0
         self.description = description
         self._stream = stream if stream is not None else sys.stderr
+        self._console: Console | None = None
         self._bar = self._terminal_bar()
         self._artifact_id = self._create_artifact()
 
@@ -61,18 +69,32 @@ class Progress:
         isatty = getattr(self._stream, "isatty", None)
         if not (callable(isatty) and isatty()):
             return None
-        bar = RichProgress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=_console_for(self._stream),
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-        self._task = bar.add_task(self.description, total=self.total)
-        bar.start()
+        console = _console_for(self._stream)
+        # Prefect's console has a theme of its own, without the bar's styles: lend them for the bar.
+        console.push_theme(_BAR_THEME)
+        self._console = console
+        try:
+            bar = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._task = bar.add_task(self.description, total=self.total)
+            bar.start()
+        except Exception as exc:  # the bar is a convenience; never fail a run for it
+            log.debug("no progress bar: %s", exc)
+            self._restore_console()
+            return None
         return bar
+
+    def _restore_console(self) -> None:
+        if self._console is not None:
+            self._console.pop_theme()
+            self._console = None
 
     def _create_artifact(self) -> UUID | None:
         from prefect.runtime import flow_run
@@ -98,7 +120,11 @@ class Progress:
         """``n`` more units are done."""
         self.done += n
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done)
+            try:
+                self._bar.update(self._task, completed=self.done)
+            except Exception as exc:
+                log.debug("progress bar dropped: %s", exc)
+                self.close()
         if self._artifact_id is not None:
             try:
                 from prefect.artifacts import update_progress_artifact
@@ -108,9 +134,13 @@ class Progress:
                 log.debug("could not update the progress artifact: %s", exc)
 
     def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
+        bar, self._bar = self._bar, None
+        if bar is not None:
+            try:
+                bar.stop()
+            except Exception as exc:
+                log.debug("progress bar not closed cleanly: %s", exc)
+        self._restore_console()
 
     def __enter__(self) -> Progress:
         return self
