@@ -83,6 +83,26 @@ def test_an_unreachable_prefect_api_exits_4_before_anything_is_written(
     assert verbose.stderr.splitlines()[-1] == line
 
 
+def test_a_prefect_connection_failure_during_a_run_is_infrastructure() -> None:
+    """What `etl` turns into exit 4 when the API goes away mid-run: httpx's transport errors, however
+    deep Prefect wraps them, and nothing else."""
+    import httpx
+
+    from etl.cli.common import _is_prefect_api_failure
+
+    with pytest.raises(httpx.ConnectError) as refused:
+        httpx.get(f"http://127.0.0.1:{_closed_port()}/api/health", timeout=5)
+    try:
+        raise RuntimeError("Flow run crashed") from refused.value
+    except RuntimeError as exc:
+        wrapped = exc
+    assert _is_prefect_api_failure(refused.value) and _is_prefect_api_failure(wrapped)
+    assert _is_prefect_api_failure(RuntimeError("Failed to reach API at http://127.0.0.1:1/api/"))
+    assert not _is_prefect_api_failure(ValueError("a bug")) and not _is_prefect_api_failure(
+        OSError(28, "full")
+    )
+
+
 # -- exit 2: bad ETL_* settings -----------------------------------------------------------------------
 
 # (variable, bad value, what the one line names). The fetch tuning variables that a number check
