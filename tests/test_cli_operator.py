@@ -67,6 +67,7 @@ def _runs(db: Path) -> list[tuple[object, ...]]:
 # -- exit 4: the Prefect API ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_unreachable_prefect_api_exits_4_before_anything_is_written(
     tmp_path: Path, plain_env: dict[str, str]
 ) -> None:
@@ -223,6 +224,7 @@ def _run_on_a_terminal(env: dict[str, str], *args: str) -> tuple[int, str, str]:
     return proc.returncode, out, b"".join(seen).decode(errors="replace")
 
 
+@pytest.mark.slow
 def test_json_summary_and_a_progress_bar_on_a_terminal(
     tmp_path: Path, site_url: str, prefect_env: dict[str, str]
 ) -> None:
@@ -240,6 +242,7 @@ def test_json_summary_and_a_progress_bar_on_a_terminal(
     assert f"daily_epaper {DAY}: articles" in terminal and "5/5" in terminal
 
 
+@pytest.mark.slow
 def test_json_failures_as_objects_and_no_bar_off_a_terminal(
     tmp_path: Path, site_url: str, prefect_env: dict[str, str]
 ) -> None:

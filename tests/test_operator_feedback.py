@@ -38,6 +38,7 @@ def _flow_run_logs(run_id: str) -> list[tuple[int, str]]:
     return [(log.level, log.message) for log in logs]
 
 
+@pytest.mark.slow
 def test_fetch_warnings_and_progress_reach_the_prefect_ui(
     prefect_harness: None, quick_retries: None, tmp_path: Path
 ) -> None:
