@@ -18,6 +18,7 @@ from etl.discover import article_refs, epaper_layout_refs
 from etl.models import PageKind
 from etl.urls import DEFAULT_EPAPER_BASE
 from flows.common import RunSummary, crawl_session, load_and_record
+from flows.progress import progress
 from flows.tasks import (
     BATCH_SIZE,
     batches,
@@ -81,6 +82,8 @@ def daily_epaper(
         refs += [r for r in retries if r.kind is PageKind.EPAPER_ARTICLE and r.url not in discovered]
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
         load_and_record(crawl, summary, layout_batch)
-        for refs_batch in batches(refs, batch_size):
-            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+        with progress(len(refs), f"daily_epaper {day}: articles") as bar:
+            for refs_batch in batches(refs, batch_size):
+                load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+                bar.update(len(refs_batch))
     return summary

@@ -11,6 +11,7 @@ from etl.config import Settings, accept_url, check_article_url, check_count
 from etl.models import PageKind, PageRef
 from etl.urls import canonical_article_url, ref_for_url
 from flows.common import RunSummary, crawl_session, load_and_record
+from flows.progress import progress
 from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
 
@@ -73,6 +74,8 @@ def ingest_urls(
     with crawl_session("ingest_urls", settings, params, extra_hosts=hosts) as (crawl, summary):
         load.record_pending(crawl.db_path, crawl.run_id, wanted)
         logger.info("%d article URLs to fetch", len(refs))
-        for refs_batch in batches(refs, batch_size):
-            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+        with progress(len(refs), "ingest_urls: articles") as bar:
+            for refs_batch in batches(refs, batch_size):
+                load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+                bar.update(len(refs_batch))
     return summary

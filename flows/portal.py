@@ -15,6 +15,7 @@ from etl.config import Settings, accept_url, check_count, check_issue_date, chec
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from etl.urls import on_mirror, ref_for_url, sitemap_channel
 from flows.common import RunSummary, crawl_session, load_and_record
+from flows.progress import progress
 from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
 FLOW_NAME = "portal_news"
@@ -133,6 +134,8 @@ def portal_news(
         refs = [ref_for_url(u) for u in urls]
         refs += [r for r in retries if r.url not in set(urls)]
         logger.info("%d portal articles to fetch", len(refs))
-        for refs_batch in batches(refs, batch_size):
-            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+        with progress(len(refs), f"{FLOW_NAME}: articles") as bar:
+            for refs_batch in batches(refs, batch_size):
+                load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+                bar.update(len(refs_batch))
     return summary

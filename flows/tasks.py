@@ -115,9 +115,9 @@ def _validators(crawl: Crawl, urls: Sequence[str]) -> dict[str, Validators]:
     return {u: v for u, v in known.items() if v.sha256 and crawl.archive.has(v.sha256)}
 
 
-def _fetch(crawl: Crawl, urls: Sequence[str]) -> list[FetchResult]:
+def _fetch(crawl: Crawl, urls: Sequence[str], *, missing_ok: bool = False) -> list[FetchResult]:
     known = _validators(crawl, urls)
-    results = crawl.fetcher.fetch_many(list(urls), known, refresh=crawl.refresh)
+    results = crawl.fetcher.fetch_many(list(urls), known, refresh=crawl.refresh, missing_ok=missing_ok)
     return [_with_archived_body(r, known.get(r.url), crawl.archive) for r in results]
 
 
@@ -150,8 +150,9 @@ def discover_layouts(
     out = BatchResult()
     asked_per_day: dict[dt.date | None, int] = {}
 
-    def visit(ref: PageRef) -> FetchResult:
-        (fetch,) = _fetch(crawl, [ref.url])
+    def visit(ref: PageRef, probing: bool = False) -> FetchResult:
+        # The probe's 404 after page 01 is how a day's pages end: information, not a warning.
+        (fetch,) = _fetch(crawl, [ref.url], missing_ok=probing and bool(ref.page_no and ref.page_no > 1))
         asked_per_day[ref.issue_date] = asked_per_day.get(ref.issue_date, 0) + 1
         parsed = pipeline.parse_layout_page(ref, fetch)
         if isinstance(parsed, Failure) and _is_soft_404(fetch):
@@ -163,6 +164,8 @@ def discover_layouts(
             parsed = pipeline.parse_layout_page(ref, fetch)
         out.fetches.append((fetch, ref.kind))
         if fetch.status is FetchStatus.NOT_FOUND and ref.page_no and ref.page_no > 1:
+            if probing:
+                logger.info("%s 版面 %s: HTTP 404, the end of the day's pages", ref.issue_date, ref.page_no)
             return fetch  # the end of a day's pages, not a failure
         if isinstance(parsed, Failure):
             out.failures.append(parsed)
@@ -191,7 +194,7 @@ def discover_layouts(
 
     consecutive_failures = 0
     for ref in probe_refs:
-        fetch = visit(ref)
+        fetch = visit(ref, probing=True)
         if fetch.status is FetchStatus.NOT_FOUND:
             break
         consecutive_failures = 0 if out.succeeded_urls[-1:] == [ref.url] else consecutive_failures + 1

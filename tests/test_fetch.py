@@ -562,9 +562,7 @@ def test_backoff_and_politeness_do_not_add_up(server: FaultServer, vtime: Virtua
     assert vtime.sleeps == [10.0, 10.0]  # the longer of Retry-After and Crawl-delay, once
 
 
-def test_unreachable_robots_holds_the_host_back_until_it_recovers(
-    server: FaultServer, vtime: VirtualTime
-) -> None:
+def test_unreachable_robots_holds_the_host_back_for_the_run(server: FaultServer, vtime: VirtualTime) -> None:
     server.route(
         "/robots.txt",
         FaultSpec(
@@ -572,14 +570,20 @@ def test_unreachable_robots_holds_the_host_back_until_it_recovers(
         ),
     )
     server.route("/a.html", FaultSpec(body=PAGE))
+    server.route("/b.html", FaultSpec(body=PAGE))
     with make_fetcher(vtime) as fetcher:
         first = fetcher.fetch(server.url("/a.html"))
         assert first.status is FetchStatus.DISALLOWED
         assert first.error == "robots.txt unreachable (HTTP 503)" and first.attempts == 0
-        assert server.count("/robots.txt") == BASE_CONFIG.max_attempts and server.count("/a.html") == 0
         server.clear_faults()
-        second = fetcher.fetch(server.url("/a.html"))
-    assert second.status is FetchStatus.OK and server.count("/a.html") == 1
+        # The run keeps the answer it got: read once, not once per attempt of each page.
+        second = fetcher.fetch(server.url("/b.html"))
+        assert second.status is FetchStatus.DISALLOWED
+    assert server.count("/robots.txt") == 1 and server.count("/a.html") == server.count("/b.html") == 0
+    # The next run (its own fetcher) reads robots.txt again.
+    with make_fetcher(vtime) as fetcher:
+        again = fetcher.fetch(server.url("/a.html"))
+    assert again.status is FetchStatus.OK and server.count("/robots.txt") == 2
 
 
 def test_requests_to_one_host_never_overlap(server: FaultServer, vtime: VirtualTime) -> None:

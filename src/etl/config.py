@@ -19,6 +19,12 @@ DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
 # for a day of ~150 pages at the portal's Crawl-delay, finite so a scheduled run cannot pile up.
 DEFAULT_RUN_DEADLINE = 6 * 3600.0
 
+
+class SettingError(ValueError):
+    """A run setting (CLI option, flow parameter, ETL_* variable) that cannot be used; its message is
+    one line that names the setting and says what it must be."""
+
+
 # Fetch tuning a data engineer may need without a code change (slow mirror, flaky network).
 FETCH_ENV_OVERRIDES: dict[str, tuple[str, type[int] | type[float]]] = {
     "ETL_MAX_ATTEMPTS": ("max_attempts", int),
@@ -33,7 +39,7 @@ FETCH_ENV_OVERRIDES: dict[str, tuple[str, type[int] | type[float]]] = {
 
 # Fields that must be above zero, not merely not negative: no attempt at all, or a zero timeout,
 # would fail every page.
-_POSITIVE_FETCH_FIELDS = frozenset({"max_attempts", "connect_timeout", "read_timeout"})
+_POSITIVE_FETCH_FIELDS = frozenset({"max_attempts", "connect_timeout", "read_timeout", "request_deadline"})
 
 
 def fetch_overrides_from_env() -> dict[str, int | float]:
@@ -74,18 +80,15 @@ def http_credentials() -> tuple[Credentials, ...]:
     for an origin named in both)."""
     from_env, rejected = parse_credentials_list(os.environ.get(CREDENTIALS_ENV, ""))
     if rejected:
-        raise ValueError(
-            f"{CREDENTIALS_ENV}: {', '.join(rejected)} not of the form scheme://user:password@host[:port]"
+        # The entries are described, never shown: they may hold a password.
+        raise SettingError(
+            f"bad setting {CREDENTIALS_ENV}: {', '.join(rejected)} not of the form "
+            "scheme://user:password@host[:port]"
         )
     by_origin = {c.origin: c for c in from_env}
     with _given_credentials_lock:
         by_origin.update(_given_credentials)
     return tuple(by_origin.values())
-
-
-class SettingError(ValueError):
-    """A run setting (CLI option, flow parameter, ETL_* variable) that cannot be used; its message is
-    one line that names the setting and says what it must be."""
 
 
 def _bad(name: str, value: object, rule: str) -> SettingError:
@@ -121,6 +124,11 @@ def _whole_number(name: str, value: object, *, minimum: int) -> int:
 def check_seconds(name: str, value: float) -> float:
     """A delay or wait in seconds: finite and not negative."""
     return _finite_number(name, value)
+
+
+def check_positive_seconds(name: str, value: float) -> float:
+    """A duration that must pass: finite and above zero."""
+    return _finite_number(name, value, positive=True)
 
 
 def check_count(name: str, value: int, minimum: int = 1) -> int:
@@ -231,6 +239,38 @@ def check_warehouse(name: str, db_path: Path, *, writable: bool = True) -> Path:
     return db_path
 
 
+USER_AGENT_ENV = "ETL_USER_AGENT"
+
+
+def user_agent_from_env() -> str | None:
+    """$ETL_USER_AGENT, checked: an HTTP header value (printable ASCII, one line) whose first word,
+    the product token robots.txt groups are matched against, is there."""
+    raw = os.environ.get(USER_AGENT_ENV)
+    if not raw:
+        return None
+    rule = "must be one line of printable ASCII starting with a product name, e.g. 'TeamETL/1.0 (+mailto:…)'"
+    product = raw.split("/", 1)[0].strip()
+    if raw != raw.strip() or not raw.isascii() or not raw.isprintable() or not product:
+        raise _bad(USER_AGENT_ENV, raw, rule)
+    return raw
+
+
+WAREHOUSE_SQL_ENV = "ETL_WAREHOUSE_SQL"
+
+
+def check_environment() -> None:
+    """Every ETL_* variable a run reads, checked before the run starts (a bad one raises
+    SettingError naming it); ETL_DB is checked with the warehouse, ETL_ARCHIVE by the run itself
+    (an archive it cannot write is the machine's trouble, exit 4)."""
+    fetch_overrides_from_env()
+    run_deadline_from_env()
+    user_agent_from_env()
+    http_credentials()
+    sql_dir = os.environ.get(WAREHOUSE_SQL_ENV)
+    if sql_dir and not (Path(sql_dir) / "migrations").is_dir():
+        raise _bad(WAREHOUSE_SQL_ENV, sql_dir, "must be a directory holding migrations/ (and views.sql)")
+
+
 def run_deadline_from_env() -> float:
     raw = os.environ.get("ETL_RUN_DEADLINE")
     if not raw:
@@ -275,21 +315,29 @@ class Settings:
         """Settings of a run, each checked (ETL_* fetch variables included) before anything is
         written: a bad one raises SettingError."""
         db_path = check_warehouse("db", Path(db) if db else default_db_path())
-        fetch_overrides_from_env()
-        return cls(
+        settings = cls(
             db_path=str(db_path),
             archive_dir=str(default_archive_dir(db_path)),
             delay=check_seconds("delay", delay),
             refresh=refresh,
             lock_wait=check_seconds("lock_wait", lock_wait),
             accept_changes=accept_changes,
-            user_agent=os.environ.get("ETL_USER_AGENT") or None,
+            user_agent=user_agent_from_env(),
             run_deadline=(
                 _finite_number("run_deadline", run_deadline, positive=True)
                 if run_deadline is not None
                 else run_deadline_from_env()
             ),
         )
+        # The fetch settings (ETL_* tuning, ETL_HTTP_CREDENTIALS) are built once here, so that a bad
+        # one stops the run before its row is written, not inside it.
+        try:
+            settings.fetch_config()
+        except SettingError:
+            raise
+        except ValueError as exc:  # a combination FetchConfig refuses
+            raise SettingError(f"bad fetch settings: {' '.join(str(exc).split())}") from None
+        return settings
 
     def fetch_config(self, extra_urls_or_hosts: Sequence[str] = ()) -> FetchConfig:
         """People's Daily hosts, plus hosts named explicitly for this run (a --base-url mirror, an

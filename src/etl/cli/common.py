@@ -3,24 +3,33 @@
 The `etl` command line. Other tools depend on these command and option names: keep them stable.
 
 Exit codes: 0 every page loaded; 1 some pages failed (one line per failed URL on stderr, the rest
-loaded; also when the run deadline left pages unfetched); 2 bad usage; 3 the warehouse is held by
-another run; 4 infrastructure trouble (disk full, a warehouse or raw-page archive that cannot be
-written); 130 / 143 the run was stopped by SIGINT / SIGTERM (128 + the signal's number, as a shell
-reports a process the signal killed). Every outcome but 0 ends with one line on stderr saying why.
+loaded; also when the run deadline left pages unfetched, and when the run failed for an unexpected
+reason); 2 bad usage or bad configuration (an option, an argument or an ETL_* variable that cannot
+be used, refused before anything is written); 3 the warehouse is held by another run; 4
+infrastructure trouble (the Prefect API unreachable, disk full, a warehouse or raw-page archive that
+cannot be written); 130 / 143 the run was stopped by SIGINT / SIGTERM (128 + the signal's number, as
+a shell reports a process the signal killed). Every outcome but 0 ends with one line on stderr
+saying why; `etl -v` adds the traceback of an error.
 """
 
 from __future__ import annotations
 
+import errno
+import json
+import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from etl.config import (
     SettingError,
     Settings,
+    check_environment,
+    check_positive_seconds,
     check_seconds,
     check_warehouse,
     default_db_path,
@@ -84,15 +93,70 @@ lock_wait_option = click.option(
 )
 
 
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the run summary as one JSON document on stdout instead of the summary lines "
+    "(exit status unchanged).",
+)
+
+# Set by the group's -v/--verbose: errors end with their traceback instead of one line.
+_verbose = False
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from etl.cli.version import version_lines
+
+    click.echo("\n".join(version_lines()))
+    ctx.exit()
+
+
 @click.group()
-@click.version_option(package_name="peoples-daily-etl")
-def main() -> None:
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the versions of the package, extractor, schema, DuckDB, Prefect and Python, and exit.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show the traceback of an error, not just its one line.")
+def main(verbose: bool) -> None:
     """People's Daily indicator ETL: e-paper and portal pages into DuckDB."""
+    global _verbose
+    _verbose = verbose
 
 
-def _report(summary: RunSummary) -> int:
+def _summary_document(summary: RunSummary, exit_code: int) -> dict[str, Any]:
+    """The run summary as `--json` prints it: what the summary lines say, as data."""
+    return {
+        "flow": summary.flow,
+        "run_id": summary.run_id or None,
+        "status": summary.status,
+        "counters": summary.counters(),
+        "failures": [{"url": u, "stage": s, "reason": r} for u, s, r in summary.failures],
+        "generic": list(summary.generic),
+        "limits": list(summary.limits),
+        "message": summary.message,
+        "exit_code": exit_code,
+    }
+
+
+def _report(summary: RunSummary, as_json: bool = False) -> int:
     from etl.text_safety import terminal_line
 
+    code = EXIT_FAILURES if summary.failures else 0
+    if summary.infrastructure_trouble:
+        code = EXIT_INFRASTRUCTURE
+    if as_json:
+        # ensure_ascii: the document is safe for any terminal or log, whatever the sites sent.
+        click.echo(json.dumps(_summary_document(summary, code), ensure_ascii=True))
+        if summary.message and code:
+            click.echo(terminal_line(f"etl: {summary.message}"), err=True)
+        return code
     c = summary.counters()
     click.echo(
         f"{summary.flow} {summary.status}: {c['articles_loaded']} articles loaded, "
@@ -109,9 +173,7 @@ def _report(summary: RunSummary) -> int:
         )
     if summary.message:
         click.echo(terminal_line(f"etl: {summary.message}"), err=True)
-    if summary.infrastructure_trouble:
-        return EXIT_INFRASTRUCTURE
-    return EXIT_FAILURES if summary.failures else 0
+    return code
 
 
 def _usage_error(exc: SettingError) -> NoReturn:
@@ -120,31 +182,153 @@ def _usage_error(exc: SettingError) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def _check_run_settings(db: str | None, delay: float, lock_wait: float) -> None:
+def _check_run_settings(
+    db: str | None, delay: float, lock_wait: float, run_deadline: float | None = None
+) -> None:
     """What a run checks for itself, checked here first under the option names, so that a bad value
-    never reaches Prefect (which would print a traceback) and nothing is written."""
+    never reaches Prefect (which would print a traceback) and nothing is written: the options, and
+    every ETL_* variable a run reads."""
     try:
         check_seconds("--delay", delay)
         check_seconds("--lock-wait", lock_wait)
-        check_warehouse("--db", Path(db) if db else default_db_path())
-        Settings.from_args(db, delay=delay, lock_wait=lock_wait)  # the ETL_* fetch variables
+        if run_deadline is not None:
+            check_positive_seconds("--run-deadline", run_deadline)
+        db_name = "--db" if db or not os.environ.get("ETL_DB") else "ETL_DB"
+        check_warehouse(db_name, Path(db) if db else default_db_path())
+        check_environment()
+        Settings.from_args(db, delay=delay, lock_wait=lock_wait)  # fetch tuning, credentials, deadline
     except SettingError as exc:
         _usage_error(exc)
 
 
-def _run_flow(call: object) -> None:
+def _fail(code: int, message: str, cause: BaseException | None = None) -> NoReturn:
+    """End with one `etl: …` line on stderr (and, with -v, the traceback of the cause, or of the
+    exception being handled)."""
+    from etl.text_safety import terminal_line
+
+    cause = cause or sys.exc_info()[1]
+    if _verbose and cause is not None:
+        import traceback
+
+        traceback.print_exception(cause)
+    click.echo(terminal_line(f"etl: {' '.join(message.split())}"), err=True)
+    sys.exit(code)
+
+
+def _prefect_api_url() -> str | None:
+    from prefect.settings import PREFECT_API_URL
+
+    value = PREFECT_API_URL.value()
+    return str(value) if value else None
+
+
+def _shown_api_url(url: str) -> str:
+    from etl.urls import redact_url
+
+    return redact_url(url)
+
+
+def _check_prefect_api() -> None:
+    """A run needs the Prefect API from its first step: when PREFECT_API_URL names a server, ask it
+    before anything starts, once and without Prefect's own retries, and stop with exit 4 when it does
+    not answer. (Without PREFECT_API_URL, Prefect starts a temporary local server itself.)"""
+    url = _prefect_api_url()
+    if url is None:
+        return
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+
+    try:
+        with temporary_settings({PREFECT_CLIENT_MAX_RETRIES: 0}), get_client(sync_client=True) as client:
+            problem = client.api_healthcheck()
+    except Exception as exc:  # a URL the client cannot even be built for
+        problem = exc
+    if problem is not None:
+        detail = " ".join(str(problem).split()) or type(problem).__name__
+        _fail(
+            EXIT_INFRASTRUCTURE,
+            f"Prefect API unreachable at {_shown_api_url(url)} ({detail}); start the Prefect server "
+            "or correct PREFECT_API_URL",
+            problem,
+        )
+
+
+def _is_prefect_api_failure(exc: BaseException) -> bool:
+    """A connection to the Prefect API that failed during the run (httpx transport errors, and the
+    RuntimeError Prefect raises when its API cannot be reached)."""
+    import httpx
+
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        if isinstance(current, httpx.TransportError):
+            return True
+        if isinstance(current, RuntimeError) and str(current).startswith("Failed to reach API"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+class _OneLineTracebacks(logging.Formatter):
+    """Wraps a console handler's formatter: the record's line without the traceback under it."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return self.inner.format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def _quiet_console_tracebacks() -> None:
+    """Prefect prints the traceback of a failed flow or task run on the console, 100 lines for one
+    cause; without -v the console gets the line alone (the flow run's logs keep everything)."""
+    if _verbose:
+        return
+    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs", "etl", ""):
+        for handler in logging.getLogger(name).handlers:
+            console = isinstance(handler, logging.StreamHandler) and not isinstance(
+                handler, logging.FileHandler
+            )
+            if console and not isinstance(handler.formatter, _OneLineTracebacks):
+                handler.setFormatter(_OneLineTracebacks(handler.formatter))
+
+
+def _run_flow(call: Callable[[], RunSummary], as_json: bool = False) -> NoReturn:
     from etl.load import WarehouseBusy
     from etl.outcome import InfrastructureError, RunInterrupted
 
+    _check_prefect_api()
+    _quiet_console_tracebacks()
     try:
-        summary = call()  # type: ignore[operator]
+        summary = call()
     except WarehouseBusy as exc:
-        click.echo(f"etl: {exc}", err=True)
-        sys.exit(EXIT_BUSY)
+        _fail(EXIT_BUSY, str(exc))
     except InfrastructureError as exc:
-        click.echo(f"etl: {exc}", err=True)
-        sys.exit(EXIT_INFRASTRUCTURE)
+        _fail(EXIT_INFRASTRUCTURE, str(exc))
     except RunInterrupted as exc:
-        click.echo(f"etl: {exc}", err=True)
-        sys.exit(exc.exit_status)
-    sys.exit(_report(summary))
+        _fail(exc.exit_status, str(exc))
+    except SettingError as exc:  # checked before the run; a deployment's parameters can still be bad
+        _fail(EXIT_USAGE, str(exc))
+    except Exception as exc:
+        _end_unexpected(exc)
+    sys.exit(_report(summary, as_json))
+
+
+def _end_unexpected(exc: Exception) -> NoReturn:
+    """An error no stage turned into a run outcome: the machine's (exit 4) or a bug (exit 1)."""
+    if _is_prefect_api_failure(exc):
+        url = _prefect_api_url()
+        where = f" at {_shown_api_url(url)}" if url else ""
+        _fail(EXIT_INFRASTRUCTURE, f"Prefect API unreachable{where} during the run: {exc}")
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        _fail(EXIT_INFRASTRUCTURE, f"{exc.strerror}: {exc.filename or ''}")
+    if _verbose:
+        raise exc
+    _fail(EXIT_FAILURES, f"run failed: {type(exc).__name__}: {exc} (etl -v … shows the traceback)")

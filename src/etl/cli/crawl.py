@@ -13,11 +13,13 @@ from etl.cli.common import (
     EXIT_BUSY,
     _check_run_settings,
     _prepare_prefect_env,
+    _report,
     _run_flow,
     _usage_error,
     accept_changes_option,
     db_option,
     delay_option,
+    json_option,
     lock_wait_option,
     main,
     refresh_option,
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 @lock_wait_option
 @accept_changes_option
 @run_deadline_option
+@json_option
 def run(
     date_: dt.datetime | None,
     db: str | None,
@@ -59,6 +62,7 @@ def run(
     lock_wait: float,
     accept_changes: bool,
     run_deadline: float | None,
+    as_json: bool,
 ) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
     try:
@@ -66,7 +70,7 @@ def run(
         base_url = check_origin("--base-url", base_url)
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait)
+    _check_run_settings(db, delay, lock_wait, run_deadline)
     _prepare_prefect_env()
     from etl.config import accept_url
     from flows.epaper import daily_epaper
@@ -85,7 +89,8 @@ def run(
             lock_wait=lock_wait,
             accept_changes=accept_changes,
             run_deadline=run_deadline,
-        )
+        ),
+        as_json,
     )
 
 
@@ -145,6 +150,7 @@ def _ingest_list(urls: tuple[str, ...], url_files: tuple[str, ...]) -> list[str]
 @lock_wait_option
 @accept_changes_option
 @run_deadline_option
+@json_option
 def ingest(
     urls: tuple[str, ...],
     url_files: tuple[str, ...],
@@ -154,6 +160,7 @@ def ingest(
     lock_wait: float,
     accept_changes: bool,
     run_deadline: float | None,
+    as_json: bool,
 ) -> None:
     """Fetch portal (人民网) or e-paper article URLs into the warehouse. Open failures of earlier
     ingests (portal articles, and named URLs a stopped run did not reach) are retried too; without
@@ -162,7 +169,7 @@ def ingest(
         wanted = _ingest_list(urls, url_files)
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait)
+    _check_run_settings(db, delay, lock_wait, run_deadline)
     _prepare_prefect_env()
     from etl.load import WarehouseBusy
     from flows.chunks import ingest_in_chunks
@@ -189,10 +196,15 @@ def ingest(
             click.echo(f"etl: {exc}", err=True)
             sys.exit(EXIT_BUSY)
         if not to_retry:
+            if as_json:
+                from flows.common import RunSummary
+
+                nothing = RunSummary(run_id="", flow="ingest_urls", status="ok", message="nothing to ingest")
+                sys.exit(_report(nothing, as_json=True))
             click.echo("nothing to ingest")
             return
     # One flow run per chunk of the list: Prefect refuses larger flow-run parameters.
-    _run_flow(lambda: ingest_in_chunks(wanted, run_one) if wanted else run_one([], True, BATCH_SIZE))
+    _run_flow(lambda: ingest_in_chunks(wanted, run_one) if wanted else run_one([], True, BATCH_SIZE), as_json)
 
 
 @main.command()
@@ -214,6 +226,7 @@ def ingest(
 @lock_wait_option
 @accept_changes_option
 @run_deadline_option
+@json_option
 def portal(
     since: dt.datetime | None,
     channels: str | None,
@@ -224,6 +237,7 @@ def portal(
     lock_wait: float,
     accept_changes: bool,
     run_deadline: float | None,
+    as_json: bool,
 ) -> None:
     """Discover new 人民网 articles from the news sitemaps (or channel list pages) and load them.
 
@@ -238,7 +252,7 @@ def portal(
         base_url = check_origin("--base-url", accept_url(base_url)) if base_url else None
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait)
+    _check_run_settings(db, delay, lock_wait, run_deadline)
     _prepare_prefect_env()
     from flows.portal import portal_news
 
@@ -253,5 +267,6 @@ def portal(
             lock_wait=lock_wait,
             accept_changes=accept_changes,
             run_deadline=run_deadline,
-        )
+        ),
+        as_json,
     )

@@ -1,9 +1,9 @@
 """The only code in the ETL that talks to the network.
 
-Every request goes through one per-host gate: robots.txt first (read once per origin and cached),
-then a wait until the host's politeness delay has passed, then a single request whose body is
-streamed with a size cap. Redirects are followed by hand so every hop is checked against the host
-allow-list and robots.txt and waits its turn like any other request.
+Every request goes through one per-host gate: robots.txt first (read once per origin and run,
+whatever the outcome), then a wait until the host's politeness delay has passed, then a single
+request whose body is streamed with a size cap. Redirects are followed by hand so every hop is
+checked against the host allow-list and robots.txt and waits its turn like any other request.
 
 A fetch never raises for network, HTTP or content problems; it returns a ``FetchResult`` whose
 ``status`` and one-line ``error`` say what happened.
@@ -19,6 +19,7 @@ what it stored and decides whether re-loading is needed.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import logging
@@ -49,6 +50,7 @@ from etl.fetch.body import (
 from etl.fetch.config import FetchConfig
 from etl.fetch.deadline import RunStop, WatchedAdapter, request_deadline_reason, watched
 from etl.fetch.decoding import Undecodable, declared_charset, decode_html
+from etl.fetch.network import network_failure
 from etl.fetch.politeness import (
     HostGate,
     RobotsPolicy,
@@ -150,16 +152,27 @@ class Fetcher:
 
     # -- public API -------------------------------------------------------------------------------
 
-    def fetch(self, url: str, validators: Validators | None = None, *, refresh: bool = False) -> FetchResult:
+    def fetch(
+        self,
+        url: str,
+        validators: Validators | None = None,
+        *,
+        refresh: bool = False,
+        missing_ok: bool = False,
+    ) -> FetchResult:
         """GET ``url`` politely; ``validators`` make it conditional unless ``refresh`` is set.
 
         304 gives ``NOT_MODIFIED`` (with ``sha256`` copied from the validators). A 200 whose body hashes
         to ``validators.sha256`` is still ``OK``: comparing hashes and skipping the re-load is the
-        caller's decision.
+        caller's decision. ``missing_ok`` says a 404/410 is an answer the caller expects (a probe for
+        where a day's pages end): it is logged as information, not as a warning.
         """
         send_validators = None if refresh else validators
         result = self._fetch(url, send_validators)
-        log = logger.info if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED) else logger.warning
+        expected = result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED) or (
+            missing_ok and result.status is FetchStatus.NOT_FOUND
+        )
+        log = logger.info if expected else logger.warning
         log(
             "GET %s -> %s (http %s, %d attempt(s))%s",
             _shown(url),
@@ -176,11 +189,14 @@ class Fetcher:
         validators: Mapping[str, Validators] | None = None,
         *,
         refresh: bool = False,
+        missing_ok: bool = False,
     ) -> list[FetchResult]:
         """Fetch ``urls`` (results in the same order): hosts in parallel, one request at a time per host.
 
         Each host's URLs run in order on one worker, so a slow host never holds up the others and
-        no worker sits blocked on another's host lock. A URL listed twice is fetched once.
+        no worker sits blocked on another's host lock. A URL listed twice is fetched once. Each
+        worker runs in a copy of the caller's context variables, so what it logs belongs to the
+        caller's run (Prefect sends a log line to a flow run's logs only within its run context).
         """
         validators = validators or {}
         by_host: dict[str, list[str]] = {}
@@ -190,12 +206,19 @@ class Fetcher:
             return []
 
         def fetch_host(host_urls: list[str]) -> list[FetchResult]:
-            return [self.fetch(url, validators.get(url), refresh=refresh) for url in host_urls]
+            return [
+                self.fetch(url, validators.get(url), refresh=refresh, missing_ok=missing_ok)
+                for url in host_urls
+            ]
 
         results: dict[str, FetchResult] = {}
         workers = min(self.config.workers, len(by_host))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="etl-fetch") as pool:
-            futures = [pool.submit(fetch_host, host_urls) for host_urls in by_host.values()]
+            # One copy per job: a context can be entered by one thread at a time.
+            futures = [
+                pool.submit(contextvars.copy_context().run, fetch_host, host_urls)
+                for host_urls in by_host.values()
+            ]
             try:
                 for future in futures:
                     for result in future.result():
@@ -351,13 +374,13 @@ class Fetcher:
                 policy = self._robots_policy(url, gate)
                 if (stopped := self._stop_exchange(url)) is not None:
                     return stopped
+                # robots.txt is read once per origin and run, whatever the outcome: another attempt
+                # would only find the same answer in the cache, after a backoff wait for nothing.
+                if policy.network_failure is not None:
+                    return _Exchange(url, status=FetchStatus.FAILED, error=policy.network_failure, sent=False)
                 refusal = policy.refusal(url, self.config.robots_agent)
                 if refusal is not None:
-                    # Unreadable robots.txt may be a passing outage: worth another attempt.
-                    retryable = policy.unreachable_reason is not None
-                    return _Exchange(
-                        url, status=FetchStatus.DISALLOWED, error=refusal, retryable=retryable, sent=False
-                    )
+                    return _Exchange(url, status=FetchStatus.DISALLOWED, error=refusal, sent=False)
             gate.wait_turn(self._clock, self._sleep)
             if (stopped := self._stop_exchange(url)) is not None:
                 return stopped
@@ -419,7 +442,8 @@ class Fetcher:
         except requests.Timeout as exc:
             return _Exchange(url, error=_one_line(f"timeout: {exc}"), retryable=True)
         except requests.ConnectionError as exc:
-            return _Exchange(url, error=_one_line(f"connection error: {exc}"), retryable=True)
+            reason = network_failure(exc, url) or f"connection error: {exc}"
+            return _Exchange(url, error=_one_line(reason), retryable=True)
         except (requests.RequestException, ValueError) as exc:  # invalid URL, bad header value, ...
             return _Exchange(url, status=FetchStatus.FAILED, error=_one_line(f"request failed: {exc}"))
         with response:
@@ -501,9 +525,12 @@ class Fetcher:
             with watched(deadline, request_deadline_reason(deadline), self.stop) as watch:
                 policy = self._read_robots(robots_url(url))
             if watch.cut is not None:
-                logger.warning("robots.txt %s: %s", robots_url(url), watch.cut)
+                logger.warning("robots.txt %s: %s", _shown(robots_url(url)), watch.cut)
                 policy = RobotsPolicy(unreachable_reason=watch.cut, fetched_at=self._clock())
-            if policy.unreachable_reason is None:  # an outage is not cached: the next try re-reads
+            # Every outcome is kept for the run, a failure included: a host that does not resolve
+            # or answers 503 is asked once, not once per attempt of each of its pages. The next
+            # run reads it again. Only a read cut short by the run's stop is not an answer.
+            if self.stop.reason() is None:
                 with self._state_lock:
                     self._robots[origin] = policy
         finally:
@@ -535,6 +562,10 @@ class Fetcher:
                     return RobotsPolicy.allow_all(now)
                 current = target
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+            failure = network_failure(exc, current)
+            if failure is not None:
+                logger.warning("robots.txt %s: %s", _shown(url), failure)
+                return RobotsPolicy(network_failure=failure, fetched_at=now)
             logger.warning("robots.txt %s unreachable: %s", _shown(url), _one_line(exc))
             return RobotsPolicy(unreachable_reason=type(exc).__name__, fetched_at=now)
         logger.info("robots.txt %s redirects too often; treating as allow-all", _shown(url))

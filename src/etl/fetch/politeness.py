@@ -48,8 +48,11 @@ class RobotsPolicy:
     """What one origin's robots.txt says; ``rules`` is None when there is nothing to obey."""
 
     rules: Protego | None = None
-    # Set when robots.txt could not be read (5xx, network): RFC 9309 says assume full disallow.
+    # Set when robots.txt could not be read (5xx, 429): RFC 9309 says assume full disallow.
     unreachable_reason: str | None = None
+    # Set when the host could not be reached at all (DNS, connection refused): the pages fail for
+    # that reason, a network failure, not for anything robots.txt says.
+    network_failure: str | None = None
     fetched_at: float = 0.0
 
     @classmethod
