@@ -2,8 +2,10 @@
 
 The `etl` command line. Other tools depend on these command and option names: keep them stable.
 
-Exit codes: 0 every page loaded; 1 some pages failed (one line per failed URL on stderr, the rest
-loaded; also when the run deadline left pages unfetched); 2 bad usage; 3 the warehouse is held by
+Exit codes: 0 every page of the run's scope loaded; 1 some of them failed (one line per failed URL
+on stderr, the rest loaded; also when the run deadline left pages unfetched, and for an e-paper day
+with no paper to load). Open failures of earlier runs that a run retries on the side are reported
+(`STILL FAILING` lines) but never change its exit code; 2 bad usage; 3 the warehouse is held by
 another run; 4 infrastructure trouble (disk full, a warehouse or raw-page archive that cannot be
 written); 130 / 143 the run was stopped by SIGINT / SIGTERM (128 + the signal's number, as a shell
 reports a process the signal killed). Every outcome but 0 ends with one line on stderr saying why.
@@ -100,9 +102,17 @@ def _report(summary: RunSummary) -> int:
         f"{c['indicators_loaded']} indicators, {c['pages_fetched']} pages fetched, "
         f"{c['pages_not_modified']} not modified, {c['failures']} failures"
     )
+    if summary.older:
+        # Earlier runs' leftovers, retried on the side: they never change the exit status.
+        click.echo(
+            f"retried from earlier runs: {c['retried']} open failures, {c['retry_failures']} still failing "
+            "(see etl failures)"
+        )
     for url, stage, reason in summary.failures:
         # URLs and reasons come from the crawled sites: no control sequences on the terminal.
         click.echo(terminal_line(f"FAILED {url} [{stage}] {reason}"), err=True)
+    for url, stage, reason in summary.retry_failures:
+        click.echo(terminal_line(f"STILL FAILING {url} [{stage}] {reason} (an earlier run's page)"), err=True)
     for url in summary.generic:
         click.echo(
             terminal_line(f"GENERIC {url} (no template knows this layout; see etl templates)"), err=True
@@ -111,7 +121,7 @@ def _report(summary: RunSummary) -> int:
         click.echo(terminal_line(f"etl: {summary.message}"), err=True)
     if summary.infrastructure_trouble:
         return EXIT_INFRASTRUCTURE
-    return EXIT_FAILURES if summary.failures else 0
+    return EXIT_FAILURES if summary.failed else 0
 
 
 def _usage_error(exc: SettingError) -> NoReturn:

@@ -5,11 +5,14 @@
     rows         one column map per table: how each row is built, and the article content hash
     batch        load_batch (one transaction per batch), suspicious changes, validators_for
     runs         start_run, finish_run and RUN_COUNTERS, last_run_started, template_use
-    failures     record_pending, open_failures / OpenFailure and the retry limits
+    failures     record_pending, open_failures / OpenFailure and the retry limits; matching_failures
+                 / resolve_failures for what an operator selects (FailureMatch)
+    backfill     finished_days, record_day, forget_days: the days a backfill has done (DayOutcome)
 
 Callers use the names below (`from etl import load; load.load_batch(...)`).
 """
 
+from etl.load.backfill import DayOutcome, finished_days, forget_days, record_day
 from etl.load.batch import LoadCounts, load_batch, validators_for
 from etl.load.connection import (
     DEFAULT_LOCK_WAIT_SECONDS,
@@ -25,9 +28,12 @@ from etl.load.failures import (
     MAX_RUNS_WHEN_GONE,
     PENDING_REASON,
     PENDING_STAGE,
+    FailureMatch,
     OpenFailure,
+    matching_failures,
     open_failures,
     record_pending,
+    resolve_failures,
 )
 from etl.load.migrations import WAREHOUSE_SQL_DIR, ensure_schema, migrate, migration_files
 from etl.load.rows import article_id_for, content_hash, indicator_id_for
@@ -42,6 +48,8 @@ __all__ = [
     "PENDING_STAGE",
     "RUN_COUNTERS",
     "WAREHOUSE_SQL_DIR",
+    "DayOutcome",
+    "FailureMatch",
     "LoadCounts",
     "OpenFailure",
     "WarehouseBusy",
@@ -51,13 +59,18 @@ __all__ = [
     "content_hash",
     "ensure_schema",
     "finish_run",
+    "finished_days",
+    "forget_days",
     "indicator_id_for",
     "last_run_started",
     "load_batch",
+    "matching_failures",
     "migrate",
     "migration_files",
     "open_failures",
+    "record_day",
     "record_pending",
+    "resolve_failures",
     "run_lock",
     "start_run",
     "template_use",
