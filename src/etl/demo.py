@@ -3,6 +3,9 @@
 Serves tests/fixtures/site on 127.0.0.1, runs `etl run` for the sample e-paper day and `etl portal`
 for the portal articles its sitemaps list (the real CLI, in subprocesses, as a data engineer would),
 then prints what landed in the warehouse and an example query.
+
+The demo has a warehouse of its own, warehouse/demo/demo.duckdb (raw pages in warehouse/demo/raw/):
+it never reads $ETL_DB or $ETL_ARCHIVE, so sample pages never land in the production warehouse.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "tests" / "fixtures" / "site"
+DEMO_DIR = REPO / "warehouse" / "demo"
+DEMO_DB = DEMO_DIR / "demo.duckdb"
 DEMO_DATE = "2025-09-03"
 # The channels whose news sitemaps the sample site carries.
 DEMO_PORTAL_CHANNELS = "finance,zj"
@@ -85,10 +90,11 @@ def _print_warehouse(db: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default=os.environ.get("ETL_DB", "warehouse/peoples_daily.duckdb"))
+    parser.add_argument("--db", default=str(DEMO_DB), help=f"demo warehouse (default: {DEMO_DB})")
     args = parser.parse_args(argv)
     db = Path(args.db)
-    env = {**os.environ, "ETL_DB": str(db)}
+    db.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "ETL_DB": str(db), "ETL_ARCHIVE": str(db.parent / "raw")}
     with serve_directory(SITE) as base:
         print(f"Serving the sample site {SITE.relative_to(REPO)} at {base}")
         rc_run = _etl("run", "--date", DEMO_DATE, "--base-url", base, "--delay", "0", env=env)
