@@ -59,6 +59,7 @@ def _backfill_cmd(db: Path, base_url: str, *extra: str) -> list[str]:
     return [ETL, "backfill", "--start", start, "--end", end, "--db", str(db), "--base-url", base_url, *extra]
 
 
+@pytest.mark.slow
 def test_a_backfill_killed_after_its_first_day_resumes_and_does_each_day_once(
     tmp_path: Path, three_days: Path, prefect_env: dict[str, str]
 ) -> None:
@@ -83,10 +84,11 @@ def test_a_backfill_killed_after_its_first_day_resumes_and_does_each_day_once(
         assert killed, "the backfill ended before its second day began"
         assert _q(db, "SELECT day::VARCHAR, outcome FROM backfill_days") == [(str(DAYS[0]), "loaded")]
 
+        # Started again (in this process: the same command line, without a second interpreter).
         site.clear_requests()
-        again = subprocess.run(cmd, env=prefect_env, capture_output=True, text=True, timeout=GENEROUS)
-        assert again.returncode == 0, again.stderr
-        assert f"{DAYS[0]} done by an earlier backfill" in again.stdout
+        again = CliRunner().invoke(main, cmd[1:])
+        assert again.exit_code == 0, again.output
+        assert f"{DAYS[0]} done by an earlier backfill" in again.output
         asked = {r.path for r in site.requests}
         assert not any(f"/{DAYS[0]:%Y%m}/{DAYS[0]:%d}/" in p for p in asked)  # the first day: not again
 
@@ -107,11 +109,11 @@ def test_a_backfill_killed_after_its_first_day_resumes_and_does_each_day_once(
             "GROUP BY ALL ORDER BY ALL",
         ) == [(str(d), ARTICLES_PER_DAY, ARTICLES_PER_DAY) for d in DAYS]
 
-        # A finished backfill started again does nothing; --redo crawls again.
+        # A finished backfill started again does nothing.
         site.clear_requests()
-        done = subprocess.run(cmd, env=prefect_env, capture_output=True, text=True, timeout=GENEROUS)
-        assert done.returncode == 0, done.stderr
-        assert "0 days loaded, 0 not served, 0 failed, 3 done before" in done.stdout
+        done = CliRunner().invoke(main, cmd[1:])
+        assert done.exit_code == 0, done.output
+        assert "0 days loaded, 0 not served, 0 failed, 3 done before" in done.output
         assert not [r for r in site.requests if "/rmrb/" in r.path]
 
 
@@ -154,6 +156,21 @@ def test_a_day_not_served_is_reported_once_and_never_asked_for_again(
         assert result.exit_code == 0, result.output
         assert f"{gone} done by an earlier backfill" in result.output
         assert site.requests == []
+
+        # --redo asks again, and records the answer again, once.
+        redo = CliRunner().invoke(
+            main,
+            [
+                *("backfill", "--start", str(gone), "--end", str(gone), "--redo", "--db", str(db)),
+                *("--base-url", site.base_url, "--delay", "0"),
+            ],
+        )
+        assert redo.exit_code == 0, redo.output
+        assert f"{gone} not served" in redo.output and "FAILED" not in redo.output
+        assert [r.path for r in site.requests if "/layout/" in r.path] == [
+            f"/rmrb/pc/layout/{gone:%Y%m}/{gone:%d}/node_01.html"
+        ]
+        assert _q(db, "SELECT count(*) FROM backfill_days") == [(2,)]
 
 
 def test_a_failed_day_exits_1_and_is_tried_again(tmp_path: Path, prefect_harness: None) -> None:

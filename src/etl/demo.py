@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -88,13 +88,19 @@ def _print_warehouse(db: Path) -> None:
         con.close()
 
 
+def demo_environment(db: Path, environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of the demo's `etl` commands: the demo warehouse and its own raw-page
+    archive, whatever $ETL_DB and $ETL_ARCHIVE say (they name the production ones)."""
+    return {**environ, "ETL_DB": str(db), "ETL_ARCHIVE": str(db.parent / "raw")}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default=str(DEMO_DB), help=f"demo warehouse (default: {DEMO_DB})")
     args = parser.parse_args(argv)
     db = Path(args.db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "ETL_DB": str(db), "ETL_ARCHIVE": str(db.parent / "raw")}
+    env = demo_environment(db, os.environ)
     with serve_directory(SITE) as base:
         print(f"Serving the sample site {SITE.relative_to(REPO)} at {base}")
         rc_run = _etl("run", "--date", DEMO_DATE, "--base-url", base, "--delay", "0", env=env)
