@@ -11,7 +11,6 @@ next backfill tries it again.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,12 +39,11 @@ class BackfillSummary:
     not_served: list[dt.date] = field(default_factory=list)
     failed: list[tuple[dt.date, str]] = field(default_factory=list)  # (day, the run's headline)
     already_done: list[dt.date] = field(default_factory=list)  # finished by an earlier backfill
-    not_reached: list[dt.date] = field(default_factory=list)  # left when the run deadline passed
     runs: list[RunSummary] = field(default_factory=list)  # the daily runs, in day order
 
     @property
     def failed_any(self) -> bool:
-        return bool(self.failed or self.not_reached)
+        return bool(self.failed)
 
     def headline(self) -> str:
         line = (
@@ -53,8 +51,6 @@ class BackfillSummary:
             f"{len(self.not_served)} not served, {len(self.failed)} failed, "
             f"{len(self.already_done)} done before"
         )
-        if self.not_reached:
-            line += f", {len(self.not_reached)} not reached (run deadline)"
         return line
 
 
@@ -86,8 +82,8 @@ def backfill(
     """The e-paper of every day from `start` to `end` (YYYY-MM-DD, inclusive), oldest first, one
     `daily_epaper` run per day. Days an earlier backfill finished are skipped unless `redo`. Each
     day's run retries only that day's pages (never other runs' leftovers). `run_deadline` bounds
-    the whole backfill: a day starts with what is left of it, and days not started when it has
-    passed are reported as not reached. Ends Failed when a day failed or was not reached."""
+    each day's run, as it bounds a daily run (default $ETL_RUN_DEADLINE, else 6 h): pages it left
+    unfetched fail that day, which the next backfill tries again. Ends Failed when a day failed."""
     logger = get_run_logger()
     first = check_issue_date("start", start)
     last = check_issue_date("end", end)
@@ -108,14 +104,9 @@ def backfill(
         logger.info("--redo: %d finished days will be done again", forgotten)
     done = load.finished_days(db_path, first, last)
     summary = BackfillSummary(first, last)
-    began = time.monotonic()
     for day in days_between(first, last):
         if day in done:
             summary.already_done.append(day)
-            continue
-        left = settings.run_deadline - (time.monotonic() - began)
-        if left <= 0:
-            summary.not_reached.append(day)
             continue
         state = daily_epaper(
             date=day.isoformat(),
@@ -127,7 +118,7 @@ def backfill(
             lock_wait=lock_wait,
             batch_size=batch_size,
             accept_changes=accept_changes,
-            run_deadline=left,
+            run_deadline=run_deadline,
             return_state=True,
         )
         run = summary_of(state)  # a busy warehouse, a full disk or a signal ends the backfill here
