@@ -48,21 +48,28 @@ def chunk_urls(urls: Sequence[str], max_bytes: int = URLS_PER_RUN_BYTES) -> list
 
 
 def combine_summaries(summaries: Sequence[RunSummary]) -> RunSummary:
-    """One report for the runs of one command: counters added, failures, limits and generic loads in
-    order, the first message, and the worst status."""
-    combined = RunSummary(run_id=",".join(s.run_id for s in summaries), flow=summaries[0].flow)
+    """One report for the runs of one command: counters added, failures (own and retried), limits and
+    generic loads in order, the first message, and the worst status."""
+    combined = RunSummary(
+        run_id=",".join(s.run_id for s in summaries),
+        flow=summaries[0].flow,
+        scope="; ".join(s.scope for s in summaries if s.scope) or None,
+    )
     for summary in summaries:
         combined.pages_fetched += summary.pages_fetched
         combined.pages_not_modified += summary.pages_not_modified
         combined.counts.add(summary.counts)
         combined.failures.extend(summary.failures)
+        combined.older |= summary.older
+        combined.retry_failures.extend(summary.retry_failures)
+        combined.nothing_to_load = combined.nothing_to_load or summary.nothing_to_load
         combined.limits.extend(summary.limits)
         combined.generic.extend(summary.generic)
         combined.message = combined.message or summary.message
         combined.infrastructure_trouble = combined.infrastructure_trouble or summary.infrastructure_trouble
     statuses = {s.status for s in summaries}
     combined.status = next(
-        (s for s in ("failed", "interrupted", "partial", "running") if s in statuses), "ok"
+        (s for s in ("failed", "interrupted", "partial", "empty", "running") if s in statuses), "ok"
     )
     return combined
 

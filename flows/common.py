@@ -14,7 +14,9 @@ from typing import Any
 
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from etl import load
 from etl.config import Settings
@@ -38,13 +40,23 @@ from flows.tasks import BatchResult, Crawl, load_batch
 
 @dataclass(slots=True)
 class RunSummary:
+    """What a run did. `failures` are the pages of the run's own scope (the day's 版面 and articles,
+    the named URLs, the discovered articles) and decide its state; open failures of earlier runs
+    that it retried on the side (`older`) are counted apart, in `retried` and `retry_failures`."""
+
     run_id: str
     flow: str
     status: str = "running"
+    scope: str | None = None  # what the run is for: an issue day, a since day, N URLs
     pages_fetched: int = 0
     pages_not_modified: int = 0
     counts: load.LoadCounts = field(default_factory=load.LoadCounts)
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (url, stage, reason)
+    older: set[str] = field(default_factory=set)  # earlier runs' failed URLs retried on the side
+    retry_failures: list[tuple[str, str, str]] = field(default_factory=list)  # of `older`, again
+    # Why nothing was loaded where something was expected (a day without paper); the run fails.
+    nothing_to_load: str | None = None
+    not_served: bool = False  # every 版面 of the day answered 404 or "not found"
     limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled (flows.tasks)
     generic: list[str] = field(default_factory=list)  # articles read by the generic fallback
     message: str | None = None  # why the run ended as it did, when not simply ok/partial
@@ -59,8 +71,30 @@ class RunSummary:
                 self.pages_fetched += 1
             elif fetch.status is FetchStatus.NOT_MODIFIED:
                 self.pages_not_modified += 1
-        self.failures.extend((f.url, f.stage, f.reason) for f in batch.failures)
-        self.failures.extend((f.url, f.stage, f.reason) for f in counts.suspicious_changes)
+        for f in (*batch.failures, *counts.suspicious_changes):
+            bucket = self.retry_failures if f.url in self.older else self.failures
+            bucket.append((f.url, f.stage, f.reason))
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run did not do what it was for: a page of its own scope failed, nothing was
+        there to load, or the machine failed it. Earlier runs' failures retried here do not count."""
+        return bool(self.failures) or self.nothing_to_load is not None or self.status == "failed"
+
+    def headline(self) -> str:
+        """The run in one line: the CLI's first line and the Prefect state message."""
+        c = self.counters()
+        line = (
+            f"{self.flow} {self.status}: {c['articles_loaded']} articles loaded, "
+            f"{c['articles_unchanged']} unchanged, {c['images_loaded']} images, "
+            f"{c['indicators_loaded']} indicators, {c['pages_fetched']} pages fetched, "
+            f"{c['pages_not_modified']} not modified, {c['failures']} failures"
+        )
+        if self.older:
+            line += f"; {c['retried']} earlier failures retried, {c['retry_failures']} still failing"
+        if self.message:
+            line += f" ({self.message})"
+        return line
 
     def counters(self) -> dict[str, int]:
         """The run's counters, as `runs` stores them (`load.RUN_COUNTERS`, in that order)."""
@@ -72,11 +106,14 @@ class RunSummary:
             "images_loaded": self.counts.images_loaded,
             "indicators_loaded": self.counts.indicators_loaded,
             "failures": len(self.failures),
+            "retried": len(self.older),
+            "retry_failures": len(self.retry_failures),
         }
         return {name: values[name] for name in load.RUN_COUNTERS}
 
     def as_markdown(self) -> str:
-        lines = [f"# {self.flow} run {self.run_id}: {self.status}", ""]
+        scope = f" ({markdown_cell(self.scope)})" if self.scope else ""
+        lines = [f"# {self.flow} run {self.run_id}{scope}: {self.status}", ""]
         if self.message:
             lines += [markdown_cell(self.message, max_chars=1000), ""]
         lines += ["| counter | value |", "|---|---|"]
@@ -88,12 +125,45 @@ class RunSummary:
                 f"| {markdown_cell(u)} | {markdown_cell(s)} | {markdown_cell(r)} |"
                 for u, s, r in self.failures
             ]
+        if self.older:
+            lines += [
+                "",
+                "## Retried from earlier runs",
+                "",
+                f"{len(self.older)} open failures of earlier runs retried, {len(self.retry_failures)} "
+                "failed again; they do not change this run's state.",
+            ]
+            if self.retry_failures:
+                lines += ["", "| url | stage | reason |", "|---|---|---|"]
+                lines += [
+                    f"| {markdown_cell(u)} | {markdown_cell(s)} | {markdown_cell(r)} |"
+                    for u, s, r in self.retry_failures
+                ]
         if self.limits:
             lines += ["", "## Limits reached", ""] + [f"- {markdown_cell(line)}" for line in self.limits]
         if self.generic:
             lines += ["", "## Read by the generic fallback: these layouts need a template", ""]
             lines += [f"- {markdown_cell(url)}" for url in self.generic]
         return "\n".join(lines)
+
+
+def flow_outcome(summary: RunSummary) -> RunSummary | State[Any]:
+    """What a flow returns: the summary when the run did what it was for, else a Failed state that
+    carries it (message: the summary's headline). Read either back with `summary_of`."""
+    if summary.failed:
+        return Failed(message=summary.headline(), data=summary)
+    return summary
+
+
+def summary_of(state: State[Any]) -> RunSummary:
+    """The summary of a finished flow run (called with `return_state=True`), Completed or Failed.
+    A run that raised (busy warehouse, full disk, a signal) raises the same exception here."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, RunSummary):
+        return result
+    if isinstance(result, BaseException):
+        raise result
+    raise RuntimeError(f"flow run ended {state.name} without a run summary: {state.message}")
 
 
 def _run_id() -> str:
@@ -103,13 +173,18 @@ def _run_id() -> str:
 
 @contextmanager
 def crawl_session(
-    flow_name: str, settings: Settings, params: dict[str, Any], extra_hosts: Sequence[str] = ()
+    flow_name: str,
+    settings: Settings,
+    params: dict[str, Any],
+    extra_hosts: Sequence[str] = (),
+    scope: str | None = None,
 ) -> Iterator[tuple[Crawl, RunSummary]]:
     """Lock the warehouse for the run, record the run, and close everything whatever happens.
 
     The run row always gets a terminal status and, when it did not simply finish, a one-line
     message: ``interrupted`` (SIGTERM/SIGINT), ``failed`` (disk, warehouse, archive, or a bug),
-    ``partial`` (pages failed; also when the run deadline left pages unfetched). Only a warehouse
+    ``partial`` (pages of its scope failed; also when the run deadline left pages unfetched),
+    ``empty`` (nothing failed, but nothing was there to load). Only a warehouse
     that cannot take even that write keeps its ``running`` row, which the next run marks aborted.
     """
     logger = get_run_logger()
@@ -118,8 +193,8 @@ def crawl_session(
         run_id = _run_id()
         stop = RunStop(settings.run_deadline)
         with stop_on_signals(stop):
-            load.start_run(db_path, run_id, flow_name, params)
-            summary = RunSummary(run_id=run_id, flow=flow_name)
+            load.start_run(db_path, run_id, flow_name, params, scope=scope)
+            summary = RunSummary(run_id=run_id, flow=flow_name, scope=scope)
             archive = RawArchive(Path(settings.archive_dir))
             fetcher = Fetcher(settings.fetch_config(extra_hosts), archive, stop=stop)
             crawl = Crawl(
@@ -200,13 +275,16 @@ def _check_archive(root: Path) -> None:
 
 
 def _conclude(summary: RunSummary, stop: RunStop, settings: Settings) -> None:
-    summary.status = "partial" if summary.failures else "ok"
-    archive_failures = [r for _u, _s, r in summary.failures if r.startswith(ARCHIVE_FAILED)]
+    summary.status = "partial" if summary.failures else "empty" if summary.nothing_to_load else "ok"
+    if summary.nothing_to_load:
+        summary.message = summary.nothing_to_load
+    everything = [*summary.failures, *summary.retry_failures]
+    archive_failures = [r for _u, _s, r in everything if r.startswith(ARCHIVE_FAILED)]
     if archive_failures:
         summary.status = "failed"
         summary.infrastructure_trouble = archive_failures[0]
         summary.message = f"{len(archive_failures)} pages failed: {archive_failures[0]}"
-    elif stop.deadline_passed and summary.failures:
+    elif stop.deadline_passed and everything:
         summary.message = (
             f"run deadline of {settings.run_deadline:g} s reached; pages not fetched are failures, "
             "retried next run"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.client.schemas.objects import State
+from prefect.runtime import flow_run
 
 from etl.config import (
     Settings,
@@ -15,9 +18,9 @@ from etl.config import (
     today_in_beijing,
 )
 from etl.discover import article_refs, epaper_layout_refs
-from etl.models import PageKind
-from etl.urls import DEFAULT_EPAPER_BASE
-from flows.common import RunSummary, crawl_session, load_and_record
+from etl.models import FetchStatus, PageKind
+from etl.urls import DEFAULT_EPAPER_BASE, ref_for_url
+from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
 from flows.progress import progress
 from flows.tasks import (
     BATCH_SIZE,
@@ -28,7 +31,13 @@ from flows.tasks import (
 )
 
 
-@flow(name="daily_epaper", log_prints=False, retries=0)
+def daily_run_name() -> str:
+    """A daily run is named after its issue day: daily-epaper-2025-10-28."""
+    date = flow_run.parameters.get("date") or today_in_beijing().isoformat()
+    return f"daily-epaper-{date}"
+
+
+@flow(name="daily_epaper", flow_run_name=daily_run_name, log_prints=False, retries=0)
 def daily_epaper(
     date: str | None = None,
     db: str | None = None,
@@ -40,15 +49,18 @@ def daily_epaper(
     batch_size: int = BATCH_SIZE,
     accept_changes: bool = False,
     run_deadline: float | None = None,
-) -> RunSummary:
+) -> RunSummary | State[Any]:
     """Crawl the e-paper of `date` (YYYY-MM-DD; default today in Beijing) from `base_url`.
 
     Every 版面 is probed until a 404; 广告 pages and 本版责编 credit entries are skipped; article
     pages are fetched, parsed, cleaned and extracted in batches, one warehouse transaction per batch.
     Open failures of earlier runs (版面 pages and articles, of any day) are retried with this run's
-    pages. `accept_changes` loads new versions of stored articles that shrank drastically, which
-    are otherwise kept out and listed as failures. After `run_deadline` seconds (default
-    $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become failures for the next run.
+    pages; those of other days are reported apart and do not change the run's state. The run ends
+    Failed (its summary as the state's data) when a page of the day failed or the day has no paper
+    (no 版面, or 版面 without articles); Completed otherwise. `accept_changes` loads new versions of
+    stored articles that shrank drastically, which are otherwise kept out and listed as failures.
+    After `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
+    failures for the next run.
     """
     logger = get_run_logger()
     # Every parameter is checked before the warehouse is touched (a deployment run passes them
@@ -75,15 +87,34 @@ def daily_epaper(
     )
     retry_layouts = [r for r in retries if r.kind is PageKind.EPAPER_LAYOUT]
     hosts = [base_url, *(r.url for r in retries)]
-    with crawl_session("daily_epaper", settings, params, extra_hosts=hosts) as (crawl, summary):
+    scope = day.isoformat()
+    with crawl_session("daily_epaper", settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):
         layouts, layout_batch = discover_layouts(crawl, epaper_layout_refs(day, base_url), retry_layouts)
         refs = article_refs(layouts, day)
         discovered = {r.url for r in refs}
         refs += [r for r in retries if r.kind is PageKind.EPAPER_ARTICLE and r.url not in discovered]
+        # Pages of other days (earlier runs' leftovers, and what their 版面 list) are reported
+        # apart, never as this run's failures.
+        layout_urls = [f.url for f, _kind in layout_batch.fetches]
+        summary.older = {u for u in layout_urls if ref_for_url(u).issue_date != day}
+        summary.older |= {r.url for r in refs if r.issue_date != day}
+        own_layouts = [lay for lay in layouts if lay.url not in summary.older]
+        if not own_layouts:
+            day_fetches = [f for f, _kind in layout_batch.fetches if f.url not in summary.older]
+            summary.not_served = bool(day_fetches) and all(
+                f.status is FetchStatus.NOT_FOUND for f in day_fetches
+            )
+            summary.nothing_to_load = f"no paper for {day}: " + (
+                "the site does not serve its 版面 (404, or a page saying it does not exist)"
+                if summary.not_served
+                else "none of its 版面 could be read"
+            )
+        elif not any(r.url not in summary.older for r in refs):
+            summary.nothing_to_load = f"no articles on the {len(own_layouts)} 版面 of {day}"
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
         load_and_record(crawl, summary, layout_batch)
         with progress(len(refs), f"daily_epaper {day}: articles") as bar:
             for refs_batch in batches(refs, batch_size):
                 load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
                 bar.update(len(refs_batch))
-    return summary
+    return flow_outcome(summary)

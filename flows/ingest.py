@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.client.schemas.objects import State
+from prefect.runtime import flow_run
 
 from etl import load
-from etl.config import Settings, accept_url, check_article_url, check_count
+from etl.config import Settings, accept_url, check_article_url, check_count, today_in_beijing
 from etl.models import PageKind, PageRef
 from etl.urls import canonical_article_url, ref_for_url
-from flows.common import RunSummary, crawl_session, load_and_record
+from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
 from flows.progress import progress
 from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
@@ -26,7 +29,13 @@ def ingest_retry_refs(db_path: Path, limit: int = MAX_RETRIES_PER_RUN) -> tuple[
     return [ref_for_url(f.url) for f in (*pending, *failed[:limit])], max(0, len(failed) - limit)
 
 
-@flow(name="ingest_urls", log_prints=False, retries=0)
+def ingest_run_name() -> str:
+    """An ingest run is named after what it was asked for: ingest-12-urls-2025-10-28 (Beijing day)."""
+    urls = flow_run.parameters.get("urls") or []
+    return f"ingest-{len(urls)}-urls-{today_in_beijing().isoformat()}"
+
+
+@flow(name="ingest_urls", flow_run_name=ingest_run_name, log_prints=False, retries=0)
 def ingest_urls(
     urls: list[str],
     db: str | None = None,
@@ -37,14 +46,15 @@ def ingest_urls(
     batch_size: int = BATCH_SIZE,
     accept_changes: bool = False,
     run_deadline: float | None = None,
-) -> RunSummary:
+) -> RunSummary | State[Any]:
     """Fetch, parse, clean, extract and load the given article URLs (continuation pages …-2.html
     are followed; a continuation URL given directly is read from its first page).
 
     Every named URL is recorded as pending before the first fetch, so a run that stops early
     leaves the rest to the next ingest, which retries them with the open portal failures. After
     `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
-    failures for the next run."""
+    failures for the next run. The run ends Failed (its summary as the state's data) when a named
+    URL failed; the retried failures of earlier runs are reported apart and do not change its state."""
     logger = get_run_logger()
     # Checked before the warehouse is touched; a bad parameter raises SettingError, a ValueError. A
     # user:password in a URL is used for requests to its origin, never stored, logged or shown.
@@ -71,11 +81,13 @@ def ingest_urls(
                 "%d more open failures are left to later runs (%d a run)", left, MAX_RETRIES_PER_RUN
             )
     hosts = [r.url for r in refs]
-    with crawl_session("ingest_urls", settings, params, extra_hosts=hosts) as (crawl, summary):
+    scope = f"{len(wanted)} urls"
+    with crawl_session("ingest_urls", settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):
+        summary.older = {r.url for r in refs} - set(wanted)
         load.record_pending(crawl.db_path, crawl.run_id, wanted)
         logger.info("%d article URLs to fetch", len(refs))
         with progress(len(refs), "ingest_urls: articles") as bar:
             for refs_batch in batches(refs, batch_size):
                 load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
                 bar.update(len(refs_batch))
-    return summary
+    return flow_outcome(summary)

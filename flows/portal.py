@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
+from prefect.runtime import flow_run
 
 from etl import load, pipeline, sitemaps
 from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from etl.urls import on_mirror, ref_for_url, sitemap_channel
-from flows.common import RunSummary, crawl_session, load_and_record
+from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
 from flows.progress import progress
 from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
@@ -78,7 +81,14 @@ def _since(since: str | None, db_path: Path) -> dt.datetime | None:
     return last - SINCE_MARGIN if last is not None else None
 
 
-@flow(name=FLOW_NAME, log_prints=False, retries=0)
+def portal_run_name() -> str:
+    """A portal run is named after the day it reads from: portal-news-2025-10-28, or
+    portal-news-since-last-run when it continues from the last successful run."""
+    since = flow_run.parameters.get("since")
+    return f"portal-news-{since or 'since-last-run'}"
+
+
+@flow(name=FLOW_NAME, flow_run_name=portal_run_name, log_prints=False, retries=0)
 def portal_news(
     since: str | None = None,
     channels: list[str] | None = None,
@@ -91,11 +101,13 @@ def portal_news(
     batch_size: int = BATCH_SIZE,
     accept_changes: bool = False,
     run_deadline: float | None = None,
-) -> RunSummary:
+) -> RunSummary | State[Any]:
     """Load the 人民网 articles listed since `since` (YYYY-MM-DD; default: since the last successful
     portal run) in the news sitemaps of `channels` (default: the national news channels), falling
     back on channel list pages. `base_url` reads a mirror or saved copy of the portal instead.
-    Open failures of earlier portal runs and ingests are retried with the new articles.
+    Open failures of earlier portal runs and ingests are retried with the new articles; they are
+    reported apart, and the run ends Failed (its summary as the state's data) only when a listing
+    or an article it discovered failed.
     `accept_changes` loads new versions of stored articles that shrank drastically. After
     `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
     failures for the next run."""
@@ -128,8 +140,10 @@ def portal_news(
         params["accept_changes"] = True
     retries = retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE]) if retry_failed else []
     hosts = [*([base_url] if base_url else []), *(r.url for r in retries)]
-    with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts) as (crawl, summary):
+    scope = f"since {start:%Y-%m-%d %H:%M %Z}" if start else "everything listed"
+    with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):
         urls, listings = discover_portal_articles(crawl, followed, start, base_url)
+        summary.older = {r.url for r in retries} - set(urls)
         load_and_record(crawl, summary, listings)
         refs = [ref_for_url(u) for u in urls]
         refs += [r for r in retries if r.url not in set(urls)]
@@ -138,4 +152,4 @@ def portal_news(
             for refs_batch in batches(refs, batch_size):
                 load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
                 bar.update(len(refs_batch))
-    return summary
+    return flow_outcome(summary)

@@ -14,6 +14,7 @@ import pytest
 from faultserver import FaultServer, FaultSpec
 
 from etl.fetch import ArchiveCorrupt, RawArchive
+from flows.common import summary_of
 from flows.ingest import ingest_urls
 
 DAY = "2025-09-03"
@@ -125,7 +126,7 @@ def test_a_copy_damaged_during_the_run_is_one_failure_and_the_next_run_downloads
     with FaultServer(root=SITE) as site:
         site.route(PORTAL_GBK, FaultSpec(body=body, content_type="text/html", etag='"v1"'))
         urls = [site.url(PORTAL_GBK), site.url(PORTAL_UTF8)]
-        first = ingest_urls(urls=urls, db=str(db), delay=0)
+        first = summary_of(ingest_urls(urls=urls, db=str(db), delay=0, return_state=True))
         assert first.failures == [] and first.counts.articles_loaded == 2
         sha = _archived(db)[site.url(PORTAL_GBK)]
         articles = _q(db, "SELECT url, content_hash FROM articles ORDER BY url")
@@ -140,7 +141,7 @@ def test_a_copy_damaged_during_the_run_is_one_failure_and_the_next_run_downloads
                 on_request=lambda: _empty(archive.path_for(sha)),
             ),
         )
-        second = ingest_urls(urls=urls, db=str(db), delay=0)
+        second = summary_of(ingest_urls(urls=urls, db=str(db), delay=0, return_state=True))
 
         assert site.requests_for(PORTAL_GBK)[-1].header("If-None-Match") == '"v1"'
         [(url, stage, reason)] = second.failures
@@ -151,7 +152,9 @@ def test_a_copy_damaged_during_the_run_is_one_failure_and_the_next_run_downloads
         assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(1,)]
 
         site.route(PORTAL_GBK, FaultSpec(body=body, content_type="text/html", etag='"v1"'))
-        third = ingest_urls(urls=[], db=str(db), delay=0)  # retries the open failure by itself
+        third = summary_of(
+            ingest_urls(urls=[], db=str(db), delay=0, return_state=True)
+        )  # retries the open failure by itself
 
         assert site.requests_for(PORTAL_GBK)[-1].header("If-None-Match") is None  # unconditional
         assert third.failures == [] and third.counts.articles_unchanged == 1

@@ -17,6 +17,7 @@ from etl import load
 from etl.discover import MAX_CONTINUATION_PAGES, MAX_ENTRIES_PER_LAYOUT, MAX_EPAPER_PAGES
 from etl.extract import EXTRACTOR_VERSION
 from etl.models import Failure, PageKind
+from flows.common import summary_of
 from flows.epaper import daily_epaper
 from flows.ingest import ingest_urls
 from flows.tasks import MAX_RETRIES_PER_RUN
@@ -63,7 +64,11 @@ def _paths(server: FaultServer, pattern: str) -> list[str]:
 
 def test_malformed_links_on_a_layout_cost_only_themselves(tmp_path: Path, site: FaultServer) -> None:
     site.route(LAYOUT.format(1), FaultSpec(body=malformed_links_layout()))
-    summary = daily_epaper(date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0)
+    summary = summary_of(
+        daily_epaper(
+            date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0, return_state=True
+        )
+    )
     assert summary.failures == [] and summary.status == "ok"
     assert _q(
         tmp_path / "w.duckdb", "SELECT content_id FROM articles WHERE template LIKE 'epaper%' ORDER BY 1"
@@ -88,7 +93,11 @@ def test_a_layout_listing_ten_thousand_links_is_crawled_up_to_the_cap(
     )
     site.route(LAYOUT.format(2), FaultSpec(body=flood))
 
-    summary = daily_epaper(date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0)
+    summary = summary_of(
+        daily_epaper(
+            date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0, return_state=True
+        )
+    )
 
     asked = _paths(site, r"content_9\d{7}\.html$")
     assert sorted(asked) == [
@@ -125,7 +134,9 @@ def _serve_long_article(site: FaultServer, pages: int, failing: int | None = Non
 
 def test_continuation_pages_are_read_in_order_up_to_the_cap(tmp_path: Path, site: FaultServer) -> None:
     _serve_long_article(site, pages=51)
-    summary = ingest_urls(urls=[site.url(PORTAL_FIRST)], db=str(tmp_path / "w.duckdb"), delay=0)
+    summary = summary_of(
+        ingest_urls(urls=[site.url(PORTAL_FIRST)], db=str(tmp_path / "w.duckdb"), delay=0, return_state=True)
+    )
     assert _paths(site, r"c1004-40556677-\d+\.html$") == [
         PORTAL_PAGE.format(n) for n in range(2, MAX_CONTINUATION_PAGES + 2)
     ]
@@ -138,7 +149,9 @@ def test_continuation_pages_stop_at_the_first_that_fails(
     tmp_path: Path, site: FaultServer, fast_retries: None
 ) -> None:
     _serve_long_article(site, pages=51, failing=6)
-    summary = ingest_urls(urls=[site.url(PORTAL_FIRST)], db=str(tmp_path / "w.duckdb"), delay=0)
+    summary = summary_of(
+        ingest_urls(urls=[site.url(PORTAL_FIRST)], db=str(tmp_path / "w.duckdb"), delay=0, return_state=True)
+    )
     asked = _paths(site, r"c1004-40556677-\d+\.html$")
     assert list(dict.fromkeys(asked)) == [PORTAL_PAGE.format(n) for n in range(2, 7)]
     ((url, stage, reason),) = summary.failures
@@ -161,7 +174,11 @@ def test_a_page_switcher_listing_other_days_stays_on_the_day(tmp_path: Path, sit
     for path in ("/rmrb/pc/layout/202509/02/node_01.html", "/rmrb/pc/layout/202508/03/node_01.html"):
         site.route(path, FaultSpec(body=page))
 
-    summary = daily_epaper(date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0)
+    summary = summary_of(
+        daily_epaper(
+            date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0, return_state=True
+        )
+    )
 
     assert _paths(site, r"/(layout|html)/") == [LAYOUT.format(n) for n in (1, 2, 3, 4)]  # 04: the 404 end
     assert summary.failures == [] and summary.counts.articles_loaded == 5
@@ -176,7 +193,11 @@ def test_page_switchers_reach_at_most_a_day_of_pages(tmp_path: Path, site: Fault
     )
     site.route(LAYOUT.format(1), FaultSpec(body=page))
 
-    summary = daily_epaper(date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0)
+    summary = summary_of(
+        daily_epaper(
+            date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0, return_state=True
+        )
+    )
 
     assert len(set(_paths(site, r"/layout/202509/03/"))) == MAX_EPAPER_PAGES
     assert any(f"more than {MAX_EPAPER_PAGES} 版面" in line for line in summary.limits)
@@ -201,12 +222,12 @@ def test_open_failures_are_retried_up_to_the_cap_least_recent_first(
     newer = _seed_failures(db, site, range(50, 50 + MAX_RETRIES_PER_RUN))
     assert len(load.open_failures(db)) == len(older) + len(newer)
 
-    ingest_urls(urls=[], db=str(db), delay=0)
+    summary_of(ingest_urls(urls=[], db=str(db), delay=0, return_state=True))
     first = {site.url(p) for p in _paths(site, r"c1004-7\d{7}\.html$")}
     assert len(first) == MAX_RETRIES_PER_RUN and set(older) <= first
 
     site.clear_requests()
-    ingest_urls(urls=[], db=str(db), delay=0)
+    summary_of(ingest_urls(urls=[], db=str(db), delay=0, return_state=True))
     second = {site.url(p) for p in _paths(site, r"c1004-7\d{7}\.html$")}
     # The ones the first run left out come first in the next.
     assert len(second) == MAX_RETRIES_PER_RUN and set(newer) - first <= second
@@ -229,7 +250,9 @@ def test_a_soft_404_past_the_last_layout_ends_the_day(tmp_path: Path, site: Faul
     for n in range(4, 61):  # the site answers every missing 版面 with a 200 page saying so
         site.route(LAYOUT.format(n), FaultSpec(body=body))
     for _run in range(2):
-        summary = daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0)
+        summary = summary_of(
+            daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0, return_state=True)
+        )
         assert summary.status == "ok" and summary.failures == []
     assert site.count(LAYOUT.format(4)) == 2 and site.count(LAYOUT.format(5)) == 0
     assert _q(db, "SELECT count(*) FROM failures") == [(0,)]

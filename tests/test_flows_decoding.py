@@ -13,6 +13,7 @@ from faultserver import FaultServer, FaultSpec
 
 from etl import pipeline
 from etl.models import FetchResult, FetchStatus, PageKind, PageRef, ProcessedArticle
+from flows.common import summary_of
 from flows.ingest import ingest_urls
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -57,7 +58,7 @@ def test_a_stray_byte_in_a_utf8_article_costs_one_character(tmp_path: Path, site
     expected = _expected(site.url(ARTICLE), clean)
     assert expected.indicators
 
-    summary = ingest_urls(urls=[site.url(ARTICLE)], db=str(db), delay=0)
+    summary = summary_of(ingest_urls(urls=[site.url(ARTICLE)], db=str(db), delay=0, return_state=True))
 
     assert summary.failures == [] and summary.counts.articles_loaded == 1
     assert _q(db, "SELECT title, body_text FROM articles") == [
@@ -73,7 +74,7 @@ def test_a_page_of_binary_bytes_is_a_failure_row_retried_next_run(tmp_path: Path
     db = tmp_path / "w.duckdb"
     site.route(PORTAL_GBK, FaultSpec(body=random.Random(11).randbytes(40_000)))
 
-    first = ingest_urls(urls=[site.url(PORTAL_GBK)], db=str(db), delay=0)
+    first = summary_of(ingest_urls(urls=[site.url(PORTAL_GBK)], db=str(db), delay=0, return_state=True))
 
     [(url, stage, reason)] = first.failures
     assert (url, stage) == (site.url(PORTAL_GBK), "fetch")
@@ -82,7 +83,7 @@ def test_a_page_of_binary_bytes_is_a_failure_row_retried_next_run(tmp_path: Path
     assert _q(db, "SELECT stage, resolved_at FROM failures") == [("fetch", None)]
 
     site.unroute(PORTAL_GBK)  # the real page (GBK) is back
-    second = ingest_urls(urls=[], db=str(db), delay=0)
+    second = summary_of(ingest_urls(urls=[], db=str(db), delay=0, return_state=True))
     assert second.failures == [] and second.counts.articles_loaded == 1
     assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(0,)]
     assert _q(db, "SELECT status, encoding, decode_errors FROM pages") == [("ok", "gb18030", 0)]

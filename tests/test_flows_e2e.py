@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.common import summary_of
 from flows.epaper import daily_epaper
 from flows.ingest import ingest_urls
 
@@ -31,8 +32,10 @@ def _snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def _crawl(db: Path, site_url: str) -> tuple[object, object]:
-    epaper = daily_epaper(date=DAY, db=str(db), base_url=site_url, delay=0)
-    portal = ingest_urls(urls=[site_url + p for p in PORTAL], db=str(db), delay=0)
+    epaper = summary_of(daily_epaper(date=DAY, db=str(db), base_url=site_url, delay=0, return_state=True))
+    portal = summary_of(
+        ingest_urls(urls=[site_url + p for p in PORTAL], db=str(db), delay=0, return_state=True)
+    )
     return epaper, portal
 
 
@@ -115,7 +118,9 @@ def test_day_and_portal_load_once_and_rerun_changes_nothing(tmp_path: Path, site
     assert (portal2.pages_fetched, portal2.pages_not_modified) == (0, 3)  # type: ignore[attr-defined]
     assert portal2.counts.articles_loaded == 0 and portal2.counts.articles_unchanged == 2  # type: ignore[attr-defined]
     assert _snapshot(db) == before
-    forced = daily_epaper(date=DAY, db=str(db), base_url=site_url, delay=0, refresh=True)
+    forced = summary_of(
+        daily_epaper(date=DAY, db=str(db), base_url=site_url, delay=0, refresh=True, return_state=True)
+    )
     assert (forced.pages_fetched, forced.pages_not_modified) == (8, 0)
     assert forced.counts.articles_unchanged == 5
     assert _snapshot(db) == before
@@ -132,21 +137,23 @@ def test_missing_pages_are_recorded_and_the_rest_loads(tmp_path: Path, site_url:
     db = tmp_path / "w.duckdb"
     good = site_url + PORTAL[1]
     missing = site_url + "/n1/2025/0903/c1004-99999999.html"
-    summary = ingest_urls(urls=[missing, good], db=str(db), delay=0)
+    summary = summary_of(ingest_urls(urls=[missing, good], db=str(db), delay=0, return_state=True))
     assert summary.counts.articles_loaded == 1
     assert [(u, s) for u, s, _ in summary.failures] == [(missing, "fetch")]
     assert _q(
         db, "SELECT url, stage, http_status, failure_count FROM failures WHERE resolved_at IS NULL"
     ) == [(missing, "fetch", 404, 1)]
-    # The next run retries the open failure by itself.
-    again = ingest_urls(urls=[good], db=str(db), delay=0)
-    assert [u for u, _, _ in again.failures] == [missing]
+    # The next run retries the open failure by itself, and reports it apart from its own pages.
+    again = summary_of(ingest_urls(urls=[good], db=str(db), delay=0, return_state=True))
+    assert again.failures == [] and [u for u, _, _ in again.retry_failures] == [missing]
     assert _q(db, "SELECT failure_count FROM failures") == [(2,)]
 
 
 def test_a_day_without_an_issue_is_a_failure(tmp_path: Path, site_url: str) -> None:
     db = tmp_path / "w.duckdb"
-    summary = daily_epaper(date="2025-09-04", db=str(db), base_url=site_url, delay=0)
+    summary = summary_of(
+        daily_epaper(date="2025-09-04", db=str(db), base_url=site_url, delay=0, return_state=True)
+    )
     assert summary.counts.articles_loaded == 0
     assert [(u.rsplit("/", 3)[-3:], s) for u, s, _ in summary.failures] == [
         (["202509", "04", "node_01.html"], "fetch")
@@ -170,7 +177,9 @@ def test_an_old_scheme_day(tmp_path: Path) -> None:
     )
     db = tmp_path / "w.duckdb"
     with serve_directory(tmp_path / "site") as base:
-        summary = daily_epaper(date="2019-03-01", db=str(db), base_url=base, delay=0)
+        summary = summary_of(
+            daily_epaper(date="2019-03-01", db=str(db), base_url=base, delay=0, return_state=True)
+        )
     (article,) = _q(db, "SELECT title, published_date::VARCHAR, page, template FROM articles")
     assert article == ("春耕备耕有序推进", "2019-03-01", 4, "epaper_old")
     failed = sorted(u.rsplit("_", 1)[-1] for u, _, _ in summary.failures if "/nw." in u)
@@ -198,7 +207,7 @@ def test_a_mirror_on_another_port_adds_no_duplicates(tmp_path: Path, site_url: s
 def test_ingest_takes_epaper_article_urls_too(tmp_path: Path, site_url: str) -> None:
     db = tmp_path / "w.duckdb"
     url = site_url + "/rmrb/pc/content/202509/03/content_30170120.html"
-    summary = ingest_urls(urls=[url], db=str(db), delay=0)
+    summary = summary_of(ingest_urls(urls=[url], db=str(db), delay=0, return_state=True))
     assert summary.failures == [] and summary.counts.articles_loaded == 1
     assert _q(db, "SELECT template, page, page_name, published_date::VARCHAR, source FROM articles") == [
         ("epaper_new", 1, "要闻", DAY, "人民日报")

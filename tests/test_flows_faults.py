@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from faultserver import Fault, FaultServer, FaultSpec
 
+from flows.common import summary_of
 from flows.epaper import daily_epaper
 from flows.ingest import ingest_urls
 
@@ -107,8 +108,10 @@ def test_day_through_faults_then_recovery(
         )
     ]
 
-    epaper = daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0)
-    ingest = ingest_urls(urls=portal, db=str(db), delay=0)
+    epaper = summary_of(
+        daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0, return_state=True)
+    )
+    ingest = summary_of(ingest_urls(urls=portal, db=str(db), delay=0, return_state=True))
 
     assert _q(db, "SELECT content_id FROM articles WHERE template LIKE 'epaper%' ORDER BY 1") == [
         ("30170118",),
@@ -155,8 +158,10 @@ def test_day_through_faults_then_recovery(
         "/n1/2025/0903/c1004-80000000.html",
     ):
         site.route(path, FaultSpec(body=_file(GBK_PAGE), content_type="text/html"))
-    epaper2 = daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0)
-    ingest2 = ingest_urls(urls=[], db=str(db), delay=0)
+    epaper2 = summary_of(
+        daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0, return_state=True)
+    )
+    ingest2 = summary_of(ingest_urls(urls=[], db=str(db), delay=0, return_state=True))
 
     assert epaper2.failures == [] and ingest2.failures == []
     assert epaper2.counts.articles_loaded == 3 and epaper2.counts.articles_unchanged == 2
@@ -164,7 +169,9 @@ def test_day_through_faults_then_recovery(
     assert _q(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(11, 11)]
     assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(0,)]
     # A third run finds nothing left to do and loads nothing twice.
-    epaper3 = daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0)
+    epaper3 = summary_of(
+        daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0, return_state=True)
+    )
     assert epaper3.counts.articles_loaded == 0 and epaper3.failures == []
     assert _q(db, "SELECT count(*) FROM articles") == [(11,)]
 
@@ -176,14 +183,16 @@ def test_a_failed_page_of_another_day_is_retried(
     db = tmp_path / "w.duckdb"
     node_02 = "/rmrb/pc/layout/202509/03/node_02.html"
     site.route(node_02, FaultSpec(body=_file(node_02), persistent_fault=Fault.error(500)))
-    first = daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0)
+    first = summary_of(daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0, return_state=True))
     assert [(u.rsplit("/", 1)[-1], s) for u, s, _ in first.failures] == [("node_02.html", "fetch")]
     assert first.counts.articles_loaded == 3  # 版面 01; 版面 03 is all ads; 版面 02's are unknown
 
     site.clear_faults()
     # The next scheduled run is for another day (here one without an issue); it still retries
     # yesterday's failed 版面 and loads the articles behind it.
-    nxt = daily_epaper(date="2025-09-04", db=str(db), base_url=site.base_url, delay=0)
+    nxt = summary_of(
+        daily_epaper(date="2025-09-04", db=str(db), base_url=site.base_url, delay=0, return_state=True)
+    )
     assert nxt.counts.articles_loaded == 2
     assert [u.rsplit("/", 3)[-3:] for u, _, _ in nxt.failures] == [["202509", "04", "node_01.html"]]
     assert _q(db, "SELECT count(*) FROM articles") == [(5,)]
@@ -205,7 +214,9 @@ def test_pages_past_a_run_of_failures_come_from_the_page_switcher(
     monkeypatch.setattr(flows.tasks, "MAX_CONSECUTIVE_LAYOUT_FAILURES", 1)  # the probe gives up at once
     node_02 = "/rmrb/pc/layout/202509/03/node_02.html"
     site.route(node_02, FaultSpec(body=_file(node_02), persistent_fault=Fault.error(500)))
-    summary = daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0)
+    summary = summary_of(
+        daily_epaper(date=DAY, db=str(db), base_url=site.base_url, delay=0, return_state=True)
+    )
     # 版面 03 was still read (it is all ads), from 版面 01's page switcher; only 版面 02 failed.
     assert site.count("/rmrb/pc/layout/202509/03/node_03.html") == 1
     assert [u.rsplit("/", 1)[-1] for u, _, _ in summary.failures] == ["node_02.html"]

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from faultserver import FaultServer, FaultSpec
 
+from flows.common import summary_of
 from flows.portal import portal_news
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -63,7 +64,9 @@ def test_discovers_from_sitemaps_then_only_what_is_new(
 ) -> None:
     server, root = site
     db = tmp_path / "w.duckdb"
-    first = portal_news(channels=CHANNELS, base_url=server.base_url, db=str(db), delay=0)
+    first = summary_of(
+        portal_news(channels=CHANNELS, base_url=server.base_url, db=str(db), delay=0, return_state=True)
+    )
     assert first.failures == []
     assert first.counts.articles_loaded == 2
     assert sorted(r[0] for r in _q(db, "SELECT content_id FROM articles")) == ["40556677", "L_41234567"]
@@ -73,7 +76,9 @@ def test_discovers_from_sitemaps_then_only_what_is_new(
 
     _publish_new_article(root)
     server.clear_requests()
-    second = portal_news(channels=CHANNELS, base_url=server.base_url, db=str(db), delay=0)
+    second = summary_of(
+        portal_news(channels=CHANNELS, base_url=server.base_url, db=str(db), delay=0, return_state=True)
+    )
     assert second.failures == []
     assert second.counts.articles_loaded == 1
     fetched = {r.path for r in server.requests}
@@ -90,7 +95,9 @@ def test_channel_list_pages_when_the_sitemap_index_is_gone(
     server, _root = site
     server.route("/sitemap_index.xml", FaultSpec(status=404, body="<html><body>404</body></html>"))
     db = tmp_path / "w.duckdb"
-    summary = portal_news(channels=["finance"], base_url=server.base_url, db=str(db), delay=0)
+    summary = summary_of(
+        portal_news(channels=["finance"], base_url=server.base_url, db=str(db), delay=0, return_state=True)
+    )
     assert server.count("/GB/1004/index.html") == 1
     assert _q(db, "SELECT content_id FROM articles") == [("40556677",)]
     # The index that answered 404 is recorded, and the articles it would have listed still loaded.
@@ -101,7 +108,9 @@ def test_sitemaps_on_one_host_keep_its_crawl_delay(tmp_path: Path, site: tuple[F
     server, _root = site
     server.robots("User-agent: *\nCrawl-delay: 2\n")
     db = tmp_path / "w.duckdb"
-    portal_news(channels=CHANNELS, base_url=server.base_url, db=str(db), delay=0)
+    summary_of(
+        portal_news(channels=CHANNELS, base_url=server.base_url, db=str(db), delay=0, return_state=True)
+    )
     asked = [r.at for r in server.requests if r.path != "/robots.txt"]
     gaps = [later - earlier for earlier, later in itertools.pairwise(asked)]
     assert len(asked) >= 5 and min(gaps) >= 2.0 - 0.05

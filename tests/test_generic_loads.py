@@ -55,11 +55,14 @@ def test_generic_loads_are_flagged_and_listed_by_host(tmp_path: Path, prefect_en
 
 
 def test_run_summary_names_generic_loads(tmp_path: Path, prefect_harness: None) -> None:
+    from flows.common import summary_of
     from flows.ingest import ingest_urls
 
     with FaultServer() as server:
         server.route(PATH, FaultSpec(body=UNSEEN.read_bytes()))
-        summary = ingest_urls(urls=[server.url(PATH)], db=str(tmp_path / "w.duckdb"), delay=0)
+        summary = summary_of(
+            ingest_urls(urls=[server.url(PATH)], db=str(tmp_path / "w.duckdb"), delay=0, return_state=True)
+        )
     assert summary.generic == [server.url(PATH)]
     markdown = summary.as_markdown()
     assert "## Read by the generic fallback: these layouts need a template" in markdown

@@ -96,9 +96,10 @@ def test_kill_minus_nine_then_rerun(tmp_path: Path, slow_site: str, prefect_harn
     assert 1 <= partial < 5  # the first batch is in; the run died around the second batch's load
     assert orphans == [(0,)]
 
+    from flows.common import summary_of
     from flows.epaper import daily_epaper
 
-    summary = daily_epaper(date=DAY, db=str(db), base_url=slow_site, delay=0)
+    summary = summary_of(daily_epaper(date=DAY, db=str(db), base_url=slow_site, delay=0, return_state=True))
     assert summary.failures == []
     con = duckdb.connect(str(db), read_only=True)
     try:

@@ -60,6 +60,7 @@ def _failed_lines(out: subprocess.CompletedProcess[str]) -> list[str]:
 def test_a_stored_article_survives_an_error_page_and_a_gutted_page(
     tmp_path: Path, prefect_env: dict[str, str]
 ) -> None:
+    from flows.common import summary_of
     from flows.ingest import ingest_urls
 
     db = tmp_path / "w.duckdb"
@@ -80,7 +81,7 @@ def test_a_stored_article_survives_an_error_page_and_a_gutted_page(
         def open_failures() -> str:
             return _etl(prefect_env, "failures", "--db", str(db)).stdout.strip()
 
-        assert ingest_urls(urls=[url], db=str(db), delay=0).failures == []
+        assert summary_of(ingest_urls(urls=[url], db=str(db), delay=0, return_state=True)).failures == []
         (stored,) = _q(db, stored_sql)
         assert stored[-1] >= 10  # the article's indicators
 
@@ -95,13 +96,13 @@ def test_a_stored_article_survives_an_error_page_and_a_gutted_page(
 
         # The real page is back: unchanged against the stored article, the failure resolves.
         site.unroute(ARTICLE)
-        back = ingest_urls(urls=[url], db=str(db), delay=0)
+        back = summary_of(ingest_urls(urls=[url], db=str(db), delay=0, return_state=True))
         assert (back.failures, back.counts.articles_unchanged) == ([], 1)
         assert open_failures() == "no open failures"
 
         # 2. A page that lost most of its article (the last paragraph only) is a suspicious change.
         site.route(ARTICLE, FaultSpec(body=_with_body(last_paragraph)))
-        suspicious = ingest_urls(urls=[url], db=str(db), delay=0)
+        suspicious = summary_of(ingest_urls(urls=[url], db=str(db), delay=0, return_state=True))
         ((failed_url, stage, reason),) = suspicious.failures
         assert (failed_url, stage) == (url, "load")
         assert re.fullmatch(
@@ -114,7 +115,7 @@ def test_a_stored_article_survives_an_error_page_and_a_gutted_page(
         assert f"{url}  {reason}" in open_failures()
 
         site.unroute(ARTICLE)
-        assert ingest_urls(urls=[url], db=str(db), delay=0).failures == []
+        assert summary_of(ingest_urls(urls=[url], db=str(db), delay=0, return_state=True)).failures == []
         assert open_failures() == "no open failures"
         assert _q(db, stored_sql) == [stored]
 

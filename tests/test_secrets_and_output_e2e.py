@@ -152,6 +152,7 @@ def test_a_password_in_a_url_loads_the_pages_and_is_stored_nowhere(
 def test_deployment_runs_take_credentials_from_parameters_and_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from flows.common import summary_of
     from flows.ingest import ingest_urls
 
     db = tmp_path / "w.duckdb"
@@ -161,13 +162,16 @@ def test_deployment_runs_take_credentials_from_parameters_and_the_environment(
         FaultServer(root=SITE, basic_auth=("ops", env_password)) as configured,
     ):
         monkeypatch.setenv(CREDENTIALS_ENV, _with_credentials(configured.base_url, "ops", env_password))
-        summary = ingest_urls(
-            urls=[
-                _with_credentials(given.url(PORTAL_PAGES[0]), "reader", PASSWORD),
-                configured.url(PORTAL_PAGES[1]),
-            ],
-            db=str(db),
-            delay=0,
+        summary = summary_of(
+            ingest_urls(
+                urls=[
+                    _with_credentials(given.url(PORTAL_PAGES[0]), "reader", PASSWORD),
+                    configured.url(PORTAL_PAGES[1]),
+                ],
+                db=str(db),
+                delay=0,
+                return_state=True,
+            )
         )
     assert summary.failures == []
     assert summary.counts.articles_loaded == 2

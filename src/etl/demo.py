@@ -4,6 +4,9 @@ Serves tests/fixtures/site on 127.0.0.1, runs `etl run` for the sample e-paper d
 for the portal articles its sitemaps list (the real CLI, in subprocesses, as a data engineer would),
 then prints what landed in the warehouse and an example query, and writes the analyst report
 (`etl report`) next to the warehouse.
+
+The demo has a warehouse of its own, warehouse/demo/demo.duckdb (raw pages in warehouse/demo/raw/):
+it never reads $ETL_DB or $ETL_ARCHIVE, so sample pages never land in the production warehouse.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "tests" / "fixtures" / "site"
+DEMO_DIR = REPO / "warehouse" / "demo"
+DEMO_DB = DEMO_DIR / "demo.duckdb"
 DEMO_DATE = "2025-09-03"
 # The channels whose news sitemaps the sample site carries.
 DEMO_PORTAL_CHANNELS = "finance,zj"
@@ -84,12 +89,19 @@ def _print_warehouse(db: Path) -> None:
         con.close()
 
 
+def demo_environment(db: Path, environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of the demo's `etl` commands: the demo warehouse and its own raw-page
+    archive, whatever $ETL_DB and $ETL_ARCHIVE say (they name the production ones)."""
+    return {**environ, "ETL_DB": str(db), "ETL_ARCHIVE": str(db.parent / "raw")}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default=os.environ.get("ETL_DB", "warehouse/peoples_daily.duckdb"))
+    parser.add_argument("--db", default=str(DEMO_DB), help=f"demo warehouse (default: {DEMO_DB})")
     args = parser.parse_args(argv)
     db = Path(args.db)
-    env = {**os.environ, "ETL_DB": str(db)}
+    db.parent.mkdir(parents=True, exist_ok=True)
+    env = demo_environment(db, os.environ)
     with serve_directory(SITE) as base:
         print(f"Serving the sample site {SITE.relative_to(REPO)} at {base}")
         rc_run = _etl("run", "--date", DEMO_DATE, "--base-url", base, "--delay", "0", env=env)

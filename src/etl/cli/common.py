@@ -2,14 +2,16 @@
 
 The `etl` command line. Other tools depend on these command and option names: keep them stable.
 
-Exit codes: 0 every page loaded; 1 some pages failed (one line per failed URL on stderr, the rest
-loaded; also when the run deadline left pages unfetched, and when the run failed for an unexpected
-reason); 2 bad usage or bad configuration (an option, an argument or an ETL_* variable that cannot
-be used, refused before anything is written); 3 the warehouse is held by another run; 4
-infrastructure trouble (the Prefect API unreachable, disk full, a warehouse or raw-page archive that
-cannot be written); 130 / 143 the run was stopped by SIGINT / SIGTERM (128 + the signal's number, as
-a shell reports a process the signal killed). Every outcome but 0 ends with one line on stderr
-saying why; `etl -v` adds the traceback of an error.
+Exit codes: 0 every page of the run's scope loaded; 1 some of them failed (one line per failed URL
+on stderr, the rest loaded; also when the run deadline left pages unfetched, for an e-paper day with
+no paper to load, and when the run failed for an unexpected reason). Open failures of earlier runs
+that a run retries on the side are reported (`STILL FAILING` lines) but never change its exit code;
+2 bad usage or bad configuration (an option, an argument or an ETL_* variable that cannot be used,
+refused before anything is written); 3 the warehouse is held by another run; 4 infrastructure
+trouble (the Prefect API unreachable, disk full, a warehouse or raw-page archive that cannot be
+written); 130 / 143 the run was stopped by SIGINT / SIGTERM (128 + the signal's number, as a shell
+reports a process the signal killed). Every outcome but 0 ends with one line on stderr saying why;
+`etl -v` adds the traceback of an error.
 """
 
 from __future__ import annotations
@@ -138,6 +140,8 @@ def _summary_document(summary: RunSummary, exit_code: int) -> dict[str, Any]:
         "status": summary.status,
         "counters": summary.counters(),
         "failures": [{"url": u, "stage": s, "reason": r} for u, s, r in summary.failures],
+        # Earlier runs' pages retried on the side: reported, never part of this run's status.
+        "retry_failures": [{"url": u, "stage": s, "reason": r} for u, s, r in summary.retry_failures],
         "generic": list(summary.generic),
         "limits": list(summary.limits),
         "message": summary.message,
@@ -148,7 +152,7 @@ def _summary_document(summary: RunSummary, exit_code: int) -> dict[str, Any]:
 def _report(summary: RunSummary, as_json: bool = False) -> int:
     from etl.text_safety import terminal_line
 
-    code = EXIT_FAILURES if summary.failures else 0
+    code = EXIT_FAILURES if summary.failed else 0
     if summary.infrastructure_trouble:
         code = EXIT_INFRASTRUCTURE
     if as_json:
@@ -164,9 +168,17 @@ def _report(summary: RunSummary, as_json: bool = False) -> int:
         f"{c['indicators_loaded']} indicators, {c['pages_fetched']} pages fetched, "
         f"{c['pages_not_modified']} not modified, {c['failures']} failures"
     )
+    if summary.older:
+        # Earlier runs' leftovers, retried on the side: they never change the exit status.
+        click.echo(
+            f"retried from earlier runs: {c['retried']} open failures, {c['retry_failures']} still failing "
+            "(see etl failures)"
+        )
     for url, stage, reason in summary.failures:
         # URLs and reasons come from the crawled sites: no control sequences on the terminal.
         click.echo(terminal_line(f"FAILED {url} [{stage}] {reason}"), err=True)
+    for url, stage, reason in summary.retry_failures:
+        click.echo(terminal_line(f"STILL FAILING {url} [{stage}] {reason} (an earlier run's page)"), err=True)
     for url in summary.generic:
         click.echo(
             terminal_line(f"GENERIC {url} (no template knows this layout; see etl templates)"), err=True

@@ -73,6 +73,7 @@ def run(
     _check_run_settings(db, delay, lock_wait, run_deadline)
     _prepare_prefect_env()
     from etl.config import accept_url
+    from flows.common import summary_of
     from flows.epaper import daily_epaper
 
     # The flow gets the URL without user:password (Prefect stores its parameters); the fetcher gets
@@ -80,15 +81,18 @@ def run(
     base_url = accept_url(base_url)
 
     _run_flow(
-        lambda: daily_epaper(
-            date=day.isoformat() if day else None,
-            db=db,
-            base_url=base_url,
-            delay=delay,
-            refresh=refresh,
-            lock_wait=lock_wait,
-            accept_changes=accept_changes,
-            run_deadline=run_deadline,
+        lambda: summary_of(
+            daily_epaper(
+                date=day.isoformat() if day else None,
+                db=db,
+                base_url=base_url,
+                delay=delay,
+                refresh=refresh,
+                lock_wait=lock_wait,
+                accept_changes=accept_changes,
+                run_deadline=run_deadline,
+                return_state=True,
+            )
         ),
         as_json,
     )
@@ -173,11 +177,12 @@ def ingest(
     _prepare_prefect_env()
     from etl.load import WarehouseBusy
     from flows.chunks import ingest_in_chunks
+    from flows.common import summary_of
     from flows.ingest import ingest_retry_refs, ingest_urls
     from flows.tasks import BATCH_SIZE
 
     def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
-        return ingest_urls(
+        state = ingest_urls(
             urls=chunk,
             db=db,
             delay=delay,
@@ -187,7 +192,9 @@ def ingest(
             batch_size=batch_size,
             accept_changes=accept_changes,
             run_deadline=run_deadline,
+            return_state=True,
         )
+        return summary_of(state)
 
     if not wanted:
         try:
@@ -254,19 +261,23 @@ def portal(
         _usage_error(exc)
     _check_run_settings(db, delay, lock_wait, run_deadline)
     _prepare_prefect_env()
+    from flows.common import summary_of
     from flows.portal import portal_news
 
     _run_flow(
-        lambda: portal_news(
-            since=day.isoformat() if day else None,
-            channels=[c for c in (channels or "").split(",") if c.strip()] or None,
-            base_url=base_url,
-            db=db,
-            delay=delay,
-            refresh=refresh,
-            lock_wait=lock_wait,
-            accept_changes=accept_changes,
-            run_deadline=run_deadline,
+        lambda: summary_of(
+            portal_news(
+                since=day.isoformat() if day else None,
+                channels=[c for c in (channels or "").split(",") if c.strip()] or None,
+                base_url=base_url,
+                db=db,
+                delay=delay,
+                refresh=refresh,
+                lock_wait=lock_wait,
+                accept_changes=accept_changes,
+                run_deadline=run_deadline,
+                return_state=True,
+            )
         ),
         as_json,
     )

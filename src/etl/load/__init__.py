@@ -8,10 +8,14 @@
     failures     record_pending, open_failures / OpenFailure and the retry limits
     export       export_warehouse: tables and views as Parquet or CSV files (etl export)
     report_data  report_data: what the analyst report shows, as etl.report_records (etl report)
+    failures     record_pending, open_failures / OpenFailure and the retry limits; matching_failures
+                 / resolve_failures for what an operator selects (FailureMatch)
+    backfill     finished_days, record_day, forget_days: the days a backfill has done (DayOutcome)
 
 Callers use the names below (`from etl import load; load.load_batch(...)`).
 """
 
+from etl.load.backfill import DayOutcome, finished_days, forget_days, record_day
 from etl.load.batch import LoadCounts, load_batch, validators_for
 from etl.load.connection import (
     DEFAULT_LOCK_WAIT_SECONDS,
@@ -27,9 +31,12 @@ from etl.load.failures import (
     MAX_RUNS_WHEN_GONE,
     PENDING_REASON,
     PENDING_STAGE,
+    FailureMatch,
     OpenFailure,
+    matching_failures,
     open_failures,
     record_pending,
+    resolve_failures,
 )
 from etl.load.migrations import WAREHOUSE_SQL_DIR, ensure_schema, migrate, migration_files
 from etl.load.rows import article_id_for, content_hash, indicator_id_for
@@ -44,6 +51,8 @@ __all__ = [
     "PENDING_STAGE",
     "RUN_COUNTERS",
     "WAREHOUSE_SQL_DIR",
+    "DayOutcome",
+    "FailureMatch",
     "LoadCounts",
     "OpenFailure",
     "WarehouseBusy",
@@ -53,13 +62,18 @@ __all__ = [
     "content_hash",
     "ensure_schema",
     "finish_run",
+    "finished_days",
+    "forget_days",
     "indicator_id_for",
     "last_run_started",
     "load_batch",
+    "matching_failures",
     "migrate",
     "migration_files",
     "open_failures",
+    "record_day",
     "record_pending",
+    "resolve_failures",
     "run_lock",
     "start_run",
     "template_use",

@@ -163,3 +163,39 @@ def _retry_before_migration(url: str, reason: str, http_status: int | None) -> R
     if reason == f"{HOST_NOT_ALLOWED}: {host_of(url)}":
         return Retry.NEVER
     return Retry.GONE if http_status in GONE_STATUSES else Retry.TRANSIENT
+
+
+@dataclass(frozen=True, slots=True)
+class FailureMatch:
+    """Which open failures an operator means: every given criterion must hold; none given, all."""
+
+    url: str | None = None
+    host: str | None = None
+    day: dt.date | None = None  # the issue day in the URL (e-paper and portal URLs carry one)
+
+    def matches(self, url: str) -> bool:
+        if self.url is not None and url != self.url:
+            return False
+        if self.host is not None and host_of(url) != self.host.lower().rstrip("."):
+            return False
+        return self.day is None or ref_for_url(url).issue_date == self.day
+
+
+def matching_failures(db_path: Path | str, match: FailureMatch) -> list[OpenFailure]:
+    """The open failures `match` selects, oldest first."""
+    return [f for f in open_failures(db_path) if match.matches(f.url)]
+
+
+def resolve_failures(db_path: Path | str, match: FailureMatch) -> int:
+    """Mark the open failures `match` selects as resolved, in one transaction; how many there were.
+    The rows stay (with `resolved_at`), so a later failure of the URL counts from one again."""
+    urls = [f.url for f in matching_failures(db_path, match)]
+    if not urls:
+        return 0
+    with connect(db_path) as con, transaction(con):
+        con.execute(
+            "UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL AND url IN "
+            "(SELECT unnest(?::VARCHAR[]))",
+            [utc_now(), urls],
+        )
+    return len(urls)

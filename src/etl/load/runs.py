@@ -21,10 +21,15 @@ RUN_COUNTERS = (
     "images_loaded",
     "indicators_loaded",
     "failures",
+    "retried",
+    "retry_failures",
 )
 
 
-def start_run(db_path: Path | str, run_id: str, flow: str, params: dict[str, Any]) -> None:
+def start_run(
+    db_path: Path | str, run_id: str, flow: str, params: dict[str, Any], scope: str | None = None
+) -> None:
+    """Record a run as running; `scope` says what it is for (an issue day, a since day, N URLs)."""
     with connect(db_path) as con:
         migrate(con)
         with transaction(con):
@@ -33,9 +38,9 @@ def start_run(db_path: Path | str, run_id: str, flow: str, params: dict[str, Any
                 "UPDATE runs SET status = 'aborted' WHERE status = 'running' AND run_id <> ?", [run_id]
             )
             con.execute(
-                "INSERT INTO runs (run_id, flow, params, started_at, status) VALUES (?, ?, ?, ?, 'running') "
-                "ON CONFLICT (run_id) DO NOTHING",
-                [run_id, flow, json.dumps(params, ensure_ascii=False, default=str), utc_now()],
+                "INSERT INTO runs (run_id, flow, params, started_at, status, scope) "
+                "VALUES (?, ?, ?, ?, 'running', ?) ON CONFLICT (run_id) DO NOTHING",
+                [run_id, flow, json.dumps(params, ensure_ascii=False, default=str), utc_now(), scope],
             )
 
 

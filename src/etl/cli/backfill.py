@@ -1,0 +1,123 @@
+"""`etl backfill`: the e-paper of a range of days, one daily run per day, resumable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from etl.cli.common import (
+    EXIT_BUSY,
+    EXIT_FAILURES,
+    EXIT_INFRASTRUCTURE,
+    _check_run_settings,
+    _prepare_prefect_env,
+    _report,
+    _usage_error,
+    accept_changes_option,
+    db_option,
+    delay_option,
+    lock_wait_option,
+    main,
+    refresh_option,
+    run_deadline_option,
+)
+from etl.config import SettingError, check_issue_date, check_origin
+from etl.urls import DEFAULT_EPAPER_BASE
+
+
+@main.command()
+@click.option(
+    "--start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First issue day, YYYY-MM-DD."
+)
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last issue day, inclusive.")
+@click.option("--redo", is_flag=True, help="Crawl again the days an earlier backfill finished.")
+@db_option
+@click.option(
+    "--base-url",
+    default=DEFAULT_EPAPER_BASE,
+    show_default=True,
+    help="Scheme and host of the e-paper, for mirrors and saved copies.",
+)
+@delay_option
+@refresh_option
+@lock_wait_option
+@accept_changes_option
+@run_deadline_option
+def backfill(
+    start: dt.datetime,
+    end: dt.datetime,
+    redo: bool,
+    db: str | None,
+    base_url: str,
+    delay: float,
+    refresh: bool,
+    lock_wait: float,
+    accept_changes: bool,
+    run_deadline: float | None,
+) -> None:
+    """Crawl the e-paper of every day from --start to --end, one daily run per day, oldest first.
+
+    Days loaded or no longer served by the site are recorded in the warehouse: a backfill stopped
+    half-way and started again goes on where it stopped, and a finished backfill run again does
+    nothing (unless --redo). Exit status 0 when every day loaded or is not served, 1 when a day
+    failed (it is tried again by the next backfill); --run-deadline bounds each day's run.
+    """
+    from etl.config import accept_url
+
+    try:
+        first = check_issue_date("--start", start.date())
+        last = check_issue_date("--end", end.date())
+        if last < first:
+            raise SettingError(f"--end {last} is before --start {first}")
+        base_url = check_origin("--base-url", base_url)
+    except SettingError as exc:
+        _usage_error(exc)
+    _check_run_settings(db, delay, lock_wait)
+    _prepare_prefect_env()
+    from etl.load import WarehouseBusy
+    from etl.outcome import InfrastructureError, RunInterrupted
+    from etl.text_safety import terminal_line
+    from flows.backfill import backfill as backfill_flow
+    from flows.backfill import backfill_summary_of
+
+    try:
+        summary = backfill_summary_of(
+            backfill_flow(
+                start=first.isoformat(),
+                end=last.isoformat(),
+                db=db,
+                base_url=accept_url(base_url),  # credentials go to the fetcher, never into parameters
+                delay=delay,
+                refresh=refresh,
+                lock_wait=lock_wait,
+                accept_changes=accept_changes,
+                run_deadline=run_deadline,
+                redo=redo,
+                return_state=True,
+            )
+        )
+    except WarehouseBusy as exc:
+        click.echo(f"etl: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    except InfrastructureError as exc:
+        click.echo(f"etl: {exc}", err=True)
+        sys.exit(EXIT_INFRASTRUCTURE)
+    except RunInterrupted as exc:
+        click.echo(f"etl: {exc}", err=True)
+        sys.exit(exc.exit_status)
+    worst = 0
+    for run in summary.runs:
+        if not run.not_served:  # a day not served is one line below, not a FAILED 404
+            worst = max(worst, _report(run))
+    for day in summary.already_done:
+        click.echo(f"{day} done by an earlier backfill (--redo crawls it again)")
+    for day in summary.not_served:
+        click.echo(f"{day} not served: the site has no 版面 for it; recorded, not asked for again")
+    for day, headline in summary.failed:
+        click.echo(terminal_line(f"DAY FAILED {day}: {headline}"), err=True)
+    click.echo(summary.headline())
+    if worst == EXIT_INFRASTRUCTURE:
+        sys.exit(EXIT_INFRASTRUCTURE)
+    sys.exit(EXIT_FAILURES if summary.failed_any else 0)

@@ -1,0 +1,31 @@
+"""`make demo` loads the sample site into a warehouse of its own and never touches the production
+one, whatever $ETL_DB and $ETL_ARCHIVE say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl import demo
+from etl.config import DEFAULT_DB, Settings
+
+
+def test_the_demo_warehouse_is_not_the_production_default() -> None:
+    assert demo.DEMO_DB.parent == demo.REPO / "warehouse" / "demo"
+    assert demo.DEMO_DB.resolve() != (demo.REPO / DEFAULT_DB).resolve()
+    assert not demo.DEMO_DB.resolve().is_relative_to((demo.REPO / DEFAULT_DB).parent / "raw")
+
+
+def test_the_demo_commands_ignore_the_production_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    production = {"ETL_DB": str(tmp_path / "prod.duckdb"), "ETL_ARCHIVE": str(tmp_path / "prod-raw")}
+    env = demo.demo_environment(demo.DEMO_DB, {**production, "PATH": "/usr/bin"})
+    assert env["PATH"] == "/usr/bin"
+    # What the `etl` commands the demo starts make of that environment: the demo's files only.
+    for name in production:
+        monkeypatch.setenv(name, env[name])
+    settings = Settings.from_args(None)
+    assert Path(settings.db_path) == demo.DEMO_DB
+    assert Path(settings.archive_dir) == demo.DEMO_DIR / "raw"
