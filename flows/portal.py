@@ -10,7 +10,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from etl import load, pipeline, sitemaps
+from etl import compose, load, sitemaps
 from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from etl.urls import on_mirror, ref_for_url, sitemap_channel
@@ -66,7 +66,7 @@ def discover_portal_articles(
 
 
 def _listing_failure(fetch: FetchResult) -> Failure | None:
-    return pipeline.fetch_failure(PageRef(fetch.url, PageKind.PORTAL_LISTING), fetch)
+    return compose.fetch_failure(PageRef(fetch.url, PageKind.PORTAL_LISTING), fetch)
 
 
 def _since(since: str | None, db_path: Path) -> dt.datetime | None:

@@ -16,7 +16,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 
-from etl import load, parse, pipeline
+from etl import compose, load, parse
 from etl.discover import (
     MAX_CONTINUATION_PAGES,
     MAX_ENTRIES_PER_LAYOUT,
@@ -150,14 +150,14 @@ def discover_layouts(
     def visit(ref: PageRef) -> FetchResult:
         (fetch,) = _fetch(crawl, [ref.url])
         asked_per_day[ref.issue_date] = asked_per_day.get(ref.issue_date, 0) + 1
-        parsed = pipeline.parse_layout_page(ref, fetch)
+        parsed = compose.parse_layout_page(ref, fetch)
         if isinstance(parsed, Failure) and _is_soft_404(fetch):
             fetch = replace(
                 fetch,
                 status=FetchStatus.NOT_FOUND,
                 error=f"HTTP {fetch.http_status or 200}: page says it does not exist (soft 404)",
             )
-            parsed = pipeline.parse_layout_page(ref, fetch)
+            parsed = compose.parse_layout_page(ref, fetch)
         out.fetches.append((fetch, ref.kind))
         if fetch.status is FetchStatus.NOT_FOUND and ref.page_no and ref.page_no > 1:
             return fetch  # the end of a day's pages, not a failure
@@ -243,7 +243,7 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     for fetch in _fetch(crawl, list(by_url)):
         ref = by_url[fetch.url]
         out.fetches.append((fetch, ref.kind))
-        parsed = pipeline.parse_article_page(ref, fetch)
+        parsed = compose.parse_article_page(ref, fetch)
         if isinstance(parsed, Failure):
             out.failures.append(parsed)
             continue
@@ -258,7 +258,7 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
             )
             logger.warning(terminal_line(limit))
             out.limits.append(limit)
-        result = pipeline.complete_article(ref, first, more, fetch.fetched_at)
+        result = compose.complete_article(ref, first, more, fetch.fetched_at)
         if isinstance(result, Failure):
             out.failures.append(result)
         else:
@@ -279,7 +279,7 @@ def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
         (page,) = _fetch(crawl, [url])
         fetched.append(page)
         page_ref = PageRef(url, PageKind.PORTAL_ARTICLE)
-        if isinstance(pipeline.parse_article_page(page_ref, page), Failure):
+        if isinstance(compose.parse_article_page(page_ref, page), Failure):
             break
     return fetched
 
@@ -291,7 +291,7 @@ def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
     retry_delay_seconds=[5, 30],
     retry_condition_fn=_retry_unless_unwritable,
 )
-def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
+def store_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
     """One warehouse transaction for the batch; retried when the warehouse was briefly busy."""
     counts = load.load_batch(
         crawl.db_path,

@@ -204,9 +204,8 @@ class Failure:
 
 @dataclass(slots=True)
 class ProcessedArticle:
-    """An article ready to load: the parsed record, its indicators, and the pages it came from."""
+    """An article ready to load: the parsed record, its indicators, and when its page was fetched."""
 
     article: Article
     indicators: list[Indicator] = field(default_factory=list)
-    fetches: list[FetchResult] = field(default_factory=list)
     fetched_at: dt.datetime | None = None
