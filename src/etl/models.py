@@ -202,6 +202,16 @@ class Failure:
     retry: Retry = Retry.TRANSIENT
 
 
+@dataclass(frozen=True, slots=True)
+class FetchedLayout:
+    """A 版面 as asked for, fetched and read: what the 版面 probe (etl.discover.LayoutProbe) steps on.
+    A 200 page that only says it does not exist comes as the NOT_FOUND fetch it stands for."""
+
+    ref: PageRef
+    fetch: FetchResult
+    page: LayoutPage | Failure
+
+
 @dataclass(slots=True)
 class ProcessedArticle:
     """An article ready to load: the parsed record, its indicators, and when its page was fetched."""
