@@ -23,10 +23,6 @@ from etl.models import Article, Failure, FetchResult, LayoutPage, PageKind, Page
 from etl.text_safety import terminal_line
 from etl.urls import ref_for_url
 
-# Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
-# killed run loses little work and each warehouse transaction stays short.
-BATCH_SIZE = 20
-
 # Open failures of earlier runs retried per run, least recently failed first (a page retried and
 # failing again goes to the back), so a flood of failures is worked through over several runs
 # instead of making every run re-request all of them.
@@ -54,7 +50,7 @@ class BatchResult:
     limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled, one line each
 
 
-def batches(items: Sequence[PageRef], size: int = BATCH_SIZE) -> list[list[PageRef]]:
+def batches(items: Sequence[PageRef], size: int) -> list[list[PageRef]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,18 +13,21 @@ import click
 from etl.cli.common import (
     EXIT_BUSY,
     _check_run_settings,
-    _prepare_prefect_env,
     _run_flow,
     _usage_error,
-    accept_changes_option,
     db_option,
-    delay_option,
-    lock_wait_option,
     main,
-    refresh_option,
-    run_deadline_option,
+    run_options,
 )
-from etl.config import SettingError, check_article_url, check_issue_date, check_origin, default_db_path
+from etl.config import (
+    RunOptions,
+    SettingError,
+    check_article_url,
+    check_issue_date,
+    check_origin,
+    default_db_path,
+    prepare_prefect_env,
+)
 from etl.urls import DEFAULT_EPAPER_BASE, canonical_article_url
 
 if TYPE_CHECKING:
@@ -45,29 +49,16 @@ if TYPE_CHECKING:
     show_default=True,
     help="Scheme and host of the e-paper, for mirrors and saved copies.",
 )
-@delay_option
-@refresh_option
-@lock_wait_option
-@accept_changes_option
-@run_deadline_option
-def run(
-    date_: dt.datetime | None,
-    db: str | None,
-    base_url: str,
-    delay: float,
-    refresh: bool,
-    lock_wait: float,
-    accept_changes: bool,
-    run_deadline: float | None,
-) -> None:
+@run_options
+def run(date_: dt.datetime | None, db: str | None, base_url: str, options: RunOptions) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
     try:
         day = check_issue_date("--date", date_.date()) if date_ else None
         base_url = check_origin("--base-url", base_url)
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait)
-    _prepare_prefect_env()
+    _check_run_settings(db, options)
+    prepare_prefect_env()
     from etl.config import accept_url
     from flows.epaper import daily_epaper
 
@@ -77,14 +68,7 @@ def run(
 
     _run_flow(
         lambda: daily_epaper(
-            date=day.isoformat() if day else None,
-            db=db,
-            base_url=base_url,
-            delay=delay,
-            refresh=refresh,
-            lock_wait=lock_wait,
-            accept_changes=accept_changes,
-            run_deadline=run_deadline,
+            date=day.isoformat() if day else None, db=db, base_url=base_url, **options.flow_parameters()
         )
     )
 
@@ -140,21 +124,8 @@ def _ingest_list(urls: tuple[str, ...], url_files: tuple[str, ...]) -> list[str]
     help="Also read URLs from FILE (- for stdin), one per line; blank lines and # comments are skipped.",
 )
 @db_option
-@delay_option
-@refresh_option
-@lock_wait_option
-@accept_changes_option
-@run_deadline_option
-def ingest(
-    urls: tuple[str, ...],
-    url_files: tuple[str, ...],
-    db: str | None,
-    delay: float,
-    refresh: bool,
-    lock_wait: float,
-    accept_changes: bool,
-    run_deadline: float | None,
-) -> None:
+@run_options
+def ingest(urls: tuple[str, ...], url_files: tuple[str, ...], db: str | None, options: RunOptions) -> None:
     """Fetch portal (人民网) or e-paper article URLs into the warehouse. Open failures of earlier
     ingests (portal articles, and named URLs a stopped run did not reach) are retried too; without
     URLs, only those."""
@@ -162,25 +133,15 @@ def ingest(
         wanted = _ingest_list(urls, url_files)
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait)
-    _prepare_prefect_env()
+    _check_run_settings(db, options)
+    prepare_prefect_env()
     from etl.load import WarehouseBusy
     from flows.chunks import ingest_in_chunks
     from flows.ingest import ingest_retry_refs, ingest_urls
-    from flows.tasks import BATCH_SIZE
 
     def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
-        return ingest_urls(
-            urls=chunk,
-            db=db,
-            delay=delay,
-            refresh=refresh,
-            retry_failed=retry_failed,
-            lock_wait=lock_wait,
-            batch_size=batch_size,
-            accept_changes=accept_changes,
-            run_deadline=run_deadline,
-        )
+        chunk_options = replace(options, retry_failed=retry_failed, batch_size=batch_size)
+        return ingest_urls(urls=chunk, db=db, **chunk_options.flow_parameters())
 
     if not wanted:
         try:
@@ -192,7 +153,7 @@ def ingest(
             click.echo("nothing to ingest")
             return
     # One flow run per chunk of the list: Prefect refuses larger flow-run parameters.
-    _run_flow(lambda: ingest_in_chunks(wanted, run_one) if wanted else run_one([], True, BATCH_SIZE))
+    _run_flow(lambda: ingest_in_chunks(wanted, run_one) if wanted else run_one([], True, options.batch_size))
 
 
 @main.command()
@@ -209,21 +170,13 @@ def ingest(
 )
 @click.option("--base-url", default=None, help="Scheme and host of a mirror or saved copy of the portal.")
 @db_option
-@delay_option
-@refresh_option
-@lock_wait_option
-@accept_changes_option
-@run_deadline_option
+@run_options
 def portal(
     since: dt.datetime | None,
     channels: str | None,
     base_url: str | None,
     db: str | None,
-    delay: float,
-    refresh: bool,
-    lock_wait: float,
-    accept_changes: bool,
-    run_deadline: float | None,
+    options: RunOptions,
 ) -> None:
     """Discover new 人民网 articles from the news sitemaps (or channel list pages) and load them.
 
@@ -238,8 +191,8 @@ def portal(
         base_url = check_origin("--base-url", accept_url(base_url)) if base_url else None
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait)
-    _prepare_prefect_env()
+    _check_run_settings(db, options)
+    prepare_prefect_env()
     from flows.portal import portal_news
 
     _run_flow(
@@ -248,10 +201,6 @@ def portal(
             channels=[c for c in (channels or "").split(",") if c.strip()] or None,
             base_url=base_url,
             db=db,
-            delay=delay,
-            refresh=refresh,
-            lock_wait=lock_wait,
-            accept_changes=accept_changes,
-            run_deadline=run_deadline,
+            **options.flow_parameters(),
         )
     )
