@@ -20,12 +20,19 @@ from prefect.client.schemas.objects import State
 from prefect.states import Failed
 
 from etl import load
-from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
+from etl.config import (
+    RUN_DEFAULTS,
+    RunOptions,
+    Settings,
+    accept_url,
+    check_count,
+    check_issue_date,
+    check_origin,
+)
 from etl.text_safety import terminal_line
 from etl.urls import DEFAULT_EPAPER_BASE
 from flows.common import RunSummary, summary_of
 from flows.epaper import daily_epaper
-from flows.tasks import BATCH_SIZE
 
 # Days of one backfill: a range this long is almost certainly a typo (a year of 19xx for 20xx).
 MAX_BACKFILL_DAYS = 366 * 30
@@ -71,12 +78,12 @@ def backfill(
     end: str,
     db: str | None = None,
     base_url: str = DEFAULT_EPAPER_BASE,
-    delay: float = 2.0,
-    refresh: bool = False,
-    lock_wait: float = 60.0,
-    batch_size: int = BATCH_SIZE,
-    accept_changes: bool = False,
-    run_deadline: float | None = None,
+    delay: float = RUN_DEFAULTS.delay,
+    refresh: bool = RUN_DEFAULTS.refresh,
+    lock_wait: float = RUN_DEFAULTS.lock_wait,
+    batch_size: int = RUN_DEFAULTS.batch_size,
+    accept_changes: bool = RUN_DEFAULTS.accept_changes,
+    run_deadline: float | None = RUN_DEFAULTS.run_deadline,
     redo: bool = False,
 ) -> BackfillSummary | State[Any]:
     """The e-paper of every day from `start` to `end` (YYYY-MM-DD, inclusive), oldest first, one
@@ -95,8 +102,11 @@ def backfill(
         )
     base_url = check_origin("base_url", accept_url(base_url))
     check_count("batch_size", batch_size)
-    settings = Settings.from_args(
-        db, delay=delay, lock_wait=lock_wait, accept_changes=accept_changes, run_deadline=run_deadline
+    settings = Settings.from_options(
+        db,
+        RunOptions(
+            delay=delay, lock_wait=lock_wait, accept_changes=accept_changes, run_deadline=run_deadline
+        ),
     )
     db_path = Path(settings.db_path)
     if redo:

@@ -7,8 +7,8 @@ import json
 import math
 from collections.abc import Callable, Sequence
 
+from etl.config import RUN_DEFAULTS
 from flows.common import RunSummary
-from flows.tasks import BATCH_SIZE
 
 PREFECT_MAX_PARAMETER_BYTES = 512 * 1024
 # The URLs of one run take at most half the limit: the other parameters are small, and Prefect's
@@ -24,7 +24,7 @@ MAX_BATCH_SIZE = 100
 
 
 def batch_size_for(url_count: int) -> int:
-    return min(MAX_BATCH_SIZE, max(BATCH_SIZE, math.ceil(url_count / MAX_BATCHES_PER_RUN)))
+    return min(MAX_BATCH_SIZE, max(RUN_DEFAULTS.batch_size, math.ceil(url_count / MAX_BATCHES_PER_RUN)))
 
 
 def chunk_urls(urls: Sequence[str], max_bytes: int = URLS_PER_RUN_BYTES) -> list[list[str]]:

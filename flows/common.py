@@ -35,7 +35,7 @@ from etl.outcome import (
 from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
 from etl.urls import ref_for_url
-from flows.tasks import BatchResult, Crawl, load_batch
+from flows.tasks import BatchResult, Crawl, store_batch
 
 
 @dataclass(slots=True)
@@ -229,7 +229,7 @@ def load_and_record(crawl: Crawl, summary: RunSummary, batch: BatchResult) -> No
     """
     raise_if_stopped(crawl.fetcher.stop)
     try:
-        counts = load_batch(crawl, batch)
+        counts = store_batch(crawl, batch)
     except load.WarehouseUnwritable as exc:
         _release_frames(exc)
         _record_unloaded(crawl, batch, exc)

@@ -10,6 +10,8 @@ from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
 from etl.config import (
+    RUN_DEFAULTS,
+    RunOptions,
     Settings,
     accept_url,
     check_count,
@@ -23,7 +25,6 @@ from etl.urls import DEFAULT_EPAPER_BASE, ref_for_url
 from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
 from flows.progress import progress
 from flows.tasks import (
-    BATCH_SIZE,
     batches,
     discover_layouts,
     fetch_and_process,
@@ -42,13 +43,13 @@ def daily_epaper(
     date: str | None = None,
     db: str | None = None,
     base_url: str = DEFAULT_EPAPER_BASE,
-    delay: float = 2.0,
-    refresh: bool = False,
-    retry_failed: bool = True,
-    lock_wait: float = 60.0,
-    batch_size: int = BATCH_SIZE,
-    accept_changes: bool = False,
-    run_deadline: float | None = None,
+    delay: float = RUN_DEFAULTS.delay,
+    refresh: bool = RUN_DEFAULTS.refresh,
+    retry_failed: bool = RUN_DEFAULTS.retry_failed,
+    lock_wait: float = RUN_DEFAULTS.lock_wait,
+    batch_size: int = RUN_DEFAULTS.batch_size,
+    accept_changes: bool = RUN_DEFAULTS.accept_changes,
+    run_deadline: float | None = RUN_DEFAULTS.run_deadline,
 ) -> RunSummary | State[Any]:
     """Crawl the e-paper of `date` (YYYY-MM-DD; default today in Beijing) from `base_url`.
 
@@ -69,14 +70,16 @@ def daily_epaper(
     day = check_issue_date("date", date) if date else today_in_beijing()
     base_url = check_origin("base_url", accept_url(base_url))
     check_count("batch_size", batch_size)
-    settings = Settings.from_args(
-        db,
+    options = RunOptions(
         delay=delay,
         refresh=refresh,
+        retry_failed=retry_failed,
         lock_wait=lock_wait,
+        batch_size=batch_size,
         accept_changes=accept_changes,
         run_deadline=run_deadline,
     )
+    settings = Settings.from_options(db, options)
     params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}
     if accept_changes:
         params["accept_changes"] = True

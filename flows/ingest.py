@@ -10,12 +10,20 @@ from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
 from etl import load
-from etl.config import Settings, accept_url, check_article_url, check_count, today_in_beijing
+from etl.config import (
+    RUN_DEFAULTS,
+    RunOptions,
+    Settings,
+    accept_url,
+    check_article_url,
+    check_count,
+    today_in_beijing,
+)
 from etl.models import PageKind, PageRef
 from etl.urls import canonical_article_url, ref_for_url
 from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
 from flows.progress import progress
-from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process
+from flows.tasks import MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
 
 def ingest_retry_refs(db_path: Path, limit: int = MAX_RETRIES_PER_RUN) -> tuple[list[PageRef], int]:
@@ -39,13 +47,13 @@ def ingest_run_name() -> str:
 def ingest_urls(
     urls: list[str],
     db: str | None = None,
-    delay: float = 2.0,
-    refresh: bool = False,
-    retry_failed: bool = True,
-    lock_wait: float = 60.0,
-    batch_size: int = BATCH_SIZE,
-    accept_changes: bool = False,
-    run_deadline: float | None = None,
+    delay: float = RUN_DEFAULTS.delay,
+    refresh: bool = RUN_DEFAULTS.refresh,
+    retry_failed: bool = RUN_DEFAULTS.retry_failed,
+    lock_wait: float = RUN_DEFAULTS.lock_wait,
+    batch_size: int = RUN_DEFAULTS.batch_size,
+    accept_changes: bool = RUN_DEFAULTS.accept_changes,
+    run_deadline: float | None = RUN_DEFAULTS.run_deadline,
 ) -> RunSummary | State[Any]:
     """Fetch, parse, clean, extract and load the given article URLs (continuation pages …-2.html
     are followed; a continuation URL given directly is read from its first page).
@@ -61,14 +69,16 @@ def ingest_urls(
     checked = [check_article_url("urls", accept_url(u)) for u in urls if u.strip()]
     wanted = list(dict.fromkeys(canonical_article_url(u) for u in checked))
     check_count("batch_size", batch_size)
-    settings = Settings.from_args(
-        db,
+    options = RunOptions(
         delay=delay,
         refresh=refresh,
+        retry_failed=retry_failed,
         lock_wait=lock_wait,
+        batch_size=batch_size,
         accept_changes=accept_changes,
         run_deadline=run_deadline,
     )
+    settings = Settings.from_options(db, options)
     params = {"urls": wanted, "delay": delay, "refresh": refresh}
     if accept_changes:
         params["accept_changes"] = True

@@ -13,13 +13,21 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
-from etl import load, pipeline, sitemaps
-from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
+from etl import compose, load, sitemaps
+from etl.config import (
+    RUN_DEFAULTS,
+    RunOptions,
+    Settings,
+    accept_url,
+    check_count,
+    check_issue_date,
+    check_origin,
+)
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from etl.urls import on_mirror, ref_for_url, sitemap_channel
 from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
 from flows.progress import progress
-from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, retry_refs
+from flows.tasks import BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
 FLOW_NAME = "portal_news"
 # Sitemap lastmod values and our clock may disagree by minutes; articles already loaded are skipped
@@ -70,7 +78,7 @@ def discover_portal_articles(
 
 
 def _listing_failure(fetch: FetchResult) -> Failure | None:
-    return pipeline.fetch_failure(PageRef(fetch.url, PageKind.PORTAL_LISTING), fetch)
+    return compose.fetch_failure(PageRef(fetch.url, PageKind.PORTAL_LISTING), fetch)
 
 
 def _since(since: str | None, db_path: Path) -> dt.datetime | None:
@@ -94,13 +102,13 @@ def portal_news(
     channels: list[str] | None = None,
     base_url: str | None = None,
     db: str | None = None,
-    delay: float = 2.0,
-    refresh: bool = False,
-    retry_failed: bool = True,
-    lock_wait: float = 60.0,
-    batch_size: int = BATCH_SIZE,
-    accept_changes: bool = False,
-    run_deadline: float | None = None,
+    delay: float = RUN_DEFAULTS.delay,
+    refresh: bool = RUN_DEFAULTS.refresh,
+    retry_failed: bool = RUN_DEFAULTS.retry_failed,
+    lock_wait: float = RUN_DEFAULTS.lock_wait,
+    batch_size: int = RUN_DEFAULTS.batch_size,
+    accept_changes: bool = RUN_DEFAULTS.accept_changes,
+    run_deadline: float | None = RUN_DEFAULTS.run_deadline,
 ) -> RunSummary | State[Any]:
     """Load the 人民网 articles listed since `since` (YYYY-MM-DD; default: since the last successful
     portal run) in the news sitemaps of `channels` (default: the national news channels), falling
@@ -119,14 +127,16 @@ def portal_news(
     if since:
         check_issue_date("since", since)
     check_count("batch_size", batch_size)
-    settings = Settings.from_args(
-        db,
+    options = RunOptions(
         delay=delay,
         refresh=refresh,
+        retry_failed=retry_failed,
         lock_wait=lock_wait,
+        batch_size=batch_size,
         accept_changes=accept_changes,
         run_deadline=run_deadline,
     )
+    settings = Settings.from_options(db, options)
     followed = [c.strip().lower() for c in (channels or sitemaps.DEFAULT_CHANNELS) if c.strip()]
     start = _since(since, Path(settings.db_path))
     params = {

@@ -7,46 +7,21 @@ run's `Crawl` context (fetcher, archive, warehouse path) directly, so caching is
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 
-from etl import load, parse, pipeline
-from etl.discover import (
-    MAX_CONTINUATION_PAGES,
-    MAX_ENTRIES_PER_LAYOUT,
-    MAX_EPAPER_PAGES,
-    capped_entries,
-    is_ad_page,
-    switcher_urls_of_day,
-)
+from etl import compose, load
+from etl.discover import MAX_CONTINUATION_PAGES, LayoutProbe, ends_the_day, is_ad_page
 from etl.extract import EXTRACTOR_VERSION
-from etl.fetch import ArchiveCorrupt, Fetcher, RawArchive, Undecodable, decode_html
-from etl.models import (
-    Article,
-    Failure,
-    FetchResult,
-    FetchStatus,
-    LayoutPage,
-    PageKind,
-    PageRef,
-    ProcessedArticle,
-    Validators,
-)
+from etl.fetch import Fetcher, RawArchive, fetch_conditionally
+from etl.models import Article, Failure, FetchResult, LayoutPage, PageKind, PageRef, ProcessedArticle
 from etl.text_safety import terminal_line
 from etl.urls import ref_for_url
-
-# Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
-# killed run loses little work and each warehouse transaction stays short.
-BATCH_SIZE = 20
-
-# A day's 版面 probe gives up after this many pages in a row fail for reasons other than 404.
-MAX_CONSECUTIVE_LAYOUT_FAILURES = 3
 
 # Open failures of earlier runs retried per run, least recently failed first (a page retried and
 # failing again goes to the back), so a flood of failures is worked through over several runs
@@ -77,48 +52,16 @@ class BatchResult:
     ad_pages: set[str] = field(default_factory=set)  # of those, the 广告 pages discovery skips
 
 
-def batches(items: Sequence[PageRef], size: int = BATCH_SIZE) -> list[list[PageRef]]:
+def batches(items: Sequence[PageRef], size: int) -> list[list[PageRef]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _with_archived_body(fetch: FetchResult, known: Validators | None, archive: RawArchive) -> FetchResult:
-    """A 304 carries no body: re-parse the copy archived when the page was last downloaded.
-
-    A copy that was damaged since it was checked, or that no longer decodes, makes the page a fetch
-    failure (never a crashed batch); a damaged entry no longer verifies, so the next run downloads
-    the page unconditionally and archives it afresh.
-    """
-    if fetch.status is not FetchStatus.NOT_MODIFIED or known is None or not known.sha256:
-        return fetch
-    try:
-        decoded = decode_html(archive.get(known.sha256))
-    except KeyError:
-        return fetch  # gone since it was checked: a failure saying there is nothing to re-parse
-    except (ArchiveCorrupt, Undecodable) as exc:
-        reason = " ".join(f"not modified, but {exc}; the next run downloads it again".split())
-        return replace(fetch, status=FetchStatus.FAILED, error=reason)
-    return replace(
-        fetch,
-        text=decoded.text,
-        encoding=decoded.encoding,
-        decode_errors=decoded.replaced,
-        sha256=known.sha256,
-    )
-
-
-def _validators(crawl: Crawl, urls: Sequence[str]) -> dict[str, Validators]:
-    if crawl.refresh:
-        return {}
-    known = load.validators_for(crawl.db_path, urls)
-    # Only ask for a 304 when we can re-read the body from the archive: an entry that is missing or
-    # does not verify means an unconditional GET, whose answer replaces the entry.
-    return {u: v for u, v in known.items() if v.sha256 and crawl.archive.has(v.sha256)}
-
-
 def _fetch(crawl: Crawl, urls: Sequence[str], *, missing_ok: bool = False) -> list[FetchResult]:
-    known = _validators(crawl, urls)
-    results = crawl.fetcher.fetch_many(list(urls), known, refresh=crawl.refresh, missing_ok=missing_ok)
-    return [_with_archived_body(r, known.get(r.url), crawl.archive) for r in results]
+    """Conditional GETs where the warehouse remembers validators (unless the run refreshes)."""
+    known = {} if crawl.refresh else load.validators_for(crawl.db_path, urls)
+    return fetch_conditionally(
+        crawl.fetcher, urls, known, crawl.archive, refresh=crawl.refresh, missing_ok=missing_ok
+    )
 
 
 def _retry_unless_unwritable(task: object, task_run: object, state: State[object]) -> bool:
@@ -143,96 +86,44 @@ def _retry_unless_unwritable(task: object, task_run: object, state: State[object
 def discover_layouts(
     crawl: Crawl, probe_refs: Sequence[PageRef], retry: Sequence[PageRef] = ()
 ) -> tuple[list[LayoutPage], BatchResult]:
-    """Fetch 版面 01, 02, … one by one until the first 404 (or a 200 page saying "not found"), then
-    the 版面 pages that failed in earlier runs, and parse each."""
+    """Fetch and parse the day's 版面 as `etl.discover.LayoutProbe` leads: 01, 02, … until the first
+    404 (or a 200 page saying "not found"), the 版面 that failed in earlier runs, then the rest of
+    each day its page switchers list."""
     logger = get_run_logger()
-    found: list[tuple[LayoutPage, dt.date | None]] = []  # with the issue day it was asked for
-    out = BatchResult()
-    asked_per_day: dict[dt.date | None, int] = {}
-
-    def visit(ref: PageRef, probing: bool = False) -> FetchResult:
+    probe = LayoutProbe(probe_refs, retry)
+    refs, done = probe.step([])
+    while not done:
         # The probe's 404 after page 01 is how a day's pages end: information, not a warning.
-        (fetch,) = _fetch(crawl, [ref.url], missing_ok=probing and bool(ref.page_no and ref.page_no > 1))
-        asked_per_day[ref.issue_date] = asked_per_day.get(ref.issue_date, 0) + 1
-        parsed = pipeline.parse_layout_page(ref, fetch)
-        if isinstance(parsed, Failure) and _is_soft_404(fetch):
-            fetch = replace(
-                fetch,
-                status=FetchStatus.NOT_FOUND,
-                error=f"HTTP {fetch.http_status or 200}: page says it does not exist (soft 404)",
-            )
-            parsed = pipeline.parse_layout_page(ref, fetch)
-        out.fetches.append((fetch, ref.kind))
-        if fetch.status is FetchStatus.NOT_FOUND and ref.page_no and ref.page_no > 1:
-            if probing:
-                logger.info("%s 版面 %s: HTTP 404, the end of the day's pages", ref.issue_date, ref.page_no)
-            return fetch  # the end of a day's pages, not a failure
-        if isinstance(parsed, Failure):
-            out.failures.append(parsed)
-            # URLs, names and reasons come from the crawled site: no control sequences in the logs.
-            logger.warning(
-                "版面 %s failed: %s: %s", terminal_line(ref.url), parsed.stage, terminal_line(parsed.reason)
-            )
-            return fetch
-        parsed, dropped = capped_entries(parsed)
-        if dropped:
-            limit = (
-                f"版面 {ref.url} lists {len(parsed.entries) + dropped} articles; only the first "
-                f"{MAX_ENTRIES_PER_LAYOUT} are crawled"
-            )
-            logger.warning(terminal_line(limit))
-            out.limits.append(limit)
-        out.succeeded_urls.append(ref.url)
-        found.append((parsed, ref.issue_date))
+        expected_404 = probe.probing and all(r.page_no and r.page_no > 1 for r in refs)
+        fetched = _fetch(crawl, [r.url for r in refs], missing_ok=expected_404)
+        refs, done = probe.step([compose.read_layout_page(r, f) for r, f in zip(refs, fetched, strict=True)])
+    # URLs, names and reasons come from the crawled site: no control sequences in the logs.
+    for layout in probe.layouts:
         logger.info(
-            "版面 %s %s: %d entries", parsed.page_no, terminal_line(parsed.page_name), len(parsed.entries)
+            "版面 %s %s: %d entries", layout.page_no, terminal_line(layout.page_name), len(layout.entries)
         )
-        return fetch
-
-    def visited() -> set[str]:
-        return {fetch.url for fetch, _ in out.fetches}
-
-    consecutive_failures = 0
-    for ref in probe_refs:
-        fetch = visit(ref, probing=True)
-        if fetch.status is FetchStatus.NOT_FOUND:
-            break
-        consecutive_failures = 0 if out.succeeded_urls[-1:] == [ref.url] else consecutive_failures + 1
-        if consecutive_failures >= MAX_CONSECUTIVE_LAYOUT_FAILURES:
-            break
-    probed = visited()
-    for ref in retry:
-        if ref.url not in probed:
-            visit(ref)
-    # Every 版面 lists the whole day in its page switcher: pages the probe did not reach (it stops
-    # after a run of failures) are visited from there, and recorded as failures if they fail too.
-    # Only pages of the day the 版面 was asked for are followed, at most MAX_EPAPER_PAGES a day.
-    followed = 0
-    while followed < len(found):
-        layout, day = found[followed]
-        followed += 1
-        for url in switcher_urls_of_day(layout, day):
-            if url in visited():
-                continue
-            if asked_per_day.get(day, 0) >= MAX_EPAPER_PAGES:
-                limit = (
-                    f"the page switchers of {day} list more than {MAX_EPAPER_PAGES} 版面; "
-                    "the rest are not crawled"
-                )
-                if limit not in out.limits:
-                    logger.warning(limit)
-                    out.limits.append(limit)
-                break
-            visit(PageRef(url, PageKind.EPAPER_LAYOUT, issue_date=day))
-    out.layouts = [layout for layout, _ in found]
-    out.ad_pages = {layout.url for layout in out.layouts if is_ad_page(layout)}
-    return [layout for layout, _ in found], out
-
-
-def _is_soft_404(fetch: FetchResult) -> bool:
-    """A 200 page that only says the page does not exist: the 404 it stands for."""
-    ok = fetch.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED)
-    return ok and fetch.text is not None and parse.is_not_found_page(fetch.text)
+    for outcome in probe.outcomes:
+        if ends_the_day(outcome):
+            logger.info(
+                "%s 版面 %s: HTTP 404, the end of the day's pages",
+                outcome.ref.issue_date,
+                outcome.ref.page_no,
+            )
+    for failure in probe.failures:
+        logger.warning(
+            "版面 %s failed: %s: %s", terminal_line(failure.url), failure.stage, terminal_line(failure.reason)
+        )
+    for limit in probe.limits:
+        logger.warning(terminal_line(limit))
+    batch = BatchResult(
+        fetches=[(o.fetch, o.ref.kind) for o in probe.outcomes],
+        failures=probe.failures,
+        succeeded_urls=probe.succeeded_urls,
+        limits=probe.limits,
+        layouts=probe.layouts,
+        ad_pages={layout.url for layout in probe.layouts if is_ad_page(layout)},
+    )
+    return probe.layouts, batch
 
 
 @task(
@@ -251,7 +142,7 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     for fetch in _fetch(crawl, list(by_url)):
         ref = by_url[fetch.url]
         out.fetches.append((fetch, ref.kind))
-        parsed = pipeline.parse_article_page(ref, fetch)
+        parsed = compose.parse_article_page(ref, fetch)
         if isinstance(parsed, Failure):
             out.failures.append(parsed)
             continue
@@ -266,7 +157,7 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
             )
             logger.warning(terminal_line(limit))
             out.limits.append(limit)
-        result = pipeline.complete_article(ref, first, more, fetch.fetched_at)
+        result = compose.complete_article(ref, first, more, fetch.fetched_at)
         if isinstance(result, Failure):
             out.failures.append(result)
         else:
@@ -287,7 +178,7 @@ def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
         (page,) = _fetch(crawl, [url])
         fetched.append(page)
         page_ref = PageRef(url, PageKind.PORTAL_ARTICLE)
-        if isinstance(pipeline.parse_article_page(page_ref, page), Failure):
+        if isinstance(compose.parse_article_page(page_ref, page), Failure):
             break
     return fetched
 
@@ -299,7 +190,7 @@ def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
     retry_delay_seconds=[5, 30],
     retry_condition_fn=_retry_unless_unwritable,
 )
-def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
+def store_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
     """One warehouse transaction for the batch; retried when the warehouse was briefly busy."""
     counts = load.load_batch(
         crawl.db_path,

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# Set before Prefect is imported anywhere: ephemeral mode prints a spurious "database is locked"
-# traceback when analytics are on, and our stage modules log through the standard logging module.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "etl")
-os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+from etl.config import prepare_prefect_env
+
+# Before Prefect is imported anywhere (it reads some of these settings at import).
+prepare_prefect_env()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SITE = FIXTURES / "site"

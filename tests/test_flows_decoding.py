@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from faultserver import FaultServer, FaultSpec
 
-from etl import pipeline
+from etl import compose
 from etl.models import FetchResult, FetchStatus, PageKind, PageRef, ProcessedArticle
 from flows.common import summary_of
 from flows.ingest import ingest_urls
@@ -41,9 +41,9 @@ def _expected(url: str, raw: bytes) -> ProcessedArticle:
     """What the undamaged page gives, straight through the stages."""
     ref = PageRef(url, PageKind.EPAPER_ARTICLE)
     fetch = FetchResult(url=url, status=FetchStatus.OK, text=raw.decode("utf-8"), encoding="utf-8")
-    first = pipeline.parse_article_page(ref, fetch)
-    assert not isinstance(first, pipeline.Failure)
-    done = pipeline.complete_article(ref, first)
+    first = compose.parse_article_page(ref, fetch)
+    assert not isinstance(first, compose.Failure)
+    done = compose.complete_article(ref, first)
     assert isinstance(done, ProcessedArticle)
     return done
 

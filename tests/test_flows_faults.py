@@ -207,11 +207,11 @@ def test_pages_past_a_run_of_failures_come_from_the_page_switcher(
     fast_retries: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import flows.tasks
+    import etl.discover
 
     site, _ = servers
     db = tmp_path / "w.duckdb"
-    monkeypatch.setattr(flows.tasks, "MAX_CONSECUTIVE_LAYOUT_FAILURES", 1)  # the probe gives up at once
+    monkeypatch.setattr(etl.discover, "MAX_CONSECUTIVE_LAYOUT_FAILURES", 1)  # the probe gives up at once
     node_02 = "/rmrb/pc/layout/202509/03/node_02.html"
     site.route(node_02, FaultSpec(body=_file(node_02), persistent_fault=Fault.error(500)))
     summary = summary_of(

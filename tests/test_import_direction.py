@@ -1,5 +1,5 @@
 """Imports between the ETL's modules run one way only: stages stand on a shared foundation and never
-import one another; only the orchestration (pipeline, cli, config, bench, demo, flows/) wires them.
+import one another; only the orchestration (compose, cli, config, bench, demo, flows/) wires them.
 
 Read from the source with `ast`, so an import inside a function counts like one at the top.
 """
@@ -46,7 +46,7 @@ LAYER_OF = {
     "etl.outcome": "run",
     # The orchestration, above everything.
     "etl": "orchestration",  # the package itself
-    "etl.pipeline": "orchestration",
+    "etl.compose": "orchestration",
     "etl.cli": "orchestration",
     "etl.config": "orchestration",
     "etl.bench": "orchestration",

@@ -17,6 +17,7 @@ import pytest
 from etl import load
 from etl.config import (
     FIRST_ISSUE,
+    RUN_DEFAULTS,
     SettingError,
     Settings,
     check_article_url,
@@ -31,7 +32,6 @@ from etl.extract.periods import PeriodResolver, find_time_references
 from etl.fetch import FetchConfig
 from flows.chunks import PREFECT_MAX_PARAMETER_BYTES, chunk_urls, combine_summaries, ingest_in_chunks
 from flows.common import RunSummary
-from flows.tasks import BATCH_SIZE
 
 # -- fetch settings -----------------------------------------------------------------------------------
 
@@ -214,7 +214,7 @@ def test_ten_thousand_urls_make_flow_runs_prefect_accepts() -> None:
     with pytest.raises(ValueError, match="must be less than"):
         validate_parameter_size({"urls": urls}, PREFECT_MAX_PARAMETER_BYTES)
     for chunk in chunk_urls(urls):
-        params = {"urls": chunk, "db": "/" + "d" * 4000, "delay": 2.0, "refresh": False, "retry_failed": True}
+        params = {"urls": chunk, "db": "/" + "d" * 4000, **RUN_DEFAULTS.flow_parameters()}
         validate_parameter_size(params, PREFECT_MAX_PARAMETER_BYTES)
 
 
@@ -228,7 +228,7 @@ def test_chunked_runs_make_one_summary_and_only_the_first_retries_failures() -> 
     calls: list[tuple[list[str], bool]] = []
 
     def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
-        assert batch_size == BATCH_SIZE  # a short list keeps the usual batches
+        assert batch_size == RUN_DEFAULTS.batch_size  # a short list keeps the usual batches
         calls.append((chunk, retry_failed))
         summary = RunSummary(
             run_id=f"r{len(calls)}", flow="ingest_urls", status="ok", pages_fetched=len(chunk)
@@ -302,4 +302,4 @@ def test_a_flow_refuses_a_db_that_is_not_duckdb(tmp_path: Path, prefect_harness:
     assert db.read_text() == "not a database\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
     with pytest.raises(SettingError):
-        Settings.from_args(db)
+        Settings.from_options(db)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_parse_all_fixtures import ARTICLES, parsed, url_of
 
-from etl import pipeline
+from etl import compose
 from etl.integrity import ArticleStats, error_page_reason, suspicious_change
 from etl.models import Article, Failure, PageKind, PageRef, Paragraph
 
@@ -88,7 +88,7 @@ def test_no_gold_article_is_an_error_page(name: str) -> None:
 
 def test_a_maintenance_page_becomes_a_parse_failure() -> None:
     ref = PageRef(_article().url, PageKind.EPAPER_ARTICLE)
-    result = pipeline.complete_article(ref, _article("系统维护中，请稍后访问…"))
+    result = compose.complete_article(ref, _article("系统维护中，请稍后访问…"))
     assert isinstance(result, Failure)
     assert (result.stage, result.kind) == ("parse", PageKind.EPAPER_ARTICLE)
     assert "系统维护中" in result.reason

@@ -15,13 +15,13 @@ import duckdb
 import pytest
 from faultserver import Fault, FaultServer, FaultSpec
 
-from flows.tasks import BATCH_SIZE
+from etl.config import RUN_DEFAULTS
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 ETL = str(Path(sys.executable).parent / "etl")
 # One real single-page portal article (GBK bytes), served under 30 article URLs.
 TEMPLATE = SITE / "n2" / "2025" / "0902" / "c134768-41234567.html"
-PATHS = [f"/n2/2025/0902/c134768-{41250000 + n}.html" for n in range(BATCH_SIZE + 10)]
+PATHS = [f"/n2/2025/0902/c134768-{41250000 + n}.html" for n in range(RUN_DEFAULTS.batch_size + 10)]
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_killed_ingest_leaves_the_rest_pending_and_the_next_ingest_completes_it(
         watchdog.cancel()
         assert killed, "the run ended before its first batch was loaded"
 
-        first_batch, rest = urls[:BATCH_SIZE], urls[BATCH_SIZE:]
+        first_batch, rest = urls[: RUN_DEFAULTS.batch_size], urls[RUN_DEFAULTS.batch_size :]
         assert _q(db, "SELECT url FROM articles ORDER BY url") == [(u,) for u in sorted(first_batch)]
         listed = subprocess.run(
             [ETL, "failures", "--db", str(db)], env=prefect_env, capture_output=True, text=True, timeout=120
@@ -95,7 +95,7 @@ def test_killed_ingest_leaves_the_rest_pending_and_the_next_ingest_completes_it(
         assert again.returncode == 0, again.stderr
         assert "10 articles loaded, 0 unchanged" in again.stdout
         fetched = {r.path for r in site.requests if r.path != "/robots.txt"}
-        assert fetched == set(PATHS[BATCH_SIZE:])  # the rest, and nothing loaded before
+        assert fetched == set(PATHS[RUN_DEFAULTS.batch_size :])  # the rest, and nothing loaded before
         assert _q(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(len(urls), len(urls))]
         assert _q(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(0,)]
 

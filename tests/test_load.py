@@ -310,7 +310,7 @@ def test_failures_stop_being_retried_after_a_while(
     fail = Failure(
         "http://x/1.html", FailureStage.FETCH, f"HTTP {http_status}", http_status, 1, PageKind.PORTAL_ARTICLE
     )
-    fail = replace(fail, retry=retry)  # as etl.pipeline.fetch_failure decides it from the status
+    fail = replace(fail, retry=retry)  # as etl.compose.fetch_failure decides it from the status
     retryable_runs = 0
     for _ in range(runs_retried + 2):
         _load(db, failures=[fail])
@@ -327,7 +327,7 @@ def test_a_refused_host_is_listed_but_never_retried(tmp_path: Path) -> None:
         "host not allowed: evil.example",
         None,
         0,
-        retry=Retry.NEVER,  # as etl.pipeline.fetch_failure decides it for a host nobody named
+        retry=Retry.NEVER,  # as etl.compose.fetch_failure decides it for a host nobody named
     )
     _load(db, failures=[refused])
     assert [f.url for f in load.open_failures(db)] == ["http://evil.example/a.html"]

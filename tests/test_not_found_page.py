@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from etl.fetch import decode_html
-from etl.parse import is_not_found_page
+from etl.models import FetchResult, FetchStatus
+from etl.parse import is_not_found_page, is_soft_404
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NODE_01 = FIXTURES / "site/rmrb/pc/layout/202509/03/node_01.html"
@@ -77,3 +78,21 @@ NOT_SOFT_404S = {
 @pytest.mark.parametrize("html", NOT_SOFT_404S.values(), ids=NOT_SOFT_404S.keys())
 def test_pages_with_content_or_without_the_phrase_are_not(html: str) -> None:
     assert not is_not_found_page(html)
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "soft_404"),
+    [
+        (FetchStatus.OK, SOFT_404S["in the site's template"], True),
+        (FetchStatus.NOT_MODIFIED, SOFT_404S["bare text"], True),  # a 304 re-read from the archive
+        (FetchStatus.OK, NODE_01.read_text(encoding="utf-8"), False),  # a real 版面
+        (FetchStatus.NOT_FOUND, SOFT_404S["bare text"], False),  # already the 404 it says
+        (FetchStatus.FAILED, SOFT_404S["bare text"], False),
+        (FetchStatus.OK, None, False),
+    ],
+)
+def test_a_fetch_is_a_soft_404_when_it_answered_with_a_not_found_page(
+    status: FetchStatus, text: str | None, soft_404: bool
+) -> None:
+    fetch = FetchResult("http://paper.people.com.cn/x.html", status, http_status=200, text=text)
+    assert is_soft_404(fetch) is soft_404

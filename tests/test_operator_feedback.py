@@ -45,6 +45,7 @@ def test_fetch_warnings_and_progress_reach_the_prefect_ui(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterType
 
+    from flows.common import summary_of
     from flows.epaper import daily_epaper
     from flows.ingest import ingest_urls
 
@@ -53,7 +54,12 @@ def test_fetch_warnings_and_progress_reach_the_prefect_ui(
         site.route(ARTICLE, FaultSpec(body=page, faults=[Fault.error(503)]))
         summary = daily_epaper(date=DAY, db=str(tmp_path / "w.duckdb"), base_url=site.base_url, delay=0)
         missing = site.url("/n1/2025/0903/c1004-1.html")
-        ingested = ingest_urls(urls=[missing], db=str(tmp_path / "w.duckdb"), delay=0, retry_failed=False)
+        # The missing page fails the ingest's own scope: its run ends Failed, its summary the state's data.
+        ingested = summary_of(
+            ingest_urls(
+                urls=[missing], db=str(tmp_path / "w.duckdb"), delay=0, retry_failed=False, return_state=True
+            )
+        )
     assert summary.status == "ok" and summary.counts.articles_loaded == 5
 
     logs = _flow_run_logs(summary.run_id)

@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     day = [
         ProcessedArticle(
-            replace(it.article, url=f"http://bench.local/{i}.html"), it.indicators, [], it.fetched_at
+            replace(it.article, url=f"http://bench.local/{i}.html"), it.indicators, it.fetched_at
         )
         for i, it in enumerate(items * (args.day_size // len(items) + 1))
     ][: args.day_size]

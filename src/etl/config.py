@@ -1,4 +1,6 @@
-"""Run settings, from CLI flags and environment variables, with the defaults in one place."""
+"""Run settings, from CLI flags and environment variables, with the defaults in one place: the run
+options (`RunOptions`, whose field defaults the CLI, the flows, the deployments and the tests all
+read), the warehouse and archive paths, the ETL_* variables, and the Prefect environment."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ import math
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TypedDict, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from etl.fetch import FetchConfig
@@ -18,6 +21,56 @@ DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
 # A run stops fetching after this long (pages left become failures for the next run): generous
 # for a day of ~150 pages at the portal's Crawl-delay, finite so a scheduled run cannot pile up.
 DEFAULT_RUN_DEADLINE = 6 * 3600.0
+
+
+class RunParameters(TypedDict):
+    """RunOptions as keyword arguments of a flow (the names of its fields, typed for the checker)."""
+
+    delay: float
+    refresh: bool
+    retry_failed: bool
+    lock_wait: float
+    batch_size: int
+    accept_changes: bool
+    run_deadline: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """The options of one crawl run and their defaults, written nowhere else: the `etl` options,
+    the flows' parameters (plain JSON values, which Prefect stores and deployments pass) and the
+    tests read them from here."""
+
+    # Minimum seconds between requests to one host: the fetcher's own politeness floor (a
+    # robots.txt Crawl-delay wins when longer).
+    delay: float = FetchConfig().delay
+    refresh: bool = False  # download every page again, ignoring ETag/Last-Modified
+    retry_failed: bool = True  # retry open failures of earlier runs with this run's pages
+    lock_wait: float = 60.0  # seconds to wait for another run to release the warehouse
+    # Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
+    # killed run loses little work and each warehouse transaction stays short.
+    batch_size: int = 20
+    accept_changes: bool = False  # load new versions of stored articles that shrank drastically
+    run_deadline: float | None = None  # seconds; None: $ETL_RUN_DEADLINE, else DEFAULT_RUN_DEADLINE
+
+    def flow_parameters(self) -> RunParameters:
+        """The options as the flows take them, by parameter name."""
+        return cast(RunParameters, asdict(self))
+
+
+RUN_DEFAULTS = RunOptions()
+
+
+def prepare_prefect_env() -> None:
+    """Prefect settings every process that runs the flows needs; call it before Prefect is first
+    imported (it reads some of them then), and never over what the operator has set."""
+    # Ephemeral mode prints a spurious "database is locked" traceback when analytics are on, and
+    # our own modules log through the standard logging module: forward them to Prefect's handlers.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "etl")
+    # The fetcher logs from its worker threads, outside any flow-run context; those lines still
+    # reach the console, they just are not sent to the API.
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 
 class SettingError(ValueError):
@@ -290,27 +343,23 @@ def default_archive_dir(db_path: Path) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """What a run works with: its options checked and resolved (the run deadline from the
+    environment when not given), the warehouse and archive paths, and the fetch settings."""
+
     db_path: str
     archive_dir: str
-    delay: float = 2.0
-    refresh: bool = False
-    lock_wait: float = 60.0
+    delay: float
+    refresh: bool
+    lock_wait: float
+    # Load new versions that shrank drastically instead of keeping the stored ones (--accept-changes).
+    accept_changes: bool
+    run_deadline: float  # seconds from the start of the run
     user_agent: str | None = None
     respect_robots: bool = True
-    # Load new versions that shrank drastically instead of keeping the stored ones (--accept-changes).
-    accept_changes: bool = False
-    run_deadline: float = DEFAULT_RUN_DEADLINE  # seconds from the start of the run
 
     @classmethod
-    def from_args(
-        cls,
-        db: str | os.PathLike[str] | None = None,
-        *,
-        delay: float = 2.0,
-        refresh: bool = False,
-        lock_wait: float = 60.0,
-        accept_changes: bool = False,
-        run_deadline: float | None = None,
+    def from_options(
+        cls, db: str | os.PathLike[str] | None = None, options: RunOptions = RUN_DEFAULTS
     ) -> Settings:
         """Settings of a run, each checked (ETL_* fetch variables included) before anything is
         written: a bad one raises SettingError."""
@@ -318,14 +367,14 @@ class Settings:
         settings = cls(
             db_path=str(db_path),
             archive_dir=str(default_archive_dir(db_path)),
-            delay=check_seconds("delay", delay),
-            refresh=refresh,
-            lock_wait=check_seconds("lock_wait", lock_wait),
-            accept_changes=accept_changes,
+            delay=check_seconds("delay", options.delay),
+            refresh=options.refresh,
+            lock_wait=check_seconds("lock_wait", options.lock_wait),
+            accept_changes=options.accept_changes,
             user_agent=user_agent_from_env(),
             run_deadline=(
-                _finite_number("run_deadline", run_deadline, positive=True)
-                if run_deadline is not None
+                _finite_number("run_deadline", options.run_deadline, positive=True)
+                if options.run_deadline is not None
                 else run_deadline_from_env()
             ),
         )

@@ -5,7 +5,7 @@ notice ("系统维护中，请稍后访问…"). Parsed and cleaned, that notice
 article, and loading it would replace a good stored article and its indicators. Two guards:
 
 * `error_page_reason` recognises an error or maintenance notice from the cleaned article alone, so
-  it never becomes an article (pipeline turns it into a parse failure).
+  it never becomes an article (etl.compose turns it into a parse failure).
 * `suspicious_change` compares a new version of an article with the stored one, so that a page
   that lost most of its body (a notice the first guard does not know, a truncated template) keeps
   the stored rows until an operator accepts the change (`--accept-changes`).
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.models import Article, ProcessedArticle
+from etl.models import Article
 
 # What error and maintenance pages say to their visitor about the page or the site itself. News copy
 # reports maintenance in other words ("12306网站将于23时进行系统维护"), and "维护中" alone is part
@@ -80,14 +80,6 @@ class ArticleStats:
     body_chars: int  # characters of body_text (paragraphs joined by a newline)
     paragraphs: int
     indicators: int
-
-
-def stats_of(item: ProcessedArticle) -> ArticleStats:
-    return ArticleStats(
-        body_chars=len(item.article.body_text),
-        paragraphs=len(item.article.paragraphs),
-        indicators=len(item.indicators),
-    )
 
 
 # A stored article this short is a 简讯 whose edits move its length by large ratios; the error-page

@@ -202,11 +202,20 @@ class Failure:
     retry: Retry = Retry.TRANSIENT
 
 
+@dataclass(frozen=True, slots=True)
+class FetchedLayout:
+    """A 版面 as asked for, fetched and read: what the 版面 probe (etl.discover.LayoutProbe) steps on.
+    A 200 page that only says it does not exist comes as the NOT_FOUND fetch it stands for."""
+
+    ref: PageRef
+    fetch: FetchResult
+    page: LayoutPage | Failure
+
+
 @dataclass(slots=True)
 class ProcessedArticle:
-    """An article ready to load: the parsed record, its indicators, and the pages it came from."""
+    """An article ready to load: the parsed record, its indicators, and when its page was fetched."""
 
     article: Article
     indicators: list[Indicator] = field(default_factory=list)
-    fetches: list[FetchResult] = field(default_factory=list)
     fetched_at: dt.datetime | None = None

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import pipeline
+from etl import compose
 from etl.cli import main
 from etl.extract import ExtractionRefused, extract_article, extract_indicators
 from etl.extract.limits import CLAUSE_REACH, MAX_SENTENCE_CHARS, MAX_TEXT_CHARS
@@ -72,7 +72,7 @@ def _page(*paragraphs: str) -> Article:
         flags=re.S,
     )
     fetched = FetchResult(url=URL, status=FetchStatus.OK, http_status=200, text=html, attempts=1)
-    first = pipeline.parse_article_page(REF, fetched)
+    first = compose.parse_article_page(REF, fetched)
     assert isinstance(first, Article)
     return first
 
@@ -81,7 +81,7 @@ def _complete_traced(first: Article) -> tuple[ProcessedArticle | Failure, int]:
     """complete_article (clean and extract) with its peak traced memory in bytes."""
     tracemalloc.start()
     try:
-        done = pipeline.complete_article(REF, first)
+        done = compose.complete_article(REF, first)
         return done, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -105,7 +105,7 @@ def test_a_sentence_of_200000_figures_is_refused_before_it_is_read() -> None:
 
 
 def test_rows_of_a_long_sentence_keep_an_excerpt_around_their_figure() -> None:
-    done = pipeline.complete_article(REF, _page(INTRO, _figures(1_500, "、")))
+    done = compose.complete_article(REF, _page(INTRO, _figures(1_500, "、")))
     assert isinstance(done, ProcessedArticle)
     body = done.article.body_text
     intro, *listed = done.indicators

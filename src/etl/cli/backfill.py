@@ -12,18 +12,13 @@ from etl.cli.common import (
     EXIT_FAILURES,
     EXIT_INFRASTRUCTURE,
     _check_run_settings,
-    _prepare_prefect_env,
     _report,
     _usage_error,
-    accept_changes_option,
     db_option,
-    delay_option,
-    lock_wait_option,
     main,
-    refresh_option,
-    run_deadline_option,
+    run_options,
 )
-from etl.config import SettingError, check_issue_date, check_origin
+from etl.config import RunOptions, SettingError, check_issue_date, check_origin, prepare_prefect_env
 from etl.urls import DEFAULT_EPAPER_BASE
 
 
@@ -40,22 +35,9 @@ from etl.urls import DEFAULT_EPAPER_BASE
     show_default=True,
     help="Scheme and host of the e-paper, for mirrors and saved copies.",
 )
-@delay_option
-@refresh_option
-@lock_wait_option
-@accept_changes_option
-@run_deadline_option
+@run_options
 def backfill(
-    start: dt.datetime,
-    end: dt.datetime,
-    redo: bool,
-    db: str | None,
-    base_url: str,
-    delay: float,
-    refresh: bool,
-    lock_wait: float,
-    accept_changes: bool,
-    run_deadline: float | None,
+    start: dt.datetime, end: dt.datetime, redo: bool, db: str | None, base_url: str, options: RunOptions
 ) -> None:
     """Crawl the e-paper of every day from --start to --end, one daily run per day, oldest first.
 
@@ -74,8 +56,8 @@ def backfill(
         base_url = check_origin("--base-url", base_url)
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait)
-    _prepare_prefect_env()
+    _check_run_settings(db, options)
+    prepare_prefect_env()
     from etl.load import WarehouseBusy
     from etl.outcome import InfrastructureError, RunInterrupted
     from etl.text_safety import terminal_line
@@ -89,11 +71,11 @@ def backfill(
                 end=last.isoformat(),
                 db=db,
                 base_url=accept_url(base_url),  # credentials go to the fetcher, never into parameters
-                delay=delay,
-                refresh=refresh,
-                lock_wait=lock_wait,
-                accept_changes=accept_changes,
-                run_deadline=run_deadline,
+                delay=options.delay,
+                refresh=options.refresh,
+                lock_wait=options.lock_wait,
+                accept_changes=options.accept_changes,
+                run_deadline=options.run_deadline,
                 redo=redo,
                 return_state=True,
             )

@@ -17,6 +17,7 @@ reports a process the signal killed). Every outcome but 0 ends with one line on 
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import logging
 import os
@@ -28,6 +29,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from etl.config import (
+    DEFAULT_RUN_DEADLINE,
+    RUN_DEFAULTS,
+    RunOptions,
     SettingError,
     Settings,
     check_environment,
@@ -46,16 +50,6 @@ EXIT_BUSY = 3
 EXIT_INFRASTRUCTURE = 4
 
 
-def _prepare_prefect_env() -> None:
-    # Ephemeral mode prints a spurious "database is locked" traceback when analytics are on, and
-    # our own modules log through the standard logging module: forward them to Prefect's handlers.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "etl")
-    # The fetcher logs from its worker threads, outside any flow-run context; those lines still
-    # reach the console, they just are not sent to the API.
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-
-
 db_option = click.option(
     "--db",
     type=click.Path(dir_okay=False),
@@ -65,31 +59,35 @@ db_option = click.option(
 delay_option = click.option(
     "--delay",
     type=click.FloatRange(min=0),
-    default=2.0,
+    default=RUN_DEFAULTS.delay,
     show_default=True,
     help="Minimum seconds between requests to one host (a robots.txt Crawl-delay wins when longer).",
 )
 refresh_option = click.option(
-    "--refresh", is_flag=True, help="Download every page again, ignoring ETag/Last-Modified."
+    "--refresh",
+    is_flag=True,
+    default=RUN_DEFAULTS.refresh,
+    help="Download every page again, ignoring ETag/Last-Modified.",
 )
 accept_changes_option = click.option(
     "--accept-changes",
     is_flag=True,
+    default=RUN_DEFAULTS.accept_changes,
     help="Load new versions of stored articles even when they shrank drastically (otherwise the "
     "stored version is kept and the page is listed as a suspicious change).",
 )
 run_deadline_option = click.option(
     "--run-deadline",
     type=click.FloatRange(min=0, min_open=True),
-    default=None,
+    default=RUN_DEFAULTS.run_deadline,
     metavar="SECONDS",
     help="Stop fetching after this long; pages left are failures for the next run "
-    "(default: $ETL_RUN_DEADLINE, else 21600).",
+    f"(default: $ETL_RUN_DEADLINE, else {DEFAULT_RUN_DEADLINE:g}).",
 )
 lock_wait_option = click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
-    default=60.0,
+    default=RUN_DEFAULTS.lock_wait,
     show_default=True,
     help="Seconds to wait for another run to release the warehouse.",
 )
@@ -114,6 +112,39 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
     click.echo("\n".join(version_lines()))
     ctx.exit()
+
+
+def run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every crawl command takes (--delay, --refresh, --lock-wait, --accept-changes,
+    --run-deadline), handed to the command as one ``options: RunOptions``. Put it right above the
+    command's function, so that these options follow the command's own in its help."""
+
+    @functools.wraps(command)
+    def with_run_options(
+        *args: Any,
+        delay: float,
+        refresh: bool,
+        lock_wait: float,
+        accept_changes: bool,
+        run_deadline: float | None,
+        **kwargs: Any,
+    ) -> None:
+        options = RunOptions(
+            delay=delay,
+            refresh=refresh,
+            lock_wait=lock_wait,
+            accept_changes=accept_changes,
+            run_deadline=run_deadline,
+        )
+        command(*args, options=options, **kwargs)
+
+    decorated: Callable[..., None] = with_run_options
+    # Click lists a command's options in the reverse order of their decorators.
+    for option in reversed(
+        (delay_option, refresh_option, lock_wait_option, accept_changes_option, run_deadline_option)
+    ):
+        decorated = option(decorated)
+    return decorated
 
 
 @click.group()
@@ -194,21 +225,19 @@ def _usage_error(exc: SettingError) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def _check_run_settings(
-    db: str | None, delay: float, lock_wait: float, run_deadline: float | None = None
-) -> None:
+def _check_run_settings(db: str | None, options: RunOptions) -> None:
     """What a run checks for itself, checked here first under the option names, so that a bad value
     never reaches Prefect (which would print a traceback) and nothing is written: the options, and
     every ETL_* variable a run reads."""
     try:
-        check_seconds("--delay", delay)
-        check_seconds("--lock-wait", lock_wait)
-        if run_deadline is not None:
-            check_positive_seconds("--run-deadline", run_deadline)
+        check_seconds("--delay", options.delay)
+        check_seconds("--lock-wait", options.lock_wait)
+        if options.run_deadline is not None:
+            check_positive_seconds("--run-deadline", options.run_deadline)
         db_name = "--db" if db or not os.environ.get("ETL_DB") else "ETL_DB"
         check_warehouse(db_name, Path(db) if db else default_db_path())
         check_environment()
-        Settings.from_args(db, delay=delay, lock_wait=lock_wait)  # fetch tuning, credentials, deadline
+        Settings.from_options(db, options)  # fetch tuning, credentials, deadline
     except SettingError as exc:
         _usage_error(exc)
 

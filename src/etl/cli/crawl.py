@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,20 +13,23 @@ import click
 from etl.cli.common import (
     EXIT_BUSY,
     _check_run_settings,
-    _prepare_prefect_env,
     _report,
     _run_flow,
     _usage_error,
-    accept_changes_option,
     db_option,
-    delay_option,
     json_option,
-    lock_wait_option,
     main,
-    refresh_option,
-    run_deadline_option,
+    run_options,
 )
-from etl.config import SettingError, check_article_url, check_issue_date, check_origin, default_db_path
+from etl.config import (
+    RunOptions,
+    SettingError,
+    check_article_url,
+    check_issue_date,
+    check_origin,
+    default_db_path,
+    prepare_prefect_env,
+)
 from etl.urls import DEFAULT_EPAPER_BASE, canonical_article_url
 
 if TYPE_CHECKING:
@@ -47,31 +51,17 @@ if TYPE_CHECKING:
     show_default=True,
     help="Scheme and host of the e-paper, for mirrors and saved copies.",
 )
-@delay_option
-@refresh_option
-@lock_wait_option
-@accept_changes_option
-@run_deadline_option
 @json_option
-def run(
-    date_: dt.datetime | None,
-    db: str | None,
-    base_url: str,
-    delay: float,
-    refresh: bool,
-    lock_wait: float,
-    accept_changes: bool,
-    run_deadline: float | None,
-    as_json: bool,
-) -> None:
+@run_options
+def run(date_: dt.datetime | None, db: str | None, base_url: str, as_json: bool, options: RunOptions) -> None:
     """Crawl one day of the 人民日报 e-paper into the warehouse."""
     try:
         day = check_issue_date("--date", date_.date()) if date_ else None
         base_url = check_origin("--base-url", base_url)
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait, run_deadline)
-    _prepare_prefect_env()
+    _check_run_settings(db, options)
+    prepare_prefect_env()
     from etl.config import accept_url
     from flows.common import summary_of
     from flows.epaper import daily_epaper
@@ -86,12 +76,8 @@ def run(
                 date=day.isoformat() if day else None,
                 db=db,
                 base_url=base_url,
-                delay=delay,
-                refresh=refresh,
-                lock_wait=lock_wait,
-                accept_changes=accept_changes,
-                run_deadline=run_deadline,
                 return_state=True,
+                **options.flow_parameters(),
             )
         ),
         as_json,
@@ -149,22 +135,10 @@ def _ingest_list(urls: tuple[str, ...], url_files: tuple[str, ...]) -> list[str]
     help="Also read URLs from FILE (- for stdin), one per line; blank lines and # comments are skipped.",
 )
 @db_option
-@delay_option
-@refresh_option
-@lock_wait_option
-@accept_changes_option
-@run_deadline_option
 @json_option
+@run_options
 def ingest(
-    urls: tuple[str, ...],
-    url_files: tuple[str, ...],
-    db: str | None,
-    delay: float,
-    refresh: bool,
-    lock_wait: float,
-    accept_changes: bool,
-    run_deadline: float | None,
-    as_json: bool,
+    urls: tuple[str, ...], url_files: tuple[str, ...], db: str | None, as_json: bool, options: RunOptions
 ) -> None:
     """Fetch portal (人民网) or e-paper article URLs into the warehouse. Open failures of earlier
     ingests (portal articles, and named URLs a stopped run did not reach) are retried too; without
@@ -173,28 +147,18 @@ def ingest(
         wanted = _ingest_list(urls, url_files)
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait, run_deadline)
-    _prepare_prefect_env()
+    _check_run_settings(db, options)
+    prepare_prefect_env()
     from etl.load import WarehouseBusy
     from flows.chunks import ingest_in_chunks
     from flows.common import summary_of
     from flows.ingest import ingest_retry_refs, ingest_urls
-    from flows.tasks import BATCH_SIZE
 
     def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
-        state = ingest_urls(
-            urls=chunk,
-            db=db,
-            delay=delay,
-            refresh=refresh,
-            retry_failed=retry_failed,
-            lock_wait=lock_wait,
-            batch_size=batch_size,
-            accept_changes=accept_changes,
-            run_deadline=run_deadline,
-            return_state=True,
+        chunk_options = replace(options, retry_failed=retry_failed, batch_size=batch_size)
+        return summary_of(
+            ingest_urls(urls=chunk, db=db, return_state=True, **chunk_options.flow_parameters())
         )
-        return summary_of(state)
 
     if not wanted:
         try:
@@ -211,7 +175,10 @@ def ingest(
             click.echo("nothing to ingest")
             return
     # One flow run per chunk of the list: Prefect refuses larger flow-run parameters.
-    _run_flow(lambda: ingest_in_chunks(wanted, run_one) if wanted else run_one([], True, BATCH_SIZE), as_json)
+    _run_flow(
+        lambda: ingest_in_chunks(wanted, run_one) if wanted else run_one([], True, options.batch_size),
+        as_json,
+    )
 
 
 @main.command()
@@ -228,23 +195,15 @@ def ingest(
 )
 @click.option("--base-url", default=None, help="Scheme and host of a mirror or saved copy of the portal.")
 @db_option
-@delay_option
-@refresh_option
-@lock_wait_option
-@accept_changes_option
-@run_deadline_option
 @json_option
+@run_options
 def portal(
     since: dt.datetime | None,
     channels: str | None,
     base_url: str | None,
     db: str | None,
-    delay: float,
-    refresh: bool,
-    lock_wait: float,
-    accept_changes: bool,
-    run_deadline: float | None,
     as_json: bool,
+    options: RunOptions,
 ) -> None:
     """Discover new 人民网 articles from the news sitemaps (or channel list pages) and load them.
 
@@ -259,8 +218,8 @@ def portal(
         base_url = check_origin("--base-url", accept_url(base_url)) if base_url else None
     except SettingError as exc:
         _usage_error(exc)
-    _check_run_settings(db, delay, lock_wait, run_deadline)
-    _prepare_prefect_env()
+    _check_run_settings(db, options)
+    prepare_prefect_env()
     from flows.common import summary_of
     from flows.portal import portal_news
 
@@ -271,12 +230,8 @@ def portal(
                 channels=[c for c in (channels or "").split(",") if c.strip()] or None,
                 base_url=base_url,
                 db=db,
-                delay=delay,
-                refresh=refresh,
-                lock_wait=lock_wait,
-                accept_changes=accept_changes,
-                run_deadline=run_deadline,
                 return_state=True,
+                **options.flow_parameters(),
             )
         ),
         as_json,

@@ -19,7 +19,6 @@ import click
 
 from etl.cli.common import (
     _check_run_settings,
-    _prepare_prefect_env,
     _run_flow,
     _usage_error,
     db_option,
@@ -27,7 +26,7 @@ from etl.cli.common import (
     lock_wait_option,
     main,
 )
-from etl.config import SettingError, check_warehouse, default_db_path
+from etl.config import RunOptions, SettingError, check_warehouse, default_db_path, prepare_prefect_env
 
 if TYPE_CHECKING:
     from etl.load import FailureMatch, OpenFailure
@@ -180,8 +179,8 @@ def retry(
         click.echo(f"not retried here (the next portal run reads listings again): {skipped_url}")
     if not articles and not days:
         return
-    _check_run_settings(db, delay, lock_wait)
-    _prepare_prefect_env()
+    _check_run_settings(db, RunOptions(delay=delay, lock_wait=lock_wait))
+    prepare_prefect_env()
     from flows.chunks import chunk_urls, combine_summaries
     from flows.common import summary_of
     from flows.epaper import daily_epaper

@@ -105,44 +105,59 @@ class Match:
     gold: GoldIndicator
     predicted: Indicator
 
-    @property
-    def metric_ok(self) -> bool:
-        accepted = {normalise_metric(m) for m in (self.gold.metric, *self.gold.metric_accept)}
-        return normalise_metric(self.predicted.metric) in accepted
 
-    @property
-    def qualifier_ok(self) -> bool:
-        return str(self.predicted.qualifier) == self.gold.qualifier
+def _metric_right(m: Match) -> bool:
+    accepted = {normalise_metric(metric) for metric in (m.gold.metric, *m.gold.metric_accept)}
+    return normalise_metric(m.predicted.metric) in accepted
 
-    @property
-    def period_ok(self) -> bool:
-        return self.predicted.period == self.gold.period
 
-    @property
-    def region_ok(self) -> bool | None:
-        """Whether the region is right; None when the gold row does not label one."""
-        if not self.gold.region_labelled:
-            return None
-        return self.predicted.region == self.gold.region
+def _region_right(m: Match) -> bool | None:
+    """Exact, a null region right only against a null gold region; None when the gold row does not
+    label one."""
+    return m.predicted.region == m.gold.region if m.gold.region_labelled else None
 
-    @property
-    def measure_ok(self) -> bool | None:
-        return None if self.gold.measure is None else self.predicted.measure == self.gold.measure
 
-    @property
-    def basis_ok(self) -> bool | None:
-        return None if self.gold.measure is None else self.predicted.basis == self.gold.basis
+def _sign_right(m: Match) -> bool | None:
+    """A decrease is negative (convention v2); scored only on rows labelled to that convention."""
+    return None if m.gold.measure is None else (m.predicted.value < 0) == (m.gold.value < 0)
 
-    @property
-    def sign_ok(self) -> bool | None:
-        """A decrease is negative (convention v2); scored only on rows labelled to that convention."""
-        if self.gold.measure is None:
-            return None
-        return (self.predicted.value < 0) == (self.gold.value < 0)
 
-    @property
-    def province_ok(self) -> bool | None:
-        return self.predicted.province == self.gold.province if self.gold.province_labelled else None
+@dataclass(frozen=True, slots=True)
+class ScoredField:
+    """A field of matched rows the report scores: the share of rows where `is_right` says yes, among
+    those where it says anything (None: the gold row does not label the field)."""
+
+    name: str  # in --min-NAME-acc, the WRONG lines and `accuracy(name)`
+    column: str  # the table's column heading, six wide at most
+    is_right: Callable[[Match], bool | None]
+    # Labelled on every gold row: a report with no match at all scores 0.0 on it (so a threshold
+    # on it fails) rather than nothing.
+    every_row: bool = False
+
+
+SCORED_FIELDS = (
+    ScoredField("metric", "metric", _metric_right, every_row=True),
+    ScoredField(
+        "qualifier", "qual.", lambda m: str(m.predicted.qualifier) == m.gold.qualifier, every_row=True
+    ),
+    ScoredField("period", "period", lambda m: m.predicted.period == m.gold.period, every_row=True),
+    ScoredField("region", "region", _region_right),
+    ScoredField(
+        "measure",
+        "measur",
+        lambda m: None if m.gold.measure is None else m.predicted.measure == m.gold.measure,
+    ),
+    ScoredField(
+        "basis", "basis", lambda m: None if m.gold.measure is None else m.predicted.basis == m.gold.basis
+    ),
+    ScoredField("sign", "sign", _sign_right),
+    ScoredField(
+        "province",
+        "prov.",
+        lambda m: m.predicted.province == m.gold.province if m.gold.province_labelled else None,
+    ),
+)
+_FIELD_BY_NAME = {f.name: f for f in SCORED_FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,37 +198,10 @@ class ArticleResult:
     def f1(self) -> float:
         return _f1(self.precision, self.recall)
 
-    @property
-    def metric_acc(self) -> float | None:
-        return _share(sum(m.metric_ok for m in self.matches), self.tp)
-
-    @property
-    def qualifier_acc(self) -> float | None:
-        return _share(sum(m.qualifier_ok for m in self.matches), self.tp)
-
-    @property
-    def period_acc(self) -> float | None:
-        return _share(sum(m.period_ok for m in self.matches), self.tp)
-
-    @property
-    def region_acc(self) -> float | None:
-        return _region_share(self.matches)
-
-    @property
-    def measure_acc(self) -> float | None:
-        return _labelled_share(self.matches, lambda m: m.measure_ok)
-
-    @property
-    def basis_acc(self) -> float | None:
-        return _labelled_share(self.matches, lambda m: m.basis_ok)
-
-    @property
-    def sign_acc(self) -> float | None:
-        return _labelled_share(self.matches, lambda m: m.sign_ok)
-
-    @property
-    def province_acc(self) -> float | None:
-        return _labelled_share(self.matches, lambda m: m.province_ok)
+    def accuracy(self, field: str) -> float | None:
+        """The share of matched rows whose `field` (a SCORED_FIELDS name) is right; None when no
+        matched row is scored on it."""
+        return _labelled_share(self.matches, _FIELD_BY_NAME[field].is_right)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,41 +233,15 @@ class EvalReport:
         return _f1(self.precision, self.recall)
 
     @property
-    def metric_acc(self) -> float:
-        return self._overall_share(lambda m: m.metric_ok)
-
-    @property
-    def qualifier_acc(self) -> float:
-        return self._overall_share(lambda m: m.qualifier_ok)
-
-    @property
-    def period_acc(self) -> float:
-        return self._overall_share(lambda m: m.period_ok)
-
-    @property
-    def region_acc(self) -> float | None:
-        """Share of right regions among matched rows whose gold row labels one; None if there is none."""
-        return _region_share([m for a in self.articles for m in a.matches])
-
-    @property
     def matches(self) -> list[Match]:
         return [m for a in self.articles for m in a.matches]
 
-    @property
-    def measure_acc(self) -> float | None:
-        return _labelled_share(self.matches, lambda m: m.measure_ok)
-
-    @property
-    def basis_acc(self) -> float | None:
-        return _labelled_share(self.matches, lambda m: m.basis_ok)
-
-    @property
-    def sign_acc(self) -> float | None:
-        return _labelled_share(self.matches, lambda m: m.sign_ok)
-
-    @property
-    def province_acc(self) -> float | None:
-        return _labelled_share(self.matches, lambda m: m.province_ok)
+    def accuracy(self, field: str) -> float | None:
+        """The share of matched rows whose `field` (a SCORED_FIELDS name) is right, over every
+        article; None when no matched row is scored on it."""
+        scored = _FIELD_BY_NAME[field]
+        share = _labelled_share(self.matches, scored.is_right)
+        return (share or 0.0) if scored.every_row else share
 
     def measure_confusion(self) -> dict[tuple[str, str], int]:
         """(gold measure, predicted measure) -> rows, over matched rows labelled with a measure."""
@@ -289,10 +251,6 @@ class EvalReport:
                 key = (m.gold.measure, m.predicted.measure)
                 table[key] = table.get(key, 0) + 1
         return table
-
-    def _overall_share(self, is_right: Callable[[Match], bool]) -> float:
-        # With no match at all there is nothing right: 0.0, so a threshold on it fails.
-        return _share(sum(is_right(m) for a in self.articles for m in a.matches), self.tp) or 0.0
 
 
 def _precision(tp: int, fp: int) -> float:
@@ -313,11 +271,6 @@ def _share(right: int, total: int) -> float | None:
 
 def _labelled_share(matches: Iterable[Match], is_right: Callable[[Match], bool | None]) -> float | None:
     scored = [ok for ok in (is_right(m) for m in matches) if ok is not None]
-    return _share(sum(scored), len(scored))
-
-
-def _region_share(matches: Iterable[Match]) -> float | None:
-    scored = [ok for ok in (m.region_ok for m in matches) if ok is not None]
     return _share(sum(scored), len(scored))
 
 
@@ -438,7 +391,7 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
 def _compatible(gold: GoldIndicator, predicted: Indicator) -> bool:
     return (
         predicted.unit == gold.unit
-        # the sign is scored on its own (Match.sign_ok), so a wrong sign is not a missed figure
+        # the sign is scored on its own (the `sign` scored field), so a wrong sign is not a missed figure
         and math.isclose(abs(predicted.value), abs(gold.value), rel_tol=VALUE_REL_TOL, abs_tol=1e-12)
         and _overlap(gold.start, gold.end, predicted.char_start, predicted.char_end) > 0
     )
@@ -543,7 +496,7 @@ def _pct(value: float | None) -> str:
     return "     -" if value is None else f"{value:6.1%}"  # six wide: 100.0% keeps the columns straight
 
 
-_SCORE_COLUMNS = ("P", "R", "F1", "metric", "qual.", "period", "region", "measur", "basis", "sign", "prov.")
+_SCORE_COLUMNS = ("P", "R", "F1", *(f.column for f in SCORED_FIELDS))
 _ARTICLE_WIDTH = 52  # held-out ids carry the page id (…_content_30170118), so wider than 44
 
 
@@ -551,9 +504,7 @@ def _counts_and_scores(name: str, gold: int, predicted: int, result: ArticleResu
     return (
         f"{name[:_ARTICLE_WIDTH]:<{_ARTICLE_WIDTH}} {gold:>4} {predicted:>4} {result.tp:>4} {result.fp:>4}"
         f" {result.fn:>4}  {_pct(result.precision)}  {_pct(result.recall)}  {_pct(result.f1)}"
-        f"  {_pct(result.metric_acc)}  {_pct(result.qualifier_acc)}  {_pct(result.period_acc)}"
-        f"  {_pct(result.region_acc)}  {_pct(result.measure_acc)}  {_pct(result.basis_acc)}"
-        f"  {_pct(result.sign_acc)}  {_pct(result.province_acc)}"
+        + "".join(f"  {_pct(result.accuracy(f.name))}" for f in SCORED_FIELDS)
     )
 
 
@@ -627,17 +578,7 @@ def _errors(report: EvalReport, verbose: bool) -> list[str]:
 
 
 def _wrong_fields(m: Match) -> list[str]:
-    checks = (
-        ("metric", m.metric_ok),
-        ("qualifier", m.qualifier_ok),
-        ("period", m.period_ok),
-        ("region", m.region_ok is not False),  # an unlabelled region is not wrong
-        ("measure", m.measure_ok is not False),
-        ("basis", m.basis_ok is not False),
-        ("sign", m.sign_ok is not False),
-        ("province", m.province_ok is not False),
-    )
-    return [name for name, ok in checks if not ok]
+    return [f.name for f in SCORED_FIELDS if f.is_right(m) is False]  # an unlabelled field is not wrong
 
 
 def _attribute_errors(a: ArticleResult) -> list[str]:
@@ -684,17 +625,11 @@ def format_reports(
 
 
 def _thresholds_failed(report: EvalReport, args: argparse.Namespace) -> list[str]:
-    checks = (
-        ("F1", report.f1, args.min_f1),
-        ("metric accuracy", report.metric_acc, args.min_metric_acc),
-        ("qualifier accuracy", report.qualifier_acc, args.min_qualifier_acc),
-        ("period accuracy", report.period_acc, args.min_period_acc),
-        ("region accuracy", report.region_acc or 0.0, args.min_region_acc),
-        ("measure accuracy", report.measure_acc or 0.0, args.min_measure_acc),
-        ("basis accuracy", report.basis_acc or 0.0, args.min_basis_acc),
-        ("sign accuracy", report.sign_acc or 0.0, args.min_sign_acc),
-        ("province accuracy", report.province_acc or 0.0, args.min_province_acc),
-    )
+    checks = [("F1", report.f1, args.min_f1)]
+    checks += [
+        (f"{f.name} accuracy", report.accuracy(f.name) or 0.0, getattr(args, f"min_{f.name}_acc"))
+        for f in SCORED_FIELDS
+    ]
     return [f"{name} {got:.3f} < {want:.3f}" for name, got, want in checks if want is not None and got < want]
 
 
@@ -726,11 +661,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also list the misses and spurious rows of held-out splits (only when reviewing labels)",
     )
     parser.add_argument("--min-f1", type=float, default=None)
-    parser.add_argument("--min-metric-acc", type=float, default=None)
-    parser.add_argument("--min-qualifier-acc", type=float, default=None)
-    parser.add_argument("--min-period-acc", type=float, default=None)
-    for field in ("region", "measure", "basis", "sign", "province"):
-        parser.add_argument(f"--min-{field}-acc", type=float, default=None)
+    for scored in SCORED_FIELDS:
+        parser.add_argument(f"--min-{scored.name}-acc", type=float, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.verbose:

@@ -254,7 +254,9 @@ class Fetcher:
             refusal = self._refusal_before_request(current) or self._stopped()
             if refusal is not None:
                 status, error = refusal
-                result = self._result(url, current, status=status, attempts=attempts, error=error)
+                result = self._result_without_body(
+                    url, current, status=status, attempts=attempts, error=error
+                )
                 # The one refusal before a request that is DISALLOWED is a host outside the allowed
                 # ones. Only the URL's own host makes the page one that can never load by itself: a
                 # redirect to a refused host may go away.
@@ -262,9 +264,9 @@ class Fetcher:
             exchange, used = self._exchange_with_retries(current, headers)
             attempts += used
             if exchange.location is None:
-                return self._finish(url, exchange, validators, attempts)
+                return self._result_from_exchange(url, exchange, validators, attempts)
             if exchange.location in seen:
-                return self._result(
+                return self._result_without_body(
                     url,
                     current,
                     FetchStatus.FAILED,
@@ -277,7 +279,7 @@ class Fetcher:
             )
             seen.add(exchange.location)
             current = exchange.location
-        return self._result(
+        return self._result_without_body(
             url,
             current,
             FetchStatus.FAILED,
@@ -455,24 +457,27 @@ class Fetcher:
         if code in REDIRECT_STATUSES:
             location = response.headers.get("Location")
             if not location:
-                return self._final(exchange, FetchStatus.FAILED, f"HTTP {code} redirect without Location")
+                return self._with_verdict(
+                    exchange, FetchStatus.FAILED, f"HTTP {code} redirect without Location"
+                )
             # Credentials in a Location header are not ours to send, nor to store.
             exchange.location = redact_url(urljoin(redact_url(url), location.strip()).split("#", 1)[0])
             return exchange
         if code == 304:
-            return self._final(exchange, FetchStatus.NOT_MODIFIED, None)
+            return self._with_verdict(exchange, FetchStatus.NOT_MODIFIED, None)
         if code in NOT_FOUND_STATUSES:
-            return self._final(exchange, FetchStatus.NOT_FOUND, f"HTTP {code}")
+            return self._with_verdict(exchange, FetchStatus.NOT_FOUND, f"HTTP {code}")
         if is_retryable_status(code):
             exchange.error = f"HTTP {code}"
             exchange.retryable = True
             exchange.retry_after = parse_retry_after(response.headers.get("Retry-After"))
             return exchange
         if not 200 <= code < 300:
-            return self._final(exchange, FetchStatus.FAILED, f"HTTP {code}")
+            return self._with_verdict(exchange, FetchStatus.FAILED, f"HTTP {code}")
         return self._read_body(exchange, response)
 
-    def _final(self, exchange: _Exchange, status: FetchStatus, error: str | None) -> _Exchange:
+    def _with_verdict(self, exchange: _Exchange, status: FetchStatus, error: str | None) -> _Exchange:
+        """``exchange`` settled: no retry or redirect follows, ``status`` and ``error`` are its answer."""
         exchange.status = status
         exchange.error = error
         return exchange
@@ -481,22 +486,22 @@ class Fetcher:
         content_type = response.headers.get("Content-Type")
         media_type = _media_type(content_type)
         if media_type and media_type not in self.config.accepted_content_types:
-            return self._final(
+            return self._with_verdict(
                 exchange, FetchStatus.FAILED, _one_line(f"unexpected content type {media_type}")
             )
         too_large = f"response larger than {self.config.max_bytes} bytes"
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.config.max_bytes:
-            return self._final(exchange, FetchStatus.FAILED, too_large)
+            return self._with_verdict(exchange, FetchStatus.FAILED, too_large)
         try:
             raw_chunks = response.raw.stream(CHUNK_SIZE, decode_content=False)
             exchange.body = read_limited(
                 raw_chunks, response.headers.get("Content-Encoding"), self.config.max_bytes
             )
         except BodyTooLarge:
-            return self._final(exchange, FetchStatus.FAILED, too_large)
+            return self._with_verdict(exchange, FetchStatus.FAILED, too_large)
         except BadEncoding as exc:
-            return self._final(exchange, FetchStatus.FAILED, _one_line(exc))
+            return self._with_verdict(exchange, FetchStatus.FAILED, _one_line(exc))
         except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
             # Timeouts and connections cut mid-body (short Content-Length) are transient.
             exchange.error = _one_line(f"body read failed: {type(exc).__name__}: {exc}")
@@ -613,24 +618,27 @@ class Fetcher:
 
     # -- results ----------------------------------------------------------------------------------
 
-    def _finish(
+    def _result_from_exchange(
         self, url: str, exchange: _Exchange, validators: Validators | None, attempts: int
     ) -> FetchResult:
+        """The ``FetchResult`` of the last exchange of ``url`` (after its redirects and retries)."""
         status = exchange.status or FetchStatus.FAILED
         if status is FetchStatus.FAILED and exchange.retryable:
             error = f"{exchange.error} (gave up after {attempts} attempts)"
-            return self._result(url, exchange.url, status, exchange.http_status, attempts, error)
+            return self._result_without_body(url, exchange.url, status, exchange.http_status, attempts, error)
         if status is FetchStatus.NOT_MODIFIED:
             return self._not_modified(url, exchange, validators, attempts)
         if status is FetchStatus.OK and exchange.body is not None:
             return self._ok(url, exchange, attempts)
-        return self._result(url, exchange.url, status, exchange.http_status, attempts, exchange.error)
+        return self._result_without_body(
+            url, exchange.url, status, exchange.http_status, attempts, exchange.error
+        )
 
     def _not_modified(
         self, url: str, exchange: _Exchange, validators: Validators | None, attempts: int
     ) -> FetchResult:
         if validators is None:
-            return self._result(
+            return self._result_without_body(
                 url, exchange.url, FetchStatus.FAILED, 304, attempts, "HTTP 304 to an unconditional request"
             )
         return FetchResult(
@@ -651,7 +659,7 @@ class Fetcher:
         try:
             sha256 = self.archive.put(raw) if self.archive is not None else hashlib.sha256(raw).hexdigest()
         except OSError as exc:  # disk full, read-only or misplaced archive: this page fails, not the run
-            return self._result(
+            return self._result_without_body(
                 url,
                 exchange.url,
                 FetchStatus.FAILED,
@@ -684,7 +692,7 @@ class Fetcher:
             )
         return replace(received, text=decoded.text, encoding=decoded.encoding, decode_errors=decoded.replaced)
 
-    def _result(
+    def _result_without_body(
         self,
         url: str,
         final_url: str,
@@ -693,6 +701,7 @@ class Fetcher:
         attempts: int = 0,
         error: str | None = None,
     ) -> FetchResult:
+        """A result that delivers no page: a refusal, a failure, a not-found."""
         return FetchResult(
             url=url,
             status=status,

@@ -28,7 +28,7 @@ PENDING_REASON = "named for ingest, not reached yet (the run stopped early)"
 MAX_RUNS_WHEN_GONE = 3
 # Any other failure (`Retry.TRANSIENT`) is retried by the runs that follow, up to this many times in all.
 MAX_RUNS_PER_FAILURE = 10
-# The HTTP statuses that make a failure `Retry.GONE` (where a fetch becomes a failure, etl.pipeline).
+# The HTTP statuses that make a failure `Retry.GONE` (where a fetch becomes a failure, etl.compose).
 GONE_STATUSES = tuple(sorted(NOT_FOUND_STATUSES))
 
 # A failure of the same URL again counts up while the row is open, and starts afresh once resolved.

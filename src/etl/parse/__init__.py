@@ -19,7 +19,7 @@ from etl.parse.epaper import EpaperArticleNew, EpaperArticleOld
 from etl.parse.errors import ParseError
 from etl.parse.generic import GenericArticle
 from etl.parse.layout import EpaperIssueIndex, EpaperLayoutNew, EpaperLayoutOld, LayoutTemplate
-from etl.parse.notfound import is_not_found_page
+from etl.parse.notfound import is_not_found_page, is_soft_404
 from etl.parse.portal import (
     PortalArticle2016,
     PortalArticle2020,
@@ -38,6 +38,7 @@ __all__ = [
     "ParseError",
     "detect_template",
     "is_not_found_page",
+    "is_soft_404",
     "merge_pages",
     "parse_article",
     "parse_layout",

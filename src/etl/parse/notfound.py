@@ -12,6 +12,7 @@ import re
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString
 
+from etl.models import FetchResult, FetchStatus
 from etl.parse.dom import make_soup
 from etl.parse.errors import ParseError
 from etl.text_grammar.normalise import normalise_text
@@ -48,6 +49,13 @@ def is_not_found_page(html: str) -> bool:
     if not (_RX_NOT_FOUND.search(title) or _RX_NOT_FOUND.search(own_text)):
         return False
     return not _has_content(html)
+
+
+def is_soft_404(fetch: FetchResult) -> bool:
+    """A fetched page that answered with a body (200, or a 304 re-read from the archive) which only
+    says the page does not exist: the 404 it stands for."""
+    answered = fetch.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED)
+    return answered and fetch.text is not None and is_not_found_page(fetch.text)
 
 
 def _own_text(soup: BeautifulSoup) -> str:

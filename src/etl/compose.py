@@ -16,6 +16,7 @@ from etl.models import (
     Article,
     Failure,
     FailureStage,
+    FetchedLayout,
     FetchResult,
     FetchStatus,
     LayoutPage,
@@ -72,6 +73,21 @@ def parse_layout_page(ref: PageRef, fetch: FetchResult) -> LayoutPage | Failure:
     if layout.page_no is None and ref.page_no is not None:
         layout = replace(layout, page_no=ref.page_no)
     return layout
+
+
+def read_layout_page(ref: PageRef, fetch: FetchResult) -> FetchedLayout:
+    """A fetched 版面 and what it reads as. A 200 page that only says the page does not exist (a
+    soft 404, as some mirrors answer past a day's last 版面) becomes the 404 it stands for, so it
+    ends the 版面 probe like one and is recorded as not found."""
+    parsed = parse_layout_page(ref, fetch)
+    if isinstance(parsed, Failure) and parse.is_soft_404(fetch):
+        fetch = replace(
+            fetch,
+            status=FetchStatus.NOT_FOUND,
+            error=f"HTTP {fetch.http_status or 200}: page says it does not exist (soft 404)",
+        )
+        parsed = parse_layout_page(ref, fetch)
+    return FetchedLayout(ref, fetch, parsed)
 
 
 def parse_article_page(ref: PageRef, fetch: FetchResult) -> Article | Failure:

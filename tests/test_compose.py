@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import parse, pipeline
+from etl import compose, parse
 from etl.fetch import decode_html
 from etl.models import Failure, FetchResult, FetchStatus, PageKind, PageRef, ProcessedArticle, Retry
 
@@ -31,9 +31,9 @@ def _ok(path: str, url: str = URL) -> FetchResult:
 
 def test_an_epaper_article_gets_its_layout_metadata() -> None:
     ref = PageRef(URL, PageKind.EPAPER_ARTICLE, issue_date=dt.date(2025, 9, 3), page_no=2, page_name="经济")
-    first = pipeline.parse_article_page(ref, _ok(ARTICLE))
+    first = compose.parse_article_page(ref, _ok(ARTICLE))
     assert not isinstance(first, Failure)
-    done = pipeline.complete_article(ref, first)
+    done = compose.complete_article(ref, first)
     assert isinstance(done, ProcessedArticle)
     assert done.article.page_name == "经济" and done.article.published_at == dt.datetime(2025, 9, 3)
     assert done.indicators and all(i.raw for i in done.indicators)
@@ -42,7 +42,7 @@ def test_an_epaper_article_gets_its_layout_metadata() -> None:
 def test_fetch_outcomes_become_failures_with_their_reason() -> None:
     ref = PageRef(URL, PageKind.EPAPER_ARTICLE)
     gone = FetchResult(url=URL, status=FetchStatus.NOT_FOUND, http_status=404, error="HTTP 404", attempts=1)
-    failure = pipeline.parse_article_page(ref, gone)
+    failure = compose.parse_article_page(ref, gone)
     assert failure == Failure(URL, "fetch", "HTTP 404", 404, 1, PageKind.EPAPER_ARTICLE, retry=Retry.GONE)
 
 
@@ -61,7 +61,7 @@ def test_fetch_outcomes_become_failures_with_their_reason() -> None:
     ],
 )
 def test_a_fetch_failure_says_whether_the_next_runs_retry_it(fetch: FetchResult, retry: Retry) -> None:
-    failure = pipeline.fetch_failure(PageRef(URL, PageKind.EPAPER_ARTICLE), fetch)
+    failure = compose.fetch_failure(PageRef(URL, PageKind.EPAPER_ARTICLE), fetch)
     assert failure is not None and (failure.stage, failure.retry) == ("fetch", retry)
 
 
@@ -70,7 +70,7 @@ def test_a_parser_crash_is_one_failed_page(monkeypatch: pytest.MonkeyPatch) -> N
         raise IndexError("list index out of range")
 
     monkeypatch.setattr(parse, "parse_article", broken)
-    failure = pipeline.parse_article_page(PageRef(URL, PageKind.EPAPER_ARTICLE), _ok(ARTICLE))
+    failure = compose.parse_article_page(PageRef(URL, PageKind.EPAPER_ARTICLE), _ok(ARTICLE))
     assert isinstance(failure, Failure)
     assert (failure.stage, failure.reason) == ("parse", "IndexError: list index out of range")
 
@@ -78,16 +78,16 @@ def test_a_parser_crash_is_one_failed_page(monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_failed_continuation_page_fails_the_article() -> None:
     url = "http://finance.people.com.cn/n1/2025/0903/c1004-40556677.html"
     ref = PageRef(url, PageKind.PORTAL_ARTICLE)
-    first = pipeline.parse_article_page(ref, _ok("n1/2025/0903/c1004-40556677.html", url))
+    first = compose.parse_article_page(ref, _ok("n1/2025/0903/c1004-40556677.html", url))
     assert not isinstance(first, Failure) and first.next_pages
     broken = FetchResult(url=first.next_pages[0], status=FetchStatus.FAILED, error="HTTP 500 (gave up)")
-    failure = pipeline.complete_article(ref, first, [broken])
+    failure = compose.complete_article(ref, first, [broken])
     assert isinstance(failure, Failure) and failure.url == url
     assert failure.reason.startswith(f"continuation page {first.next_pages[0]}")
 
     gone = replace(broken, status=FetchStatus.NOT_FOUND, http_status=404, error="HTTP 404")
     refused = replace(broken, status=FetchStatus.DISALLOWED, error="host not allowed: x")
     refused = replace(refused, host_not_allowed=True)
-    retries = [pipeline.complete_article(ref, first, [page]) for page in (broken, gone, refused)]
+    retries = [compose.complete_article(ref, first, [page]) for page in (broken, gone, refused)]
     expected = [Retry.TRANSIENT, Retry.GONE, Retry.TRANSIENT]
     assert [f.retry for f in retries if isinstance(f, Failure)] == expected
