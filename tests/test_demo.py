@@ -26,6 +26,6 @@ def test_the_demo_commands_ignore_the_production_settings(
     # What the `etl` commands the demo starts make of that environment: the demo's files only.
     for name in production:
         monkeypatch.setenv(name, env[name])
-    settings = Settings.from_args(None)
+    settings = Settings.from_options(None)
     assert Path(settings.db_path) == demo.DEMO_DB
     assert Path(settings.archive_dir) == demo.DEMO_DIR / "raw"

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from faultserver import Fault, FaultServer, FaultSpec
 
-from etl import pipeline
+from etl import compose
 from etl.fetch import FetchConfig, Fetcher
 from etl.models import FailureStage, FetchStatus, PageKind, PageRef, Retry
 
@@ -41,7 +41,7 @@ def test_a_host_that_does_not_resolve_is_a_network_failure_asked_once(
     robots_lines = [r.getMessage() for r in caplog.records if "robots.txt" in r.getMessage()]
     assert robots_lines == [f"robots.txt http://xyz.invalid/robots.txt: {reason}"]
 
-    failure = pipeline.fetch_failure(PageRef(urls[0], PageKind.PORTAL_ARTICLE), results[0])
+    failure = compose.fetch_failure(PageRef(urls[0], PageKind.PORTAL_ARTICLE), results[0])
     assert failure is not None
     assert (failure.stage, failure.reason, failure.retry) == (FailureStage.FETCH, reason, Retry.TRANSIENT)
 
