@@ -6,10 +6,21 @@
     batch        load_batch (one transaction per batch), suspicious changes, validators_for
     runs         start_run, finish_run and RUN_COUNTERS, last_run_started, template_use
     failures     record_pending, open_failures / OpenFailure and the retry limits
+    archived     archived_pages (what `etl reprocess` reads again), replace_articles, the
+                 reprocess counters of a run
 
 Callers use the names below (`from etl import load; load.load_batch(...)`).
 """
 
+from etl.load.archived import (
+    REPROCESS_COUNTERS,
+    ArchivedSelection,
+    ReplaceCounts,
+    RewrittenArticle,
+    archived_pages,
+    record_reprocess_counts,
+    replace_articles,
+)
 from etl.load.batch import LoadCounts, load_batch, validators_for
 from etl.load.connection import (
     DEFAULT_LOCK_WAIT_SECONDS,
@@ -40,12 +51,17 @@ __all__ = [
     "MAX_RUNS_WHEN_GONE",
     "PENDING_REASON",
     "PENDING_STAGE",
+    "REPROCESS_COUNTERS",
     "RUN_COUNTERS",
     "WAREHOUSE_SQL_DIR",
+    "ArchivedSelection",
     "LoadCounts",
     "OpenFailure",
+    "ReplaceCounts",
+    "RewrittenArticle",
     "WarehouseBusy",
     "WarehouseUnwritable",
+    "archived_pages",
     "article_id_for",
     "connect",
     "content_hash",
@@ -58,6 +74,8 @@ __all__ = [
     "migration_files",
     "open_failures",
     "record_pending",
+    "record_reprocess_counts",
+    "replace_articles",
     "run_lock",
     "start_run",
     "template_use",
