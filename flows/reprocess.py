@@ -10,6 +10,7 @@ per batch, in the order the batches were planned.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections import deque
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -35,6 +37,7 @@ from etl.outcome import InfrastructureError, RunInterrupted, raise_if_stopped, s
 from etl.parse import GENERIC_TEMPLATE
 from etl.reprocess import ReprocessedBatch, plan, reprocess_batch
 from etl.text_safety import markdown_cell, terminal_line
+from flows.tasks import _retry_unless_unwritable
 
 # Articles per task run. Reading an article from the archive takes tens of milliseconds, so a batch
 # of this size keeps Prefect's per-task cost (a few tens of ms) and a Dask round trip small beside
@@ -146,7 +149,13 @@ def reprocess_articles(items: list[ArchivedArticle], archive_root: str) -> Repro
     return batch
 
 
-@task(name="load-reprocessed-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30])
+@task(
+    name="load-reprocessed-batch",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=_retry_unless_unwritable,
+)
 def load_reprocessed(
     db_path: Path, run_id: str, batch: ReprocessedBatch, accept_changes: bool
 ) -> load.ReplaceCounts:
@@ -178,14 +187,28 @@ def task_runner_for(workers: int, dask_address: str | None) -> TaskRunner[Any]:
 
     if dask_address is not None:
         return DaskTaskRunner(address=dask_address)
+    # The local scheduler runs in this process and logs every worker and connection at INFO.
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     return DaskTaskRunner(
         cluster_kwargs={
             "n_workers": workers,
             "threads_per_worker": 1,  # parsing holds the GIL: processes, not threads, run in parallel
             "processes": True,
-            "dashboard_address": None,
+            "dashboard_address": ":0",  # any free port: engineers share machines
+            # The workers report their task runs to this run's Prefect API: without it, each would
+            # start a temporary server of its own when the run has one (no PREFECT_API_URL).
+            "env": {"PREFECT_API_URL": str(get_client().api_url).rstrip("/")},
         }
     )
+
+
+def _parallelism(runner: TaskRunner[Any]) -> int:
+    """How many batches the runner reads at once: one thread, or the Dask cluster's threads."""
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    if isinstance(runner, DaskTaskRunner):
+        return max(1, sum(runner.client.nthreads().values()))  # type: ignore[no-untyped-call]
+    return 1
 
 
 def _date(name: str, value: str | None) -> dt.date | None:
@@ -265,7 +288,7 @@ def reprocess_archive(
                     summary.record(planned, load_reprocessed(db_path, run_id, planned, accept_changes))
                 with task_runner_for(workers, dask_address) as runner:
                     in_flight: deque[PrefectFuture[ReprocessedBatch]] = deque()
-                    ahead = BATCHES_IN_FLIGHT_PER_WORKER * max(workers, 1)
+                    ahead = BATCHES_IN_FLIGHT_PER_WORKER * _parallelism(runner)
 
                     def load_next() -> None:
                         batch = in_flight.popleft().result()

@@ -49,8 +49,6 @@ REPROCESS_COUNTERS = (
 # that would only change these leaves the row alone.
 _WRITE_STAMPS = frozenset({"loaded_at", "run_id", "fetched_at"})
 
-_ARTICLE_KINDS = (PageKind.EPAPER_ARTICLE, PageKind.PORTAL_ARTICLE)
-
 
 @dataclass(frozen=True, slots=True)
 class ArchivedSelection:
@@ -116,7 +114,8 @@ def archived_pages(
             chosen.append((day, page))
     chosen.sort(key=lambda c: (c[0] or dt.date.min, c[1].url))
     wanted = {page.url for _, page in chosen}
-    days = {day for day, page in chosen if page.kind is PageKind.EPAPER_ARTICLE}
+    # The 版面 pages of the issue an e-paper article's URL names (its stored date is that day too).
+    days = {date_from_url(path_of(page.url)) for _, page in chosen if page.kind is PageKind.EPAPER_ARTICLE}
     return ArchivedSelection(
         articles=[page for _, page in chosen],
         continuations=[c for c in continuations if canonical_article_url(c.url) in wanted],
