@@ -64,7 +64,7 @@ def _fetch(crawl: Crawl, urls: Sequence[str], *, missing_ok: bool = False) -> li
     )
 
 
-def _retry_unless_unwritable(task: object, task_run: object, state: State[object]) -> bool:
+def retry_unless_unwritable(task: object, task_run: object, state: State[object]) -> bool:
     """A busy warehouse or a passing error is worth another try; a full disk or a read-only
     warehouse is not, and retrying a batch of fetches would spend its politeness waits again."""
     try:
@@ -81,7 +81,7 @@ def _retry_unless_unwritable(task: object, task_run: object, state: State[object
     cache_policy=NO_CACHE,
     retries=1,
     retry_delay_seconds=10,
-    retry_condition_fn=_retry_unless_unwritable,
+    retry_condition_fn=retry_unless_unwritable,
 )
 def discover_layouts(
     crawl: Crawl, probe_refs: Sequence[PageRef], retry: Sequence[PageRef] = ()
@@ -131,7 +131,7 @@ def discover_layouts(
     cache_policy=NO_CACHE,
     retries=1,
     retry_delay_seconds=10,
-    retry_condition_fn=_retry_unless_unwritable,
+    retry_condition_fn=retry_unless_unwritable,
 )
 def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract."""
@@ -188,7 +188,7 @@ def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
     cache_policy=NO_CACHE,
     retries=2,
     retry_delay_seconds=[5, 30],
-    retry_condition_fn=_retry_unless_unwritable,
+    retry_condition_fn=retry_unless_unwritable,
 )
 def store_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
     """One warehouse transaction for the batch; retried when the warehouse was briefly busy."""

@@ -47,6 +47,8 @@ LAYER_OF = {
     # The orchestration, above everything.
     "etl": "orchestration",  # the package itself
     "etl.compose": "orchestration",
+    "etl.reprocess": "orchestration",  # archived pages through the page composition again
+    "etl.indicator_changes": "orchestration",  # the pure diff of a reprocess's indicator rows
     "etl.cli": "orchestration",
     "etl.config": "orchestration",
     "etl.bench": "orchestration",

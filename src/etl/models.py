@@ -219,3 +219,28 @@ class ProcessedArticle:
     article: Article
     indicators: list[Indicator] = field(default_factory=list)
     fetched_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedPage:
+    """A fetched page whose raw body the archive keeps, as the `pages` table records it: enough to
+    read the body again and parse it as the run that fetched it did (links resolve against
+    `final_url`, and the encoding it was decoded with breaks a tie again)."""
+
+    url: str
+    kind: PageKind
+    sha256: str
+    final_url: str | None = None
+    encoding: str | None = None
+    fetched_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedArticle:
+    """One article to re-read from the archive: its first page with what discovery knew about it
+    (the 版面's page number, name and editors for an e-paper article), and the archived pages its
+    continuation links may name."""
+
+    ref: PageRef
+    first: ArchivedPage
+    continuations: tuple[ArchivedPage, ...] = ()

@@ -304,3 +304,13 @@ def sitemap_channel(sitemap_url: str) -> str | None:
     """`…/sitemap/cn/politics/news_sitemap.xml` -> "politics"."""
     m = _SITEMAP_CHANNEL.search(path_of(sitemap_url))
     return m.group(1).lower() if m else None
+
+
+def epaper_layout_page_no(url: str) -> int | None:
+    """The 版面 number of an e-paper 版面 URL (…/node_03.html, …/nbs.D110000renmrb_03.htm -> 3)."""
+    path = path_of(url)
+    if m := _EPAPER_NEW_LAYOUT.search(path):
+        return int(m.group(3))
+    if m := _EPAPER_OLD_LAYOUT.search(path):
+        return int(m.group(4))
+    return None

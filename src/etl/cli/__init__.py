@@ -7,6 +7,7 @@ from etl.cli import (  # noqa: F401  (each module registers its commands)
     export,
     failures,
     report,
+    reprocess,
     schema,
     status,
     text,

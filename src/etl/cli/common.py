@@ -43,6 +43,7 @@ from etl.config import (
 
 if TYPE_CHECKING:
     from flows.common import RunSummary
+    from flows.reprocess import ReprocessSummary
 
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
@@ -163,7 +164,7 @@ def main(verbose: bool) -> None:
     _verbose = verbose
 
 
-def _summary_document(summary: RunSummary, exit_code: int) -> dict[str, Any]:
+def _summary_document(summary: RunSummary | ReprocessSummary, exit_code: int) -> dict[str, Any]:
     """The run summary as `--json` prints it: what the summary lines say, as data."""
     return {
         "flow": summary.flow,
@@ -180,7 +181,7 @@ def _summary_document(summary: RunSummary, exit_code: int) -> dict[str, Any]:
     }
 
 
-def _report(summary: RunSummary, as_json: bool = False) -> int:
+def _report(summary: RunSummary | ReprocessSummary, as_json: bool = False) -> int:
     from etl.text_safety import terminal_line
 
     code = EXIT_FAILURES if summary.failed else 0
@@ -341,7 +342,7 @@ def _quiet_console_tracebacks() -> None:
                 handler.setFormatter(_OneLineTracebacks(handler.formatter))
 
 
-def _run_flow(call: Callable[[], RunSummary], as_json: bool = False) -> NoReturn:
+def _run_flow(call: Callable[[], RunSummary | ReprocessSummary], as_json: bool = False) -> NoReturn:
     from etl.load import WarehouseBusy
     from etl.outcome import InfrastructureError, RunInterrupted
 

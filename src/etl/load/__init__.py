@@ -11,10 +11,21 @@
     failures     record_pending, open_failures / OpenFailure and the retry limits; matching_failures
                  / resolve_failures for what an operator selects (FailureMatch)
     backfill     finished_days, record_day, forget_days: the days a backfill has done (DayOutcome)
+    archived     archived_pages (what `etl reprocess` reads again), replace_articles, the
+                 reprocess counters of a run
 
 Callers use the names below (`from etl import load; load.load_batch(...)`).
 """
 
+from etl.load.archived import (
+    REPROCESS_COUNTERS,
+    ArchivedSelection,
+    ReplaceCounts,
+    RewrittenArticle,
+    archived_pages,
+    record_reprocess_counts,
+    replace_articles,
+)
 from etl.load.backfill import DayOutcome, finished_days, forget_days, record_day
 from etl.load.batch import LoadCounts, load_batch, validators_for
 from etl.load.connection import (
@@ -49,14 +60,19 @@ __all__ = [
     "MAX_RUNS_WHEN_GONE",
     "PENDING_REASON",
     "PENDING_STAGE",
+    "REPROCESS_COUNTERS",
     "RUN_COUNTERS",
     "WAREHOUSE_SQL_DIR",
+    "ArchivedSelection",
     "DayOutcome",
     "FailureMatch",
     "LoadCounts",
     "OpenFailure",
+    "ReplaceCounts",
+    "RewrittenArticle",
     "WarehouseBusy",
     "WarehouseUnwritable",
+    "archived_pages",
     "article_id_for",
     "connect",
     "content_hash",
@@ -73,6 +89,8 @@ __all__ = [
     "open_failures",
     "record_day",
     "record_pending",
+    "record_reprocess_counts",
+    "replace_articles",
     "resolve_failures",
     "run_lock",
     "start_run",

@@ -102,7 +102,7 @@ def load_batch(
     counts = LoadCounts()
     with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
         changed = _changed_articles(con, article_rows)
-        held = [] if accept_changes else _suspicious_changes(con, changed, indicator_rows)
+        held = [] if accept_changes else suspicious_changes(con, changed, indicator_rows)
         if held:
             # The stored version stays, and the URL stays open: a later run that finds the page
             # as stored resolves it, or --accept-changes takes the new version.
@@ -171,7 +171,7 @@ def load_batch(
     return counts
 
 
-def _suspicious_changes(
+def suspicious_changes(
     con: duckdb.DuckDBPyConnection, changed: list[dict[str, Any]], indicator_rows: list[dict[str, Any]]
 ) -> list[Failure]:
     """Failures for the changed articles whose new version would replace a much larger stored one."""
