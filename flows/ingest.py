@@ -71,7 +71,7 @@ def ingest_urls(
             )
     hosts = [r.url for r in refs]
     with crawl_session("ingest_urls", settings, params, extra_hosts=hosts) as (crawl, summary):
-        load.record_pending(crawl.db_path, crawl.run_id, wanted)
+        load.record_pending(crawl.db_path, crawl.run_id, wanted, wait_seconds=crawl.lock_wait)
         logger.info("%d article URLs to fetch", len(refs))
         for refs_batch in batches(refs, batch_size):
             load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))

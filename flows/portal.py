@@ -59,7 +59,11 @@ def discover_portal_articles(
     for url, text in read(lists):
         found += sitemaps.list_page_articles(text, url)
     urls = list(dict.fromkeys(on_mirror(u, mirror) for u in found))
-    known = set() if crawl.refresh else set(load.validators_for(crawl.db_path, urls))
+    known = (
+        set()
+        if crawl.refresh
+        else set(load.validators_for(crawl.db_path, urls, wait_seconds=crawl.lock_wait))
+    )
     fresh = [u for u in urls if u not in known]
     logger.info("%d portal articles listed, %d not loaded yet", len(urls), len(fresh))
     return fresh, out

@@ -63,6 +63,7 @@ class Crawl:
     archive: RawArchive
     refresh: bool = False
     accept_changes: bool = False  # load drastically shrunk versions of stored articles too
+    lock_wait: float = load.DEFAULT_LOCK_WAIT_SECONDS  # seconds to wait for DuckDB's lock on the file
 
 
 @dataclass(slots=True)
@@ -106,7 +107,7 @@ def _with_archived_body(fetch: FetchResult, known: Validators | None, archive: R
 def _validators(crawl: Crawl, urls: Sequence[str]) -> dict[str, Validators]:
     if crawl.refresh:
         return {}
-    known = load.validators_for(crawl.db_path, urls)
+    known = load.validators_for(crawl.db_path, urls, wait_seconds=crawl.lock_wait)
     # Only ask for a 304 when we can re-read the body from the archive: an entry that is missing or
     # does not verify means an unconditional GET, whose answer replaces the entry.
     return {u: v for u, v in known.items() if v.sha256 and crawl.archive.has(v.sha256)}
@@ -302,6 +303,7 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         succeeded_urls=batch.succeeded_urls,
         extractor_version=EXTRACTOR_VERSION,
         accept_changes=crawl.accept_changes,
+        wait_seconds=crawl.lock_wait,
     )
     get_run_logger().info(
         "loaded %d articles (%d unchanged), %d images, %d indicators; %d failures recorded",

@@ -5,6 +5,8 @@
     rows         one column map per table: how each row is built, and the article content hash
     batch        load_batch (one transaction per batch), suspicious changes, validators_for
     runs         start_run, finish_run and RUN_COUNTERS, last_run_started, template_use
+    publish      publish, analyst_path_for: the analyst copy, written atomically in DuckDB 1.1 format
+    docs         warehouse/README.md from the database's own comments (python -m etl.load.docs)
     failures     record_pending, open_failures / OpenFailure and the retry limits
 
 Callers use the names below (`from etl import load; load.load_batch(...)`).
@@ -16,6 +18,7 @@ from etl.load.connection import (
     WarehouseBusy,
     WarehouseUnwritable,
     connect,
+    lock_holder,
     run_lock,
     transaction,
 )
@@ -30,6 +33,7 @@ from etl.load.failures import (
     record_pending,
 )
 from etl.load.migrations import WAREHOUSE_SQL_DIR, ensure_schema, migrate, migration_files
+from etl.load.publish import PUBLISHED_STORAGE_VERSION, analyst_path_for, publish
 from etl.load.rows import article_id_for, content_hash, indicator_id_for
 from etl.load.runs import RUN_COUNTERS, finish_run, last_run_started, start_run, template_use
 
@@ -40,12 +44,14 @@ __all__ = [
     "MAX_RUNS_WHEN_GONE",
     "PENDING_REASON",
     "PENDING_STAGE",
+    "PUBLISHED_STORAGE_VERSION",
     "RUN_COUNTERS",
     "WAREHOUSE_SQL_DIR",
     "LoadCounts",
     "OpenFailure",
     "WarehouseBusy",
     "WarehouseUnwritable",
+    "analyst_path_for",
     "article_id_for",
     "connect",
     "content_hash",
@@ -54,9 +60,11 @@ __all__ = [
     "indicator_id_for",
     "last_run_started",
     "load_batch",
+    "lock_holder",
     "migrate",
     "migration_files",
     "open_failures",
+    "publish",
     "record_pending",
     "run_lock",
     "start_run",

@@ -1,4 +1,6 @@
-"""The schema: numbered migrations under warehouse/migrations/, applied in order, then the views.
+"""The schema: numbered migrations under warehouse/migrations/, applied in order, then the views
+(views.sql) and the comments on every table, column and view (comments.sql), both re-applied on
+every migrate because views are recreated and lose their comments.
 
 The SQL files are the only schema: the loader types its rows from the tables they create.
 """
@@ -36,7 +38,8 @@ def migration_files(sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[tuple[int, Path]]
 
 
 def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[int]:
-    """Apply pending numbered migrations, each in its own transaction, then refresh the views."""
+    """Apply pending numbered migrations, each in its own transaction, then refresh the views and
+    the comments."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -51,10 +54,10 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = WAREHOUSE_SQL_DIR) -
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, path.name, utc_now()])
         newly.append(version)
         log.info("applied migration %s", path.name)
-    views = sql_dir / "views.sql"
-    if views.exists():
-        with transaction(con):
-            con.execute(views.read_text(encoding="utf-8"))
+    for name in ("views.sql", "comments.sql"):
+        if (script := sql_dir / name).exists():
+            with transaction(con):
+                con.execute(script.read_text(encoding="utf-8"))
     return newly
 
 

@@ -1,0 +1,48 @@
+-- 008: times carry their zone, and every article names its live URL.
+--
+-- Times become TIMESTAMPTZ (an instant; clients show it in their own TimeZone setting). The stored
+-- values were wall times without a zone: articles.published_at in Asia/Shanghai (as printed by the
+-- paper), every other time in UTC (fetched, checked, loaded, failed, resolved, run and migration
+-- times). Each is read in its zone here, so no instant moves.
+ALTER TABLE articles ALTER published_at SET DATA TYPE TIMESTAMPTZ USING timezone('Asia/Shanghai', published_at);
+ALTER TABLE articles ALTER fetched_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', fetched_at);
+ALTER TABLE articles ALTER loaded_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', loaded_at);
+ALTER TABLE pages ALTER fetched_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', fetched_at);
+ALTER TABLE pages ALTER checked_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', checked_at);
+ALTER TABLE failures ALTER first_failed_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', first_failed_at);
+ALTER TABLE failures ALTER last_failed_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', last_failed_at);
+ALTER TABLE failures ALTER resolved_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', resolved_at);
+ALTER TABLE runs ALTER started_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', started_at);
+ALTER TABLE runs ALTER finished_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', finished_at);
+ALTER TABLE schema_migrations ALTER applied_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', applied_at);
+
+-- The live site's URL of each article, whatever host served it (etl.urls.live_url, which the loader
+-- fills it with from now on; the same rule here for the rows already stored): a URL on
+-- people.com.cn / people.cn is its own, an e-paper path read from a mirror or saved copy goes on
+-- paper.people.com.cn, a portal path on www.people.com.cn; NULL for any other page.
+ALTER TABLE articles ADD COLUMN canonical_url VARCHAR;
+UPDATE articles SET canonical_url = CASE
+    WHEN host IS NULL OR host = '' OR scheme NOT IN ('http', 'https') THEN NULL
+    WHEN regexp_matches(host, '(^|\.)people\.(com\.)?cn$') THEN scheme || '://' || host || first_page || query
+    WHEN regexp_matches(path, '/rmrb(?:hwb)?/(?:pc|pad)/layout/\d{6}/\d{2}/node_\d{2}\.html$')
+      OR regexp_matches(path, '/rmrb(?:hwb)?/(?:pc|pad)/content/\d{6}/\d{2}/content_\d+\.html$')
+      OR regexp_matches(path, '/rmrb/html/\d{4}-\d{2}/\d{2}/nbs\.D110000renmrb_\d{2}\.htm$')
+      OR regexp_matches(path, '/rmrb/html/\d{4}-\d{2}/\d{2}/nw\.D110000renmrb_\d{8}_\d+-\d{2}\.htm$')
+        THEN 'http://paper.people.com.cn' || first_page
+    WHEN regexp_matches(path, '/n[123]?/\d{4}/\d{4}/c\d+-\d+(?:-\d+)?\.html$')
+        THEN 'http://www.people.com.cn' || first_page
+END
+FROM (
+    SELECT article_id AS id, scheme, host, path, query,
+        regexp_replace(path, '(/c\d+-\d+)-\d+\.html$', '\1.html') AS first_page
+    FROM (
+        SELECT article_id,
+            lower(regexp_extract(url, '^\s*([A-Za-z][A-Za-z0-9+.-]*)://', 1)) AS scheme,
+            rtrim(lower(regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)', 1)), '.')
+                AS host,
+            regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1) AS path,
+            regexp_extract(url, '^[^?#]*(\?[^#]*)?', 1) AS query
+        FROM articles
+    )
+) parts
+WHERE parts.id = articles.article_id;
