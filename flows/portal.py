@@ -129,7 +129,11 @@ def portal_news(
     }
     if accept_changes:
         params["accept_changes"] = True
-    retries = retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE]) if retry_failed else []
+    retries = (
+        retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE], wait_seconds=settings.lock_wait)
+        if retry_failed
+        else []
+    )
     hosts = [*([base_url] if base_url else []), *(r.url for r in retries)]
     with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts) as (crawl, summary):
         urls, listings = discover_portal_articles(crawl, followed, start, base_url)

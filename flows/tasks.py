@@ -317,7 +317,11 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
 
 
 def retry_refs(
-    db_path: Path, kinds: Sequence[PageKind], limit: int | None = MAX_RETRIES_PER_RUN
+    db_path: Path,
+    kinds: Sequence[PageKind],
+    limit: int | None = MAX_RETRIES_PER_RUN,
+    *,
+    wait_seconds: float = load.DEFAULT_LOCK_WAIT_SECONDS,
 ) -> list[PageRef]:
     """Open failures from earlier runs, to be retried with this run's pages: at most `limit`, those
     that failed least recently first. Their hosts were named explicitly by the run that first
@@ -327,6 +331,7 @@ def retry_refs(
         kinds=[str(k) for k in kinds],
         retryable_only=True,
         limit=None if limit is None else limit + 1,
+        wait_seconds=wait_seconds,
     )
     if limit is not None and len(failures) > limit:
         failures = failures[:limit]

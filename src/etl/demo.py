@@ -2,7 +2,7 @@
 
 Serves tests/fixtures/site on 127.0.0.1, runs `etl run` for the sample e-paper day and `etl portal`
 for the portal articles its sitemaps list (the real CLI, in subprocesses, as a data engineer would),
-then prints what landed in the warehouse and an example query.
+then prints what landed in the analyst copy the runs published, and an example query.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def _print_warehouse(db: Path) -> None:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        print(f"\nWarehouse {db}:")
+        print(f"\nAnalyst copy {db} (open this one; see warehouse/README.md):")
         for table in ("articles", "images", "indicators", "pages", "failures", "runs"):
             n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             print(f"  {table:<11} {n:>5} rows")
@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         rc_portal = _etl(
             "portal", "--base-url", base, "--channels", DEMO_PORTAL_CHANNELS, "--delay", "0", env=env
         )
-    _print_warehouse(db)
+    from etl.config import default_analyst_db
+
+    # What analysts open: the copy each run publishes, not the working file.
+    _print_warehouse(default_analyst_db(db))
     return max(rc_run, rc_portal)
 
 

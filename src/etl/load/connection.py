@@ -83,7 +83,8 @@ def lock_holder(message: str) -> str | None:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         raw = b""
-    command = " ".join(part.decode("utf-8", "replace") for part in raw.split(b"\0") if part)
+    # One line whatever the arguments hold (a `python -c` script spans several).
+    command = " ".join(raw.replace(b"\0", b" ").decode("utf-8", "replace").split())
     if not command and (program := _LOCK_HOLDER_PROGRAM.search(message)):
         command = program.group(1)
     if len(command) > 200:

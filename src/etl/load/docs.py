@@ -110,10 +110,10 @@ con = duckdb.connect("warehouse/peoples_daily{ANALYST_SUFFIX}.duckdb", read_only
 
 It is the analyst copy: every run that ends `ok` or `partial` (and `etl publish`) replaces it whole
 with a snapshot of the working warehouse. A connection that stays open keeps reading the snapshot
-it opened; reconnect to see the latest. It is written in DuckDB's {PUBLISHED_STORAGE_VERSION}
-storage format, which DuckDB 1.1 and every later client (Python, CLI, R, DBeaver) open. Do not open
-the working `peoples_daily.duckdb`: DuckDB lets one process write a file only while nobody else
-has it open, so a reader there holds up the next run.
+it opened; reconnect to see the latest. It is written in DuckDB's storage format
+{PUBLISHED_STORAGE_VERSION}, which DuckDB 1.1 and every later client (Python, CLI, R, DBeaver) open.
+Do not open the working `peoples_daily.duckdb`: DuckDB lets one process write a file only while
+nobody else has it open, so a reader there holds up the next run.
 
 Times are `TIMESTAMPTZ` (instants): a client shows them in its own `TimeZone` setting; `SET
 TimeZone = 'Asia/Shanghai'` shows Beijing time, which is how the paper dates its articles

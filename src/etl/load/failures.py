@@ -133,6 +133,7 @@ def open_failures(
     kinds: Sequence[str] | None = None,
     retryable_only: bool = False,
     limit: int | None = None,
+    wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> list[OpenFailure]:
     """Failures not resolved yet, oldest first (by when they last failed). With `retryable_only`,
     those a run should try again by itself: gone pages (404/410) a few times only, everything else
@@ -140,7 +141,7 @@ def open_failures(
     path = Path(db_path)
     if not path.exists():
         return []
-    with connect(path, read_only=True) as con:
+    with connect(path, read_only=True, wait_seconds=wait_seconds) as con:
         if not has_table(con, "failures"):
             return []
         migrated = has_column(con, "failures", "retry")

@@ -15,6 +15,7 @@ DuckDB 2. Tables, views, macros and comments are all copied (`COPY FROM DATABASE
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def publish(
 
     The working file is attached read-only, waiting up to `wait_seconds` for a process holding it
     for writing; the copy is written to a temporary file in the target's directory, synced, and
-    renamed over the target. A failure leaves the previous copy in place and no temporary file."""
+    renamed over the target. A failure leaves the previous copy in place and no temporary file.
+    The caller holds the warehouse's run lock (`run_lock`), so that two publishes never interleave."""
     source = Path(db_path)
     target = Path(analyst_path) if analyst_path is not None else analyst_path_for(source)
     if source.resolve() == target.resolve():
@@ -70,7 +72,9 @@ def publish(
     except OSError as exc:
         raise WarehouseUnwritable(f"analyst copy {target} cannot be written: {exc}") from exc
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    for leftover in (temporary, Path(f"{temporary}.wal")):
+    # Callers hold the run lock (runs, `etl publish`), so no other publish is under way: a temporary
+    # file still here is what a killed publish left behind.
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp*"):
         _remove(leftover)
     con = duckdb.connect()  # in memory: it only attaches the two files
     try:
