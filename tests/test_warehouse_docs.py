@@ -26,10 +26,15 @@ def test_every_table_view_and_column_has_a_comment() -> None:
             "WHERE NOT internal AND (comment IS NULL OR trim(comment) = '') ORDER BY 1"
         ).fetchall()
         described = con.execute("SELECT count(*) FROM duckdb_columns() WHERE NOT internal").fetchall()
+        macros = con.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE schema_name = 'main' AND NOT internal "
+            "AND function_type IN ('macro', 'table_macro') AND (comment IS NULL OR trim(comment) = '')"
+        ).fetchall()
     finally:
         con.close()
     assert relations == []
     assert columns == []
+    assert macros == []
     assert described[0][0] > 100  # the query above looked at the warehouse, not at nothing
 
 

@@ -224,6 +224,7 @@ COMPAT_CLIENTS = {"duckdb": "1.1.3", "duckdb-cli": "1.5.6"}
 
 _COMPAT_QUERY = (
     "SELECT (SELECT count(*) FROM v_indicators), (SELECT count(*) FROM articles), "
+    "(SELECT count(*) FROM v_open_failures), (SELECT live_url('http://127.0.0.1/n1/2025/0903/c1-2.html')), "
     "(SELECT count(*) FROM articles WHERE canonical_url LIKE 'http://paper.people.com.cn/%'), "
     "(SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL), "
     "(SELECT min(published_at)::VARCHAR FROM articles WHERE page IS NOT NULL)"
@@ -254,7 +255,8 @@ def test_the_copy_opens_in_duckdb_1_1_and_the_1_5_cli(sample_warehouse: Path) ->
         expected = [str(v) for v in con.execute(_COMPAT_QUERY).fetchall()[0]]
     finally:
         con.close()
-    assert int(expected[0]) > 0 and expected[4] == "2025-09-02 16:00:00+00"  # Beijing midnight
+    assert int(expected[0]) > 0 and expected[6] == "2025-09-02 16:00:00+00"  # Beijing midnight
+    assert expected[3] == "http://www.people.com.cn/n1/2025/0903/c1-2.html"  # the macro, copied
 
     python = _compat_venv("duckdb") / "bin" / "python"
     script = textwrap.dedent("""

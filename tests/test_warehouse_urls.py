@@ -48,9 +48,25 @@ def test_live_url(url: str, expected: str | None) -> None:
     assert live_url(url) == expected
 
 
+JUNK = ("", "not a url", "http://[::1/x", "ftp://paper.people.com.cn/x", "http:///rmrb/pc/x")
+
+
 def test_live_url_never_raises_on_junk() -> None:
-    for junk in ("", "not a url", "http://[::1/x", "ftp://paper.people.com.cn/x", "http:///rmrb/pc/x"):
+    for junk in JUNK:
         assert live_url(junk) is None
+
+
+def test_the_warehouse_macro_agrees_with_the_loader() -> None:
+    # The loader fills canonical_url with etl.urls.live_url; views and old rows use the SQL macro.
+    con = duckdb.connect()
+    try:
+        migrate(con)
+        from_sql = {url: con.execute("SELECT live_url(?)", [url]).fetchall()[0][0] for url in CASES}
+        junk = [con.execute("SELECT live_url(?)", [url]).fetchall()[0][0] for url in JUNK]
+    finally:
+        con.close()
+    assert from_sql == {url: live_url(url) for url in CASES}
+    assert junk == [None] * len(JUNK)
 
 
 def _migration_adding(column: str) -> int:

@@ -162,6 +162,7 @@ COMMENT ON COLUMN v_captions.src IS 'URL of the image file, as served.';
 -- v_open_failures -------------------------------------------------------------------------------
 COMMENT ON VIEW v_open_failures IS 'Failures not resolved yet: one row per URL still failing.';
 COMMENT ON COLUMN v_open_failures.url IS 'Key: the URL that fails.';
+COMMENT ON COLUMN v_open_failures.canonical_url IS 'The page''s URL on the live site (macro live_url); NULL for a page on another host whose path is not the paper''s.';
 COMMENT ON COLUMN v_open_failures.kind IS 'epaper_layout, epaper_article or portal_article.';
 COMMENT ON COLUMN v_open_failures.stage IS 'pending, fetch, parse, extract or load.';
 COMMENT ON COLUMN v_open_failures.reason IS 'Why, in one line.';
@@ -189,3 +190,6 @@ COMMENT ON COLUMN v_template_use.first_loaded IS 'First load (TIMESTAMPTZ, UTC).
 COMMENT ON COLUMN v_template_use.last_loaded IS 'Latest load (TIMESTAMPTZ, UTC).';
 COMMENT ON COLUMN v_template_use.latest_url IS 'URL of the latest article it read.';
 COMMENT ON COLUMN v_template_use.latest_canonical_url IS 'The same article''s URL on the live site.';
+
+-- macros ----------------------------------------------------------------------------------------
+COMMENT ON MACRO live_url IS 'live_url(url): the live site''s URL of a People''s Daily page read from any host (a mirror, a saved copy): paper.people.com.cn for e-paper paths, www.people.com.cn for portal paths, the URL itself on people.com.cn / people.cn; NULL otherwise.';

@@ -43,7 +43,8 @@ FROM images img
 JOIN articles a USING (article_id);
 
 CREATE OR REPLACE VIEW v_open_failures AS
-SELECT url, kind, stage, reason, http_status, attempts, failure_count, first_failed_at, last_failed_at,
+SELECT url, live_url(url) AS canonical_url, kind, stage, reason, http_status, attempts, failure_count,
+    first_failed_at, last_failed_at,
     retry  -- transient | gone | never: what the next runs do about it
 FROM failures
 WHERE resolved_at IS NULL;

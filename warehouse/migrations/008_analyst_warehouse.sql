@@ -16,33 +16,35 @@ ALTER TABLE runs ALTER started_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC'
 ALTER TABLE runs ALTER finished_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', finished_at);
 ALTER TABLE schema_migrations ALTER applied_at SET DATA TYPE TIMESTAMPTZ USING timezone('UTC', applied_at);
 
--- The live site's URL of each article, whatever host served it (etl.urls.live_url, which the loader
--- fills it with from now on; the same rule here for the rows already stored): a URL on
--- people.com.cn / people.cn is its own, an e-paper path read from a mirror or saved copy goes on
--- paper.people.com.cn, a portal path on www.people.com.cn; NULL for any other page.
+-- The live site's URL of an article, whatever host served it: a URL on people.com.cn / people.cn
+-- is its own (first page, no fragment), an e-paper path read from a mirror or saved copy goes on
+-- paper.people.com.cn, a portal path on www.people.com.cn; NULL for any other page. The same rule
+-- as etl.urls.live_url, which the loader fills articles.canonical_url with (tests hold the two to
+-- each other); as a macro it fills the rows stored before, and views apply it to other URLs.
+CREATE OR REPLACE MACRO live_url(url) AS CASE
+    WHEN lower(regexp_extract(url, '^\s*([A-Za-z][A-Za-z0-9+.-]*)://', 1)) NOT IN ('http', 'https')
+      OR regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)', 1) = ''
+        THEN NULL
+    WHEN regexp_matches(
+            rtrim(lower(regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)', 1)), '.'),
+            '(^|\.)people\.(com\.)?cn$')
+        THEN lower(regexp_extract(url, '^\s*([A-Za-z][A-Za-z0-9+.-]*)://', 1)) || '://'
+            || rtrim(lower(regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)', 1)), '.')
+            || regexp_replace(regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1),
+                '(/c\d+-\d+)-\d+\.html$', '\1.html')
+            || regexp_extract(url, '^[^?#]*(\?[^#]*)?', 1)
+    WHEN regexp_matches(regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1),
+            '/rmrb(?:hwb)?/(?:pc|pad)/layout/\d{6}/\d{2}/node_\d{2}\.html$'
+            || '|/rmrb(?:hwb)?/(?:pc|pad)/content/\d{6}/\d{2}/content_\d+\.html$'
+            || '|/rmrb/html/\d{4}-\d{2}/\d{2}/nbs\.D110000renmrb_\d{2}\.htm$'
+            || '|/rmrb/html/\d{4}-\d{2}/\d{2}/nw\.D110000renmrb_\d{8}_\d+-\d{2}\.htm$')
+        THEN 'http://paper.people.com.cn' || regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1)
+    WHEN regexp_matches(regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1),
+            '/n[123]?/\d{4}/\d{4}/c\d+-\d+(?:-\d+)?\.html$')
+        THEN 'http://www.people.com.cn'
+            || regexp_replace(regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1),
+                '(/c\d+-\d+)-\d+\.html$', '\1.html')
+END;
+
 ALTER TABLE articles ADD COLUMN canonical_url VARCHAR;
-UPDATE articles SET canonical_url = CASE
-    WHEN host IS NULL OR host = '' OR scheme NOT IN ('http', 'https') THEN NULL
-    WHEN regexp_matches(host, '(^|\.)people\.(com\.)?cn$') THEN scheme || '://' || host || first_page || query
-    WHEN regexp_matches(path, '/rmrb(?:hwb)?/(?:pc|pad)/layout/\d{6}/\d{2}/node_\d{2}\.html$')
-      OR regexp_matches(path, '/rmrb(?:hwb)?/(?:pc|pad)/content/\d{6}/\d{2}/content_\d+\.html$')
-      OR regexp_matches(path, '/rmrb/html/\d{4}-\d{2}/\d{2}/nbs\.D110000renmrb_\d{2}\.htm$')
-      OR regexp_matches(path, '/rmrb/html/\d{4}-\d{2}/\d{2}/nw\.D110000renmrb_\d{8}_\d+-\d{2}\.htm$')
-        THEN 'http://paper.people.com.cn' || first_page
-    WHEN regexp_matches(path, '/n[123]?/\d{4}/\d{4}/c\d+-\d+(?:-\d+)?\.html$')
-        THEN 'http://www.people.com.cn' || first_page
-END
-FROM (
-    SELECT article_id AS id, scheme, host, path, query,
-        regexp_replace(path, '(/c\d+-\d+)-\d+\.html$', '\1.html') AS first_page
-    FROM (
-        SELECT article_id,
-            lower(regexp_extract(url, '^\s*([A-Za-z][A-Za-z0-9+.-]*)://', 1)) AS scheme,
-            rtrim(lower(regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)', 1)), '.')
-                AS host,
-            regexp_extract(url, '^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1) AS path,
-            regexp_extract(url, '^[^?#]*(\?[^#]*)?', 1) AS query
-        FROM articles
-    )
-) parts
-WHERE parts.id = articles.article_id;
+UPDATE articles SET canonical_url = live_url(url);

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,16 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[Relation]:
     return relations
 
 
+def macros(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None]]:
+    """(name, comment) of every macro the warehouse defines."""
+    rows = con.execute(
+        "SELECT DISTINCT function_name, comment FROM duckdb_functions() "
+        "WHERE schema_name = 'main' AND NOT internal AND function_type IN ('macro', 'table_macro') "
+        "ORDER BY 1"
+    ).fetchall()
+    return [(name, comment) for name, comment in rows]
+
+
 def migrated_warehouse(sql_dir: Path = WAREHOUSE_SQL_DIR) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     migrate(con, sql_dir)
@@ -121,7 +132,9 @@ TimeZone = 'Asia/Shanghai'` shows Beijing time, which is how the paper dates its
 """
 
 
-def render(relations: list[Relation], examples: list[Example]) -> str:
+def render(
+    relations: list[Relation], examples: list[Example], functions: Sequence[tuple[str, str | None]] = ()
+) -> str:
     lines = [_HEADER]
     for heading, views in (("Tables", False), ("Views", True)):
         lines += [f"## {heading}", ""]
@@ -130,6 +143,10 @@ def render(relations: list[Relation], examples: list[Example]) -> str:
             lines += ["| column | type | meaning |", "|---|---|---|"]
             lines += [f"| `{c.name}` | {c.data_type} | {_cell(c.comment)} |" for c in rel.columns]
             lines.append("")
+    if functions:
+        lines += ["## Macros", "", "| macro | what it does |", "|---|---|"]
+        lines += [f"| `{name}` | {_cell(comment)} |" for name, comment in functions]
+        lines.append("")
     lines += ["## Example queries", ""]
     for number, example in enumerate(examples, start=1):
         lines += [f"{number}. {example.question}", "", "   ```sql"]
@@ -142,7 +159,7 @@ def readme(sql_dir: Path = WAREHOUSE_SQL_DIR) -> str:
     """warehouse/README.md as it should read now."""
     con = migrated_warehouse(sql_dir)
     try:
-        return render(describe(con), read_examples(sql_dir))
+        return render(describe(con), read_examples(sql_dir), macros(con))
     finally:
         con.close()
 
