@@ -219,8 +219,10 @@ def test_etl_publish_refuses_bad_paths_before_writing(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- older clients
 
 # Clients analysts use that cannot be installed next to the pinned duckdb: each gets a small venv of
-# its own, made once and kept under the project's .venv.
+# its own from PyPI, made once and kept outside the checkout ($XDG_CACHE_HOME, else ~/.cache), so
+# that a fresh .venv does not download them again.
 COMPAT_CLIENTS = {"duckdb": "1.1.3", "duckdb-cli": "1.5.6"}
+COMPAT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peoples-daily-etl"
 
 _COMPAT_QUERY = (
     "SELECT (SELECT count(*) FROM v_indicators), (SELECT count(*) FROM articles), "
@@ -233,7 +235,8 @@ _COMPAT_QUERY = (
 
 def _compat_venv(package: str) -> Path:
     version = COMPAT_CLIENTS[package]
-    venv = Path(sys.prefix) / f"compat-{package}-{version}"
+    python = f"py{sys.version_info.major}.{sys.version_info.minor}"
+    venv = COMPAT_CACHE / f"compat-{package}-{version}-{python}"
     ready = venv / ".installed"
     if not ready.exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=300)

@@ -252,7 +252,9 @@ def default_analyst_db(db_path: Path) -> Path:
     env = os.environ.get(ANALYST_DB_ENV)
     if env:
         return Path(env)
-    return db_path.with_name(f"{db_path.stem}_analyst{db_path.suffix}")
+    from etl.load import analyst_path_for
+
+    return analyst_path_for(db_path)
 
 
 def check_analyst_db(name: str, analyst_db: Path, db_path: Path) -> Path:

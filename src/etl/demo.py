@@ -64,7 +64,7 @@ def _print_warehouse(db: Path) -> None:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        print(f"\nAnalyst copy {db} (open this one; see warehouse/README.md):")
+        print(f"\nWarehouse {db} (analysts open the *_analyst.duckdb copy; see warehouse/README.md):")
         for table in ("articles", "images", "indicators", "pages", "failures", "runs"):
             n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             print(f"  {table:<11} {n:>5} rows")
@@ -97,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     from etl.config import default_analyst_db
 
-    # What analysts open: the copy each run publishes, not the working file.
-    _print_warehouse(default_analyst_db(db))
+    # What analysts open: the copy each run publishes, not the working file (when no run published
+    # one, say because both failed, the working file shows what there is).
+    copy = default_analyst_db(db)
+    _print_warehouse(copy if copy.exists() else db)
     return max(rc_run, rc_portal)
 
 
