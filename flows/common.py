@@ -193,7 +193,7 @@ def crawl_session(
         run_id = _run_id()
         stop = RunStop(settings.run_deadline)
         with stop_on_signals(stop):
-            load.start_run(db_path, run_id, flow_name, params, scope=scope)
+            load.start_run(db_path, run_id, flow_name, params, scope=scope, wait_seconds=settings.lock_wait)
             summary = RunSummary(run_id=run_id, flow=flow_name, scope=scope)
             archive = RawArchive(Path(settings.archive_dir))
             fetcher = Fetcher(settings.fetch_config(extra_hosts), archive, stop=stop)
@@ -204,6 +204,7 @@ def crawl_session(
                 archive=archive,
                 refresh=settings.refresh,
                 accept_changes=settings.accept_changes,
+                lock_wait=settings.lock_wait,
             )
             ended_by: BaseException | None = None
             try:
@@ -217,7 +218,7 @@ def crawl_session(
                 raise
             finally:
                 fetcher.close()
-                _finish(logger, db_path, summary, ended_by)
+                _finish(logger, db_path, summary, ended_by, settings)
 
 
 def load_and_record(crawl: Crawl, summary: RunSummary, batch: BatchResult) -> None:
@@ -291,15 +292,27 @@ def _conclude(summary: RunSummary, stop: RunStop, settings: Settings) -> None:
         )
 
 
-def _finish(logger: Any, db_path: Path, summary: RunSummary, ended_by: BaseException | None) -> None:
+def _finish(
+    logger: Any, db_path: Path, summary: RunSummary, ended_by: BaseException | None, settings: Settings
+) -> None:
     try:
-        load.finish_run(db_path, summary.run_id, summary.status, summary.counters(), summary.message)
+        load.finish_run(
+            db_path,
+            summary.run_id,
+            summary.status,
+            summary.counters(),
+            summary.message,
+            wait_seconds=settings.lock_wait,
+        )
     except InfrastructureError as exc:
         logger.error(
             "could not record the end of run %s (the next run marks it aborted): %s", summary.run_id, exc
         )
         if ended_by is None:
             raise
+    else:
+        if summary.status in PUBLISHED_AFTER and settings.analyst_db:
+            _publish(logger, db_path, summary, settings)
     logger.info(
         "%s %s: %s%s",
         summary.flow,
@@ -321,6 +334,26 @@ def _finish(logger: Any, db_path: Path, summary: RunSummary, ended_by: BaseExcep
         )
     except Exception as exc:  # the summary artifact is a convenience; never fail a run for it
         logger.debug("could not create the summary artifact: %s", exc)
+
+
+# Runs that end with these statuses publish the analyst copy (a backfill publishes after each day,
+# since each day is a daily_epaper run); a failed or interrupted run leaves the last copy as it was.
+PUBLISHED_AFTER = ("ok", "partial")
+
+
+def _publish(logger: Any, db_path: Path, summary: RunSummary, settings: Settings) -> None:
+    """Publish the analyst copy. The run's pages are loaded whatever happens here: a copy that cannot
+    be written is logged and left to the next run, never a failed run."""
+    try:
+        published = load.publish(db_path, settings.analyst_db, wait_seconds=settings.lock_wait)
+    except Exception as exc:  # the copy is a convenience over the loaded warehouse; never fail a run for it
+        logger.error(
+            "analyst copy %s not published (the next run publishes it): %s",
+            settings.analyst_db,
+            _one_line(exc),
+        )
+        return
+    logger.info("published the analyst copy %s", published)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -84,7 +84,11 @@ def daily_epaper(
     if accept_changes:
         params["accept_changes"] = True
     retries = (
-        retry_refs(Path(settings.db_path), [PageKind.EPAPER_LAYOUT, PageKind.EPAPER_ARTICLE])
+        retry_refs(
+            Path(settings.db_path),
+            [PageKind.EPAPER_LAYOUT, PageKind.EPAPER_ARTICLE],
+            wait_seconds=settings.lock_wait,
+        )
         if retry_failed
         else []
     )

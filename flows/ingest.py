@@ -26,12 +26,14 @@ from flows.progress import progress
 from flows.tasks import MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
 
-def ingest_retry_refs(db_path: Path, limit: int = MAX_RETRIES_PER_RUN) -> tuple[list[PageRef], int]:
+def ingest_retry_refs(
+    db_path: Path, limit: int = MAX_RETRIES_PER_RUN, *, wait_seconds: float = load.DEFAULT_LOCK_WAIT_SECONDS
+) -> tuple[list[PageRef], int]:
     """What an ingest run retries, and how many failures it leaves to later runs: every URL an earlier
     ingest was asked for and did not reach (e-paper articles included: no daily run may come by
     their day again), and at most `limit` failed portal articles, those that failed least recently
     first. Pending URLs are not capped: they were never tried, and the user asked for each."""
-    open_rows = load.open_failures(db_path, retryable_only=True)
+    open_rows = load.open_failures(db_path, retryable_only=True, wait_seconds=wait_seconds)
     pending = [f for f in open_rows if f.stage == load.PENDING_STAGE]
     failed = [f for f in open_rows if f.kind == PageKind.PORTAL_ARTICLE and f.stage != load.PENDING_STAGE]
     return [ref_for_url(f.url) for f in (*pending, *failed[:limit])], max(0, len(failed) - limit)
@@ -84,7 +86,7 @@ def ingest_urls(
         params["accept_changes"] = True
     refs = [ref_for_url(u) for u in wanted]
     if retry_failed:
-        retries, left = ingest_retry_refs(Path(settings.db_path))
+        retries, left = ingest_retry_refs(Path(settings.db_path), wait_seconds=settings.lock_wait)
         refs += [r for r in retries if r.url not in wanted]
         if left:
             logger.warning(
@@ -94,7 +96,7 @@ def ingest_urls(
     scope = f"{len(wanted)} urls"
     with crawl_session("ingest_urls", settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):
         summary.older = {r.url for r in refs} - set(wanted)
-        load.record_pending(crawl.db_path, crawl.run_id, wanted)
+        load.record_pending(crawl.db_path, crawl.run_id, wanted, wait_seconds=crawl.lock_wait)
         logger.info("%d article URLs to fetch", len(refs))
         with progress(len(refs), "ingest_urls: articles") as bar:
             for refs_batch in batches(refs, batch_size):

@@ -71,7 +71,11 @@ def discover_portal_articles(
     for url, text in read(lists):
         found += sitemaps.list_page_articles(text, url)
     urls = list(dict.fromkeys(on_mirror(u, mirror) for u in found))
-    known = set() if crawl.refresh else set(load.validators_for(crawl.db_path, urls))
+    known = (
+        set()
+        if crawl.refresh
+        else set(load.validators_for(crawl.db_path, urls, wait_seconds=crawl.lock_wait))
+    )
     fresh = [u for u in urls if u not in known]
     logger.info("%d portal articles listed, %d not loaded yet", len(urls), len(fresh))
     return fresh, out
@@ -148,7 +152,11 @@ def portal_news(
     }
     if accept_changes:
         params["accept_changes"] = True
-    retries = retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE]) if retry_failed else []
+    retries = (
+        retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE], wait_seconds=settings.lock_wait)
+        if retry_failed
+        else []
+    )
     hosts = [*([base_url] if base_url else []), *(r.url for r in retries)]
     scope = f"since {start:%Y-%m-%d %H:%M %Z}" if start else "everything listed"
     with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):

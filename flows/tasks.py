@@ -39,6 +39,7 @@ class Crawl:
     archive: RawArchive
     refresh: bool = False
     accept_changes: bool = False  # load drastically shrunk versions of stored articles too
+    lock_wait: float = load.DEFAULT_LOCK_WAIT_SECONDS  # seconds to wait for DuckDB's lock on the file
 
 
 @dataclass(slots=True)
@@ -58,7 +59,7 @@ def batches(items: Sequence[PageRef], size: int) -> list[list[PageRef]]:
 
 def _fetch(crawl: Crawl, urls: Sequence[str], *, missing_ok: bool = False) -> list[FetchResult]:
     """Conditional GETs where the warehouse remembers validators (unless the run refreshes)."""
-    known = {} if crawl.refresh else load.validators_for(crawl.db_path, urls)
+    known = {} if crawl.refresh else load.validators_for(crawl.db_path, urls, wait_seconds=crawl.lock_wait)
     return fetch_conditionally(
         crawl.fetcher, urls, known, crawl.archive, refresh=crawl.refresh, missing_ok=missing_ok
     )
@@ -203,6 +204,7 @@ def store_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         ad_pages=batch.ad_pages,
         extractor_version=EXTRACTOR_VERSION,
         accept_changes=crawl.accept_changes,
+        wait_seconds=crawl.lock_wait,
     )
     get_run_logger().info(
         "loaded %d articles (%d unchanged), %d images, %d indicators; %d failures recorded",
@@ -216,7 +218,11 @@ def store_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
 
 
 def retry_refs(
-    db_path: Path, kinds: Sequence[PageKind], limit: int | None = MAX_RETRIES_PER_RUN
+    db_path: Path,
+    kinds: Sequence[PageKind],
+    limit: int | None = MAX_RETRIES_PER_RUN,
+    *,
+    wait_seconds: float = load.DEFAULT_LOCK_WAIT_SECONDS,
 ) -> list[PageRef]:
     """Open failures from earlier runs, to be retried with this run's pages: at most `limit`, those
     that failed least recently first. Their hosts were named explicitly by the run that first
@@ -226,6 +232,7 @@ def retry_refs(
         kinds=[str(k) for k in kinds],
         retryable_only=True,
         limit=None if limit is None else limit + 1,
+        wait_seconds=wait_seconds,
     )
     if limit is not None and len(failures) > limit:
         failures = failures[:limit]

@@ -32,18 +32,20 @@ def site_url() -> Iterator[str]:
         yield base
 
 
+# The sample site's e-paper day and its two portal articles (as tests/test_flows_e2e.py loads them).
 SAMPLE_DAY = "2025-09-03"
 SAMPLE_PORTAL_PATHS = ("/n1/2025/0903/c1004-40556677.html", "/n2/2025/0902/c134768-41234567.html")
 
 
 @pytest.fixture(scope="session")
 def sample_warehouse(prefect_harness: None, site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse loaded by the real flows from the sample site: its e-paper day (three 版面, one of
-    them 广告) and two portal articles of two days. Shared by the tests that only read it."""
+    """A warehouse loaded by the real flows from the offline sample site, once per session: its
+    e-paper day (three 版面, one of them 广告) and two portal articles of two days; its analyst copy
+    is published next to it. Tests only read it."""
     from flows.epaper import daily_epaper
     from flows.ingest import ingest_urls
 
-    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    db = tmp_path_factory.mktemp("sample") / "peoples_daily.duckdb"
     daily_epaper(date=SAMPLE_DAY, db=str(db), base_url=site_url, delay=0)
     ingest_urls(urls=[site_url + p for p in SAMPLE_PORTAL_PATHS], db=str(db), delay=0)
     return db

@@ -190,7 +190,14 @@ def test_a_304_keeps_the_stored_body(tmp_path: Path) -> None:
     )
     _load(db, fetches=[(not_modified, PageKind.EPAPER_LAYOUT)])
     (row,) = _rows(db, "SELECT status, sha256, fetched_at, checked_at, etag FROM pages")
-    assert row == ("not_modified", "b" * 64, dt.datetime(2025, 9, 3, 1), dt.datetime(2025, 9, 4), '"v1"')
+    # Times are TIMESTAMPTZ: naive fetch times are UTC.
+    assert row == (
+        "not_modified",
+        "b" * 64,
+        dt.datetime(2025, 9, 3, 1, tzinfo=dt.UTC),
+        dt.datetime(2025, 9, 4, tzinfo=dt.UTC),
+        '"v1"',
+    )
     assert load.validators_for(db, ["http://x/1.html"])["http://x/1.html"].sha256 == "b" * 64
 
 
@@ -260,7 +267,10 @@ def test_connect_waits_then_reports_a_busy_warehouse(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with (
-            pytest.raises(load.WarehouseBusy, match="locked by another process"),
+            # DuckDB's lock error names the holder's PID; the message names the process.
+            pytest.raises(
+                load.WarehouseBusy, match=rf"warehouse busy: .* held by PID {holder.pid} \(.*python"
+            ),
             load.connect(db, wait_seconds=0.5),
         ):
             pass

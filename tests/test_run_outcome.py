@@ -221,11 +221,13 @@ def test_an_archive_path_that_is_a_file_is_refused_up_front(
 
 @pytest.fixture()
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MB tmpfs of our own: a real file system that fills up and can be made read-only."""
+    """A 16 MB tmpfs of our own: a real file system that fills up and can be made read-only. A healthy
+    run needs room for the day's warehouse (about 4 MB) and, when it publishes, the analyst copy
+    beside it and the copy's replacement being written."""
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)], capture_output=True, text=True
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount_point)], capture_output=True, text=True
     )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN): {mounted.stderr.strip()}")

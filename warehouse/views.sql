@@ -32,17 +32,19 @@ SELECT
     i.char_end,
     i.extractor_version,
     a.url,
+    a.canonical_url,
     a.article_id
 FROM indicators i
 JOIN articles a USING (article_id);
 
 CREATE OR REPLACE VIEW v_captions AS
-SELECT a.published_date, a.title, a.url, img.article_id, img.position, img.caption, img.credit, img.src
+SELECT a.published_date, a.title, a.url, a.canonical_url, img.article_id, img.position, img.caption, img.credit, img.src
 FROM images img
 JOIN articles a USING (article_id);
 
 CREATE OR REPLACE VIEW v_open_failures AS
-SELECT url, kind, stage, reason, http_status, attempts, failure_count, first_failed_at, last_failed_at,
+SELECT url, live_url(url) AS canonical_url, kind, stage, reason, http_status, attempts, failure_count,
+    first_failed_at, last_failed_at,
     retry  -- transient | gone | never: what the next runs do about it
 FROM failures
 WHERE resolved_at IS NULL;
@@ -210,6 +212,7 @@ SELECT
     count(*) AS articles,
     min(loaded_at) AS first_loaded,
     max(loaded_at) AS last_loaded,
-    arg_max(url, loaded_at) AS latest_url
+    arg_max(url, loaded_at) AS latest_url,
+    arg_max(canonical_url, loaded_at) AS latest_canonical_url
 FROM articles
 GROUP BY ALL;

@@ -335,6 +335,38 @@ def default_db_path() -> Path:
     return Path(os.environ.get("ETL_DB") or DEFAULT_DB)
 
 
+# The analyst copy every run publishes (etl.load.publish): $ETL_ANALYST_DB, else
+# `<name>_analyst.duckdb` next to the working warehouse.
+ANALYST_DB_ENV = "ETL_ANALYST_DB"
+
+
+def default_analyst_db(db_path: Path) -> Path:
+    """Where runs publish the analyst copy of the warehouse at `db_path`."""
+    env = os.environ.get(ANALYST_DB_ENV)
+    if env:
+        return Path(env)
+    from etl.load import analyst_path_for
+
+    return analyst_path_for(db_path)
+
+
+def check_analyst_db(name: str, analyst_db: Path, db_path: Path) -> Path:
+    """The analyst copy's path: not the working warehouse itself, not a directory, in a directory
+    that exists or can be created and is writable (the copy is renamed into place there)."""
+    if analyst_db.absolute() == db_path.absolute() or (
+        analyst_db.exists() and db_path.exists() and analyst_db.samefile(db_path)
+    ):
+        raise _bad(name, str(analyst_db), "must not be the working warehouse itself")
+    if analyst_db.is_dir():
+        raise _bad(name, str(analyst_db), "is a directory, not a DuckDB file")
+    directory = analyst_db.absolute().parent
+    while not directory.exists():
+        directory = directory.parent
+    if not directory.is_dir() or not os.access(directory, os.W_OK | os.X_OK):
+        raise _bad(name, str(analyst_db), f"its directory {directory} is not writable")
+    return analyst_db
+
+
 def default_archive_dir(db_path: Path) -> Path:
     """Raw pages live next to the warehouse unless $ETL_ARCHIVE says otherwise."""
     env = os.environ.get("ETL_ARCHIVE")
@@ -354,6 +386,8 @@ class Settings:
     # Load new versions that shrank drastically instead of keeping the stored ones (--accept-changes).
     accept_changes: bool
     run_deadline: float  # seconds from the start of the run
+    # The analyst copy published at the end of every ok or partial run ("" publishes none).
+    analyst_db: str = ""
     user_agent: str | None = None
     respect_robots: bool = True
 
@@ -367,6 +401,7 @@ class Settings:
         settings = cls(
             db_path=str(db_path),
             archive_dir=str(default_archive_dir(db_path)),
+            analyst_db=str(check_analyst_db(ANALYST_DB_ENV, default_analyst_db(db_path), db_path)),
             delay=check_seconds("delay", options.delay),
             refresh=options.refresh,
             lock_wait=check_seconds("lock_wait", options.lock_wait),

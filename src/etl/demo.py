@@ -2,8 +2,8 @@
 
 Serves tests/fixtures/site on 127.0.0.1, runs `etl run` for the sample e-paper day and `etl portal`
 for the portal articles its sitemaps list (the real CLI, in subprocesses, as a data engineer would),
-then prints what landed in the warehouse and an example query, and writes the analyst report
-(`etl report`) next to the warehouse.
+then prints what landed in the analyst copy the runs published and an example query, and writes
+the analyst report (`etl report`) next to the warehouse.
 
 The demo has a warehouse of its own, warehouse/demo/demo.duckdb (raw pages in warehouse/demo/raw/):
 it never reads $ETL_DB or $ETL_ARCHIVE, so sample pages never land in the production warehouse.
@@ -70,7 +70,7 @@ def _print_warehouse(db: Path) -> None:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        print(f"\nWarehouse {db}:")
+        print(f"\nWarehouse {db} (analysts open the *_analyst.duckdb copy; see warehouse/README.md):")
         for table in ("articles", "images", "indicators", "pages", "failures", "runs"):
             n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             print(f"  {table:<11} {n:>5} rows")
@@ -108,9 +108,15 @@ def main(argv: list[str] | None = None) -> int:
         rc_portal = _etl(
             "portal", "--base-url", base, "--channels", DEMO_PORTAL_CHANNELS, "--delay", "0", env=env
         )
-    _print_warehouse(db)
+    from etl.config import default_analyst_db
+
+    # What analysts open: the copy each run publishes, not the working file (when no run published
+    # one, say because both failed, the working file shows what there is).
+    copy = default_analyst_db(db)
+    shown = copy if copy.exists() else db
+    _print_warehouse(shown)
     report = db.parent / "report.html"
-    rc_report = _etl("report", "--db", str(db), "--out", str(report), env=env)
+    rc_report = _etl("report", "--db", str(shown), "--out", str(report), env=env)
     if rc_report == 0:
         print(f"\nReport (opens offline in any browser): {report}")
     return max(rc_run, rc_portal, rc_report)

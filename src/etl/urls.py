@@ -6,7 +6,8 @@ here and nowhere else: what kind of page a URL is (``classify_url``), the date i
 (``date_from_url``), the content id it names (``content_id_of``) and the key an article or 版面 is
 stored under whatever host served it (``source_key``), the first page of a paginated portal article
 (``canonical_article_url``, ``continuation_page``), the 版面 URL of a day (``epaper_layout_url``),
-the channel a sitemap covers (``sitemap_channel``) and the same URL on a mirror (``on_mirror``).
+the channel a sitemap covers (``sitemap_channel``), the same URL on a mirror (``on_mirror``) and, the
+other way round, the live site's URL of a page a mirror served (``live_url``).
 
 Credentials in a URL (``http://user:pw@host/…``) are for the request only. ``split_credentials``
 separates the URL the ETL stores, logs and keys rows on (``http://host/…``, identical whether or not
@@ -131,6 +132,11 @@ def on_mirror(url: str, mirror: str | None) -> str:
 # --- People's Daily URLs -------------------------------------------------------------------------
 
 DEFAULT_EPAPER_BASE = "http://paper.people.com.cn"
+# Where a portal path is published when the page came from a copy: the channel host (finance.,
+# zj. …) is not part of the path, www is the portal's own host.
+PORTAL_BASE = "http://www.people.com.cn"
+# The hosts of the live site: people.com.cn, people.cn and their subdomains.
+_LIVE_HOST = re.compile(r"(?:^|\.)people\.(?:com\.)?cn$")
 
 # The e-paper's URL scheme changed on this day (/rmrb/html/…nbs.htm -> /rmrb/pc/layout/…node_NN.html).
 NEW_EPAPER_SCHEME_SINCE = dt.date(2024, 12, 1)
@@ -291,6 +297,31 @@ def source_key(url: str) -> str:
     if m := _EPAPER_OLD_LAYOUT.search(path):
         return f"epaper-page:{m.group(1)}{m.group(2)}{m.group(3)}:{m.group(4)}"
     return canonical_article_url(url)
+
+
+def live_url(url: str) -> str | None:
+    """The live site's URL of an article, whatever host served it: a URL on people.com.cn or
+    people.cn is its own (first page, no fragment); an e-paper path from a mirror or saved copy is
+    put on paper.people.com.cn, a portal path on www.people.com.cn (`PORTAL_BASE`). None for a page
+    on another host whose path is not the paper's.
+
+    warehouse/migrations/008_analyst_warehouse.sql computes the same for rows loaded before the
+    column existed; tests/test_warehouse_urls.py holds the two to each other."""
+    try:
+        parts = urlsplit(canonical_article_url(url.strip()))
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    if _LIVE_HOST.search(host):
+        return urlunsplit((parts.scheme.lower(), host, parts.path, parts.query, ""))
+    kind = classify_url(url)
+    if kind in (PageKind.EPAPER_ARTICLE, PageKind.EPAPER_LAYOUT):
+        return f"{DEFAULT_EPAPER_BASE}{parts.path}"
+    if kind is PageKind.PORTAL_ARTICLE:
+        return f"{PORTAL_BASE}{parts.path}"
+    return None
 
 
 def ref_for_url(url: str) -> PageRef:

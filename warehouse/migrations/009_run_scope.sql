@@ -1,4 +1,4 @@
--- 008: a run's state says how its own pages went. Open failures of earlier runs that a run retries
+-- 009: a run's state says how its own pages went. Open failures of earlier runs that a run retries
 -- on the side (other days, other ingests) are counted apart and never make the run fail.
 --   scope          what the run was for: the issue day of a daily e-paper run, the portal run's
 --                  since day, the number of URLs an ingest was named

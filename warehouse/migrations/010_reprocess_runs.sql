@@ -1,4 +1,4 @@
--- 008: what an `etl reprocess` run changed, on its `runs` row (NULL for crawl runs): archived
+-- 010: what an `etl reprocess` run changed, on its `runs` row (NULL for crawl runs): archived
 -- articles read again, how many of them got different indicators, and the indicator rows added and
 -- removed, in all and per metric (`indicator_changes`, JSON: {"metric": {"added": n, "removed": n}}).
 ALTER TABLE runs ADD COLUMN articles_reprocessed INTEGER;

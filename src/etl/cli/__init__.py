@@ -6,6 +6,7 @@ from etl.cli import (  # noqa: F401  (each module registers its commands)
     crawl,
     export,
     failures,
+    publish,
     report,
     reprocess,
     schema,

@@ -5,6 +5,8 @@
     rows         one column map per table: how each row is built, and the article content hash
     batch        load_batch (one transaction per batch), suspicious changes, validators_for
     runs         start_run, finish_run and RUN_COUNTERS, last_run_started, template_use
+    publish      publish, analyst_path_for: the analyst copy, written atomically in DuckDB 1.1 format
+    docs         warehouse/README.md from the database's own comments (python -m etl.load.docs)
     failures     record_pending, open_failures / OpenFailure and the retry limits
     export       export_warehouse: tables and views as Parquet or CSV files (etl export)
     report_data  report_data: what the analyst report shows, as etl.report_records (etl report)
@@ -33,6 +35,7 @@ from etl.load.connection import (
     WarehouseBusy,
     WarehouseUnwritable,
     connect,
+    lock_holder,
     run_lock,
     transaction,
 )
@@ -50,6 +53,7 @@ from etl.load.failures import (
     resolve_failures,
 )
 from etl.load.migrations import WAREHOUSE_SQL_DIR, ensure_schema, migrate, migration_files
+from etl.load.publish import PUBLISHED_STORAGE_VERSION, analyst_path_for, publish
 from etl.load.rows import article_id_for, content_hash, indicator_id_for
 from etl.load.runs import RUN_COUNTERS, finish_run, last_run_started, start_run, template_use
 
@@ -60,6 +64,7 @@ __all__ = [
     "MAX_RUNS_WHEN_GONE",
     "PENDING_REASON",
     "PENDING_STAGE",
+    "PUBLISHED_STORAGE_VERSION",
     "REPROCESS_COUNTERS",
     "RUN_COUNTERS",
     "WAREHOUSE_SQL_DIR",
@@ -72,6 +77,7 @@ __all__ = [
     "RewrittenArticle",
     "WarehouseBusy",
     "WarehouseUnwritable",
+    "analyst_path_for",
     "archived_pages",
     "article_id_for",
     "connect",
@@ -83,10 +89,12 @@ __all__ = [
     "indicator_id_for",
     "last_run_started",
     "load_batch",
+    "lock_holder",
     "matching_failures",
     "migrate",
     "migration_files",
     "open_failures",
+    "publish",
     "record_day",
     "record_pending",
     "record_reprocess_counts",

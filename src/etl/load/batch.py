@@ -261,11 +261,13 @@ ON CONFLICT (source_key) DO UPDATE SET
 """
 
 
-def validators_for(db_path: Path | str, urls: Sequence[str]) -> dict[str, Validators]:
+def validators_for(
+    db_path: Path | str, urls: Sequence[str], *, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+) -> dict[str, Validators]:
     """What each URL's last good fetch left us, for conditional GETs and change detection."""
     if not urls:
         return {}
-    with connect(db_path) as con:
+    with connect(db_path, wait_seconds=wait_seconds) as con:
         con.register("wanted", pa.table({"url": list(urls)}))
         rows = con.execute(
             "SELECT p.url, p.etag, p.last_modified, p.sha256 FROM pages p JOIN wanted w USING (url) "

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import logging
 import os
+import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from etl.outcome import InfrastructureError
+
+log = logging.getLogger("etl.load")
+
+Opened = TypeVar("Opened")
 
 # How long a run waits for another process to release the warehouse before giving up.
 DEFAULT_LOCK_WAIT_SECONDS = 60.0
@@ -60,34 +66,78 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+# DuckDB names the holder of its file lock: 'Conflicting lock is held in /usr/bin/python3 (PID 1234)'.
+_LOCK_HOLDER_PID = re.compile(r"\(PID (\d+)\)")
+_LOCK_HOLDER_PROGRAM = re.compile(r"held in (.+?) \(PID \d+\)")
+
+
+def lock_holder(message: str) -> str | None:
+    """Who holds the DuckDB file, from DuckDB's lock error: "PID 1234 (python -m etl …)", the command
+    line read from /proc when this process may read it, else the program DuckDB names; None when
+    the message names no PID."""
+    m = _LOCK_HOLDER_PID.search(message)
+    if m is None:
+        return None
+    pid = m.group(1)
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        raw = b""
+    # One line whatever the arguments hold (a `python -c` script spans several).
+    command = " ".join(raw.replace(b"\0", b" ").decode("utf-8", "replace").split())
+    if not command and (program := _LOCK_HOLDER_PROGRAM.search(message)):
+        command = program.group(1)
+    if len(command) > 200:
+        command = command[:199] + "…"
+    return f"PID {pid} ({command})" if command else f"PID {pid}"
+
+
+def open_waiting(path: Path, opener: Callable[[], Opened], wait_seconds: float) -> Opened:
+    """`opener()` (an open or ATTACH of the warehouse file), tried again every half second while
+    another process holds DuckDB's lock on `path`, up to `wait_seconds`; then WarehouseBusy naming
+    the holder. Storage trouble is raised as WarehouseUnwritable."""
+    deadline = time.monotonic() + wait_seconds
+    told: str | None = None
+    while True:
+        try:
+            return opener()
+        except duckdb.Error as exc:  # IOException when another process holds the file
+            if not _is_lock_error(exc):
+                if (trouble := _storage_trouble(path, exc)) is not None:
+                    raise trouble from exc
+                raise
+            holder = lock_holder(str(exc)) or "another process"
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"warehouse busy: {path} held by {holder}; waited {wait_seconds:g} s "
+                    "(analysts open the published copy, see `etl publish`; a run waits longer "
+                    "with --lock-wait)"
+                ) from exc
+            if told != holder:
+                log.warning("warehouse %s is held by %s; waiting up to %g s", path, holder, wait_seconds)
+                told = holder
+            time.sleep(0.5)
+
+
 @contextmanager
 def connect(
     db_path: Path | str, *, read_only: bool = False, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse, waiting while another process holds its lock."""
+    """Open the warehouse, waiting up to `wait_seconds` while another process holds DuckDB's lock on
+    the file (a run's `--lock-wait`), and saying who holds it.
+
+    Every connection works in UTC (`SET TimeZone = 'UTC'`): TIMESTAMPTZ values come back as aware
+    UTC datetimes and a naive datetime given as a parameter is read as UTC, whatever the machine's
+    zone."""
     path = Path(db_path)
     if not read_only:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WarehouseUnwritable(f"warehouse {path} cannot be written: {exc}") from exc
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
-        except duckdb.Error as exc:  # IOException when another process holds the file
-            if not _is_lock_error(exc):
-                if (trouble := _storage_trouble(path, exc)) is not None:
-                    raise trouble from exc
-                raise
-            if time.monotonic() >= deadline:
-                raise WarehouseBusy(
-                    f"warehouse {path} is locked by another process (a run in progress?); "
-                    f"waited {wait_seconds:.0f} s"
-                ) from exc
-            time.sleep(0.5)
+    con = open_waiting(path, lambda: duckdb.connect(str(path), read_only=read_only), wait_seconds)
     try:
+        con.execute("SET TimeZone = 'UTC'")
         yield con
     except (duckdb.Error, OSError) as exc:
         if (trouble := _storage_trouble(path, exc)) is not None:
@@ -138,8 +188,8 @@ def run_lock(db_path: Path | str, *, wait_seconds: float = DEFAULT_LOCK_WAIT_SEC
 
 
 def utc_now() -> dt.datetime:
-    """Now, as the warehouse's TIMESTAMP columns hold it: UTC without a zone."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Now, as an aware UTC datetime (the warehouse's times are TIMESTAMPTZ)."""
+    return dt.datetime.now(dt.UTC)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> Any:

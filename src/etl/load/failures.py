@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.load.connection import connect, has_column, has_table, transaction, utc_now
+from etl.load.connection import (
+    DEFAULT_LOCK_WAIT_SECONDS,
+    connect,
+    has_column,
+    has_table,
+    transaction,
+    utc_now,
+)
 from etl.load.rows import failure_row, last_by, staging
 from etl.models import HOST_NOT_ALLOWED, NOT_FOUND_STATUSES, Failure, FailureStage, Retry
 from etl.urls import host_of, ref_for_url
@@ -71,7 +78,13 @@ WHERE failures.resolved_at IS NOT NULL
 """
 
 
-def record_pending(db_path: Path | str, run_id: str, urls: Sequence[str]) -> None:
+def record_pending(
+    db_path: Path | str,
+    run_id: str,
+    urls: Sequence[str],
+    *,
+    wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+) -> None:
     """Remember every URL a run was asked for, in one transaction before it fetches any, so that a
     run killed half-way leaves the URLs it did not reach in `etl failures` for the next run."""
     if not urls:
@@ -89,7 +102,7 @@ def record_pending(db_path: Path | str, run_id: str, urls: Sequence[str]) -> Non
         ),
         lambda r: r["url"],
     )
-    with connect(db_path) as con, transaction(con):
+    with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
         con.register("stage_pending", staging(con, "failures", rows))
         con.execute(_UPSERT_PENDING)
 
@@ -120,6 +133,7 @@ def open_failures(
     kinds: Sequence[str] | None = None,
     retryable_only: bool = False,
     limit: int | None = None,
+    wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> list[OpenFailure]:
     """Failures not resolved yet, oldest first (by when they last failed). With `retryable_only`,
     those a run should try again by itself: gone pages (404/410) a few times only, everything else
@@ -127,7 +141,7 @@ def open_failures(
     path = Path(db_path)
     if not path.exists():
         return []
-    with connect(path, read_only=True) as con:
+    with connect(path, read_only=True, wait_seconds=wait_seconds) as con:
         if not has_table(con, "failures"):
             return []
         migrated = has_column(con, "failures", "retry")

@@ -1,6 +1,7 @@
 """The schema: numbered migrations under warehouse/migrations/, applied in order, then what is
 rebuilt on every migrate: the metric synonyms analysts keep in warehouse/metric_synonyms.csv, the
-views, and the comments on the series views.
+views (views.sql), and the comments on every table, column and view (comments.sql,
+comments_series.sql), re-applied because views are recreated and lose their comments.
 
 The SQL files are the only schema: the loader types its rows from the tables they create.
 """
@@ -26,7 +27,7 @@ WAREHOUSE_SQL_DIR = Path(
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 SYNONYMS_FILE = "metric_synonyms.csv"
 # The SQL files applied after the migrations on every migrate, in this order.
-REBUILT_SQL = ("views.sql", "comments_series.sql")
+REBUILT_SQL = ("views.sql", "comments.sql", "comments_series.sql")
 _SYNONYMS_HEADER = ["metric", "metric_key"]
 
 
@@ -91,7 +92,7 @@ def migration_files(sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[tuple[int, Path]]
 
 def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[int]:
     """Apply pending numbered migrations, each in its own transaction, then rebuild in one
-    transaction what follows the files on every migrate: the metric synonyms, the views and their
+    transaction what follows the files on every migrate: the metric synonyms, the views and the
     comments. A broken synonyms file stops here and changes nothing."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("

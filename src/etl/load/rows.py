@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
@@ -33,7 +34,7 @@ from etl.models import (
     PageKind,
     ProcessedArticle,
 )
-from etl.urls import source_key
+from etl.urls import live_url, source_key
 
 Source = TypeVar("Source")
 
@@ -63,11 +64,24 @@ def indicator_id_for(article_id: str, ind: Indicator) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
-def naive_utc(value: dt.datetime | None) -> dt.datetime | None:
-    """TIMESTAMP columns hold UTC without a zone; aware datetimes are converted, naive ones kept."""
-    if value is None or value.tzinfo is None:
+# The paper's own time: an article's published_at is Beijing wall time as printed on the page.
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def aware_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A TIMESTAMPTZ value of ours: aware datetimes converted to UTC, naive ones taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def beijing_time(value: dt.datetime | None) -> dt.datetime | None:
+    """An article's publication time as an aware datetime: naive values are Beijing wall time."""
+    if value is None or value.tzinfo is not None:
         return value
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.replace(tzinfo=BEIJING)
 
 
 # --------------------------------------------------------------------------- articles
@@ -94,10 +108,12 @@ class ArticleLoad:
 ARTICLE_COLUMNS: tuple[Column[ArticleLoad], ...] = (
     Column("article_id", lambda s: s.article_id),
     Column("url", lambda s: s.article.url),
+    # The live site's URL, whatever host served the page (a mirror, a saved copy).
+    Column("canonical_url", lambda s: live_url(s.article.url)),
     Column("title", lambda s: s.article.title, content=True),
     Column("pre_title", lambda s: s.article.pre_title, content=True),
     Column("subtitle", lambda s: s.article.subtitle, content=True),
-    Column("published_at", lambda s: s.article.published_at, content=True),
+    Column("published_at", lambda s: beijing_time(s.article.published_at), content=True),
     Column("published_date", lambda s: s.article.published_at.date() if s.article.published_at else None),
     Column("source", lambda s: s.article.source, content=True),
     Column("authors", lambda s: list(s.article.authors), content=True),
@@ -112,13 +128,17 @@ ARTICLE_COLUMNS: tuple[Column[ArticleLoad], ...] = (
     Column("content_hash", lambda s: _content_hash(s)),
     # The extractor version is content: a better extractor re-extracts old articles on the next run.
     Column("extractor_version", lambda s: s.extractor_version, content=True),
-    Column("fetched_at", lambda s: naive_utc(s.item.fetched_at)),
-    Column("loaded_at", lambda s: s.loaded_at),
+    Column("fetched_at", lambda s: aware_utc(s.item.fetched_at)),
+    Column("loaded_at", lambda s: aware_utc(s.loaded_at)),
     Column("run_id", lambda s: s.run_id),
 )
 
 
 def _json_value(value: object) -> object:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # Hashed as the Beijing wall time it was before the column carried its zone, so that
+        # articles loaded before are not all rewritten once.
+        value = value.astimezone(BEIJING).replace(tzinfo=None)
     return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
 
 
@@ -236,8 +256,8 @@ PAGE_COLUMNS: tuple[Column[PageLoad], ...] = (
     Column("size", lambda s: s.fetch.size if s.has_body else None),
     Column("etag", lambda s: s.fetch.etag),
     Column("last_modified", lambda s: s.fetch.last_modified),
-    Column("fetched_at", lambda s: naive_utc(s.fetch.fetched_at) if s.has_body else None),
-    Column("checked_at", lambda s: naive_utc(s.fetch.fetched_at) or s.now),
+    Column("fetched_at", lambda s: aware_utc(s.fetch.fetched_at) if s.has_body else None),
+    Column("checked_at", lambda s: aware_utc(s.fetch.fetched_at) or aware_utc(s.now)),
     Column("attempts", lambda s: s.fetch.attempts),
     Column("error", lambda s: s.fetch.error),
     Column("run_id", lambda s: s.run_id),
@@ -265,8 +285,8 @@ FAILURE_COLUMNS: tuple[Column[FailureLoad], ...] = (
     Column("http_status", lambda s: s.failure.http_status),
     Column("attempts", lambda s: s.failure.attempts),
     Column("failure_count", lambda s: s.failure_count),
-    Column("first_failed_at", lambda s: s.now),
-    Column("last_failed_at", lambda s: s.now),
+    Column("first_failed_at", lambda s: aware_utc(s.now)),
+    Column("last_failed_at", lambda s: aware_utc(s.now)),
     Column("resolved_at", lambda s: None),
     Column("run_id", lambda s: s.run_id),
     Column("source_key", lambda s: source_key(s.failure.url)),

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from etl.load.connection import connect, has_table, scalar, transaction, utc_now
+from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, has_table, scalar, transaction, utc_now
 from etl.load.migrations import migrate
 
 # The counters a run records, in the order the run summary shows them: each is a column of `runs`.
@@ -27,10 +27,16 @@ RUN_COUNTERS = (
 
 
 def start_run(
-    db_path: Path | str, run_id: str, flow: str, params: dict[str, Any], scope: str | None = None
+    db_path: Path | str,
+    run_id: str,
+    flow: str,
+    params: dict[str, Any],
+    scope: str | None = None,
+    *,
+    wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> None:
     """Record a run as running; `scope` says what it is for (an issue day, a since day, N URLs)."""
-    with connect(db_path) as con:
+    with connect(db_path, wait_seconds=wait_seconds) as con:
         migrate(con)
         with transaction(con):
             # A run that never finished was killed; say so rather than leave it "running" forever.
@@ -45,14 +51,20 @@ def start_run(
 
 
 def finish_run(
-    db_path: Path | str, run_id: str, status: str, counts: Mapping[str, int], message: str | None = None
+    db_path: Path | str,
+    run_id: str,
+    status: str,
+    counts: Mapping[str, int],
+    message: str | None = None,
+    *,
+    wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> None:
     unknown = set(counts) - set(RUN_COUNTERS)
     if unknown:
         raise ValueError(f"unknown run counters: {sorted(unknown)}")
     assignments = [f"{name} = ?" for name in counts]  # names checked above, values bound
     sets = ", ".join(["status = ?", "finished_at = ?", "message = ?", *assignments])
-    with connect(db_path) as con:
+    with connect(db_path, wait_seconds=wait_seconds) as con:
         con.execute(
             f"UPDATE runs SET {sets} WHERE run_id = ?", [status, utc_now(), message, *counts.values(), run_id]
         )
@@ -72,7 +84,10 @@ def last_run_started(
         started = scalar(
             con, f"SELECT max(started_at) FROM runs WHERE flow = ? AND status IN ({marks})", [flow, *statuses]
         )
-    return started.replace(tzinfo=dt.UTC) if started is not None else None
+    if not isinstance(started, dt.datetime):
+        return None
+    # TIMESTAMPTZ since migration 008; a warehouse not migrated yet holds naive UTC.
+    return started.replace(tzinfo=dt.UTC) if started.tzinfo is None else started.astimezone(dt.UTC)
 
 
 def template_use(db_path: Path | str) -> list[tuple[str, str, int, dt.datetime, str]]:
