@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from etl import load
-from etl.config import Settings
+from etl.config import DEFAULT_RUN_DEADLINE, Settings, stray_warehouse
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive
 from etl.fetch.deadline import RunStop
@@ -33,7 +33,17 @@ from etl.outcome import (
 from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
 from etl.urls import ref_for_url
+from flows.concurrency import PrefectHostTurns, api_configured, warehouse_writer
 from flows.tasks import BatchResult, Crawl, load_batch
+
+# What Prefect enforces on every flow run, deployments and `etl` commands alike. A run stops
+# fetching at its deadline (DEFAULT_RUN_DEADLINE, 6 h) and then only loads what it has; an hour past
+# that it is hung, and Prefect fails it. One retry, ten minutes later: every load is idempotent and
+# skips unchanged pages, so a second attempt redoes only what the first did not finish (a warehouse
+# that was full, a Prefect server that was restarting).
+FLOW_TIMEOUT_SECONDS = DEFAULT_RUN_DEADLINE + 3600
+FLOW_RETRIES = 1
+FLOW_RETRY_DELAY_SECONDS = 600
 
 
 @dataclass(slots=True)
@@ -114,14 +124,34 @@ def crawl_session(
     """
     logger = get_run_logger()
     db_path = Path(settings.db_path)
-    with load.run_lock(db_path, wait_seconds=settings.lock_wait):
+    logger.info("warehouse %s", db_path.absolute())
+    if (stray := stray_warehouse(db_path)) is not None:
+        logger.warning(
+            "a warehouse exists at %s, but runs now default to %s; set ETL_DB=%s (or --db) to keep "
+            "loading into it",
+            stray,
+            db_path,
+            stray,
+        )
+    # Another run writing the warehouse (through the same Prefect server) is waited for as long as
+    # a run may last, then the file lock is taken as before: it still keeps out runs that do not
+    # share the server.
+    with (
+        warehouse_writer(settings.run_deadline, logger),
+        load.run_lock(db_path, wait_seconds=settings.lock_wait),
+    ):
         run_id = _run_id()
         stop = RunStop(settings.run_deadline)
         with stop_on_signals(stop):
             load.start_run(db_path, run_id, flow_name, params)
             summary = RunSummary(run_id=run_id, flow=flow_name)
             archive = RawArchive(Path(settings.archive_dir))
-            fetcher = Fetcher(settings.fetch_config(extra_hosts), archive, stop=stop)
+            fetcher = Fetcher(
+                settings.fetch_config(extra_hosts),
+                archive,
+                stop=stop,
+                shared_turns=PrefectHostTurns() if api_configured() else None,
+            )
             crawl = Crawl(
                 run_id=run_id,
                 db_path=db_path,

@@ -1,8 +1,12 @@
-"""Deployments for scheduled runs: `python -m flows.deployments` serves them from this process.
+"""Deployments for scheduled runs: `etl serve` (or `python -m flows.deployments`) serves them from
+this process. prefect.yaml at the top of the repository declares the same schedules for
+`prefect deploy` to a work pool; tests/test_deploy_kit.py keeps the two in step.
 
-The e-paper is published overnight (Beijing time); 07:30 leaves margin for late pages. Portal news
-is discovered every hour. Each
-deployment allows one run at a time: two runs on one DuckDB file would only wait on each other.
+The e-paper is published overnight (Beijing time); 07:30 leaves margin for late pages, and a second
+run at 10:30 picks up an issue or pages that came late (it loads only what the first did not: pages
+already loaded are unchanged and skipped). Portal news is discovered every hour. Each deployment
+allows one run at a time, and runs of different deployments take turns on the warehouse through
+the `warehouse-writer` concurrency limit (flows/concurrency.py).
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from flows.ingest import ingest_urls
 from flows.portal import portal_news
 
 ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
+TIMEZONE = "Asia/Shanghai"
+EPAPER_CRONS = ("30 7 * * *", "30 10 * * *")  # the issue, then a second look for late pages
+PORTAL_CRON = "15 * * * *"
 
 
 def build_deployments() -> list[RunnerDeployment]:
@@ -26,7 +33,7 @@ def build_deployments() -> list[RunnerDeployment]:
     # Prefect's sync-or-async return type.
     epaper = daily_epaper.to_deployment(
         name="daily-epaper",
-        schedule=Cron("30 7 * * *", timezone="Asia/Shanghai"),
+        schedules=[Cron(cron, timezone=TIMEZONE) for cron in EPAPER_CRONS],
         concurrency_limit=ONE_AT_A_TIME,
         tags=["peoples-daily", "epaper"],
     )
@@ -40,12 +47,17 @@ def build_deployments() -> list[RunnerDeployment]:
     # sitemap reading; a run that overlaps the next waits in the queue.
     portal = portal_news.to_deployment(
         name="portal-news",
-        schedule=Cron("15 * * * *", timezone="Asia/Shanghai"),
+        schedule=Cron(PORTAL_CRON, timezone=TIMEZONE),
         concurrency_limit=ONE_AT_A_TIME,
         tags=["peoples-daily", "portal"],
     )
     return [cast(RunnerDeployment, d) for d in (epaper, ingest, portal)]
 
 
-if __name__ == "__main__":
+def serve_deployments() -> None:
+    """Serve the deployments in the foreground until interrupted: scheduled runs start here."""
     serve(*build_deployments())
+
+
+if __name__ == "__main__":
+    serve_deployments()

@@ -17,7 +17,14 @@ from etl.config import (
 from etl.discover import article_refs, epaper_layout_refs
 from etl.models import PageKind
 from etl.urls import DEFAULT_EPAPER_BASE
-from flows.common import RunSummary, crawl_session, load_and_record
+from flows.common import (
+    FLOW_RETRIES,
+    FLOW_RETRY_DELAY_SECONDS,
+    FLOW_TIMEOUT_SECONDS,
+    RunSummary,
+    crawl_session,
+    load_and_record,
+)
 from flows.tasks import (
     BATCH_SIZE,
     batches,
@@ -27,7 +34,13 @@ from flows.tasks import (
 )
 
 
-@flow(name="daily_epaper", log_prints=False, retries=0)
+@flow(
+    name="daily_epaper",
+    log_prints=False,
+    timeout_seconds=FLOW_TIMEOUT_SECONDS,
+    retries=FLOW_RETRIES,
+    retry_delay_seconds=FLOW_RETRY_DELAY_SECONDS,
+)
 def daily_epaper(
     date: str | None = None,
     db: str | None = None,

@@ -10,7 +10,14 @@ from etl import load
 from etl.config import Settings, accept_url, check_article_url, check_count
 from etl.models import PageKind, PageRef
 from etl.urls import canonical_article_url, ref_for_url
-from flows.common import RunSummary, crawl_session, load_and_record
+from flows.common import (
+    FLOW_RETRIES,
+    FLOW_RETRY_DELAY_SECONDS,
+    FLOW_TIMEOUT_SECONDS,
+    RunSummary,
+    crawl_session,
+    load_and_record,
+)
 from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
 
@@ -25,7 +32,13 @@ def ingest_retry_refs(db_path: Path, limit: int = MAX_RETRIES_PER_RUN) -> tuple[
     return [ref_for_url(f.url) for f in (*pending, *failed[:limit])], max(0, len(failed) - limit)
 
 
-@flow(name="ingest_urls", log_prints=False, retries=0)
+@flow(
+    name="ingest_urls",
+    log_prints=False,
+    timeout_seconds=FLOW_TIMEOUT_SECONDS,
+    retries=FLOW_RETRIES,
+    retry_delay_seconds=FLOW_RETRY_DELAY_SECONDS,
+)
 def ingest_urls(
     urls: list[str],
     db: str | None = None,

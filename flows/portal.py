@@ -14,7 +14,14 @@ from etl import load, pipeline, sitemaps
 from etl.config import Settings, accept_url, check_count, check_issue_date, check_origin
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from etl.urls import on_mirror, ref_for_url, sitemap_channel
-from flows.common import RunSummary, crawl_session, load_and_record
+from flows.common import (
+    FLOW_RETRIES,
+    FLOW_RETRY_DELAY_SECONDS,
+    FLOW_TIMEOUT_SECONDS,
+    RunSummary,
+    crawl_session,
+    load_and_record,
+)
 from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
 FLOW_NAME = "portal_news"
@@ -77,7 +84,13 @@ def _since(since: str | None, db_path: Path) -> dt.datetime | None:
     return last - SINCE_MARGIN if last is not None else None
 
 
-@flow(name=FLOW_NAME, log_prints=False, retries=0)
+@flow(
+    name=FLOW_NAME,
+    log_prints=False,
+    timeout_seconds=FLOW_TIMEOUT_SECONDS,
+    retries=FLOW_RETRIES,
+    retry_delay_seconds=FLOW_RETRY_DELAY_SECONDS,
+)
 def portal_news(
     since: str | None = None,
     channels: list[str] | None = None,

@@ -1,7 +1,7 @@
 """`etl` command line: the group and its shared parts live in `common`, each command family in its
 own module, registered by importing it here. Other tools depend on the command and option names."""
 
-from etl.cli import crawl, schema, status, text  # noqa: F401  (each module registers its commands)
+from etl.cli import crawl, schema, serve, status, text  # noqa: F401  (each module registers its commands)
 from etl.cli.common import main
 
 __all__ = ["main"]

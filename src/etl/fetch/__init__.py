@@ -9,6 +9,7 @@ from etl.fetch.archive import ArchiveCorrupt, RawArchive
 from etl.fetch.config import DEFAULT_USER_AGENT, FetchConfig
 from etl.fetch.decoding import Decoded, Undecodable, decode_html
 from etl.fetch.fetcher import Fetcher
+from etl.fetch.politeness import SharedTurns
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -17,6 +18,7 @@ __all__ = [
     "FetchConfig",
     "Fetcher",
     "RawArchive",
+    "SharedTurns",
     "Undecodable",
     "decode_html",
 ]
