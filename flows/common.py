@@ -36,14 +36,10 @@ from etl.urls import ref_for_url
 from flows.concurrency import PrefectHostTurns, api_configured, warehouse_writer
 from flows.tasks import BatchResult, Crawl, load_batch
 
-# What Prefect enforces on every flow run, deployments and `etl` commands alike. A run stops
-# fetching at its deadline (DEFAULT_RUN_DEADLINE, 6 h) and then only loads what it has; an hour past
-# that it is hung, and Prefect fails it. One retry, ten minutes later: every load is idempotent and
-# skips unchanged pages, so a second attempt redoes only what the first did not finish (a warehouse
-# that was full, a Prefect server that was restarting).
+# Prefect fails every flow run still going after this long, deployments and `etl` commands alike: a
+# run stops fetching at its deadline (DEFAULT_RUN_DEADLINE, 6 h) and then only loads what it has, so
+# an hour past that it is hung.
 FLOW_TIMEOUT_SECONDS = DEFAULT_RUN_DEADLINE + 3600
-FLOW_RETRIES = 1
-FLOW_RETRY_DELAY_SECONDS = 600
 
 
 @dataclass(slots=True)

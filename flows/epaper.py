@@ -18,8 +18,6 @@ from etl.discover import article_refs, epaper_layout_refs
 from etl.models import PageKind
 from etl.urls import DEFAULT_EPAPER_BASE
 from flows.common import (
-    FLOW_RETRIES,
-    FLOW_RETRY_DELAY_SECONDS,
     FLOW_TIMEOUT_SECONDS,
     RunSummary,
     crawl_session,
@@ -38,8 +36,7 @@ from flows.tasks import (
     name="daily_epaper",
     log_prints=False,
     timeout_seconds=FLOW_TIMEOUT_SECONDS,
-    retries=FLOW_RETRIES,
-    retry_delay_seconds=FLOW_RETRY_DELAY_SECONDS,
+    retries=0,  # deployment runs are retried (flows/deployments.py); commands and tests are not
 )
 def daily_epaper(
     date: str | None = None,

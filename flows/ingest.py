@@ -11,8 +11,6 @@ from etl.config import Settings, accept_url, check_article_url, check_count
 from etl.models import PageKind, PageRef
 from etl.urls import canonical_article_url, ref_for_url
 from flows.common import (
-    FLOW_RETRIES,
-    FLOW_RETRY_DELAY_SECONDS,
     FLOW_TIMEOUT_SECONDS,
     RunSummary,
     crawl_session,
@@ -36,8 +34,7 @@ def ingest_retry_refs(db_path: Path, limit: int = MAX_RETRIES_PER_RUN) -> tuple[
     name="ingest_urls",
     log_prints=False,
     timeout_seconds=FLOW_TIMEOUT_SECONDS,
-    retries=FLOW_RETRIES,
-    retry_delay_seconds=FLOW_RETRY_DELAY_SECONDS,
+    retries=0,  # deployment runs are retried (flows/deployments.py); commands and tests are not
 )
 def ingest_urls(
     urls: list[str],

@@ -15,8 +15,6 @@ from etl.config import Settings, accept_url, check_count, check_issue_date, chec
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from etl.urls import on_mirror, ref_for_url, sitemap_channel
 from flows.common import (
-    FLOW_RETRIES,
-    FLOW_RETRY_DELAY_SECONDS,
     FLOW_TIMEOUT_SECONDS,
     RunSummary,
     crawl_session,
@@ -88,8 +86,7 @@ def _since(since: str | None, db_path: Path) -> dt.datetime | None:
     name=FLOW_NAME,
     log_prints=False,
     timeout_seconds=FLOW_TIMEOUT_SECONDS,
-    retries=FLOW_RETRIES,
-    retry_delay_seconds=FLOW_RETRY_DELAY_SECONDS,
+    retries=0,  # deployment runs are retried (flows/deployments.py); commands and tests are not
 )
 def portal_news(
     since: str | None = None,
