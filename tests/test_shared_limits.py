@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from etl.cli import main
+from etl.cli.serve import people_daily_hosts
 from etl.fetch import FetchConfig, Fetcher
 from etl.fetch.deadline import RunStop
 from etl.models import FetchStatus
@@ -123,7 +124,7 @@ def test_a_run_started_during_another_queues_for_the_warehouse(
             assert epaper.wait(300) == 0, epaper_log.read_text()
             assert ingest.wait(300) == 0, ingest_log.read_text()
     finally:
-        _delete_limits(WAREHOUSE_WRITER, *(host_limit_name(h) for h in ("paper.people.com.cn",)))
+        _delete_limits(WAREHOUSE_WRITER, *(host_limit_name(h) for h in people_daily_hosts()))
 
     con = duckdb.connect(db, read_only=True)
     try:
