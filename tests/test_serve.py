@@ -38,16 +38,14 @@ def test_etl_serve_registers_the_schedules_and_runs_a_deployment(
     try:
         with get_client(sync_client=True) as client:
             end = time.monotonic() + 180
-            while True:
-                try:
-                    ingest = client.read_deployment_by_name("ingest_urls/ingest-urls")
-                    break
-                except ObjectNotFound:
-                    assert server.poll() is None and time.monotonic() < end, log.read_text()
-                    time.sleep(0.5)
-            epaper = client.read_deployment_by_name("daily_epaper/daily-epaper")
-            portal = client.read_deployment_by_name("portal_news/portal-news")
-            deployments = [ingest, epaper, portal]
+            for name in ("ingest_urls/ingest-urls", "daily_epaper/daily-epaper", "portal_news/portal-news"):
+                while True:  # serve registers them one by one, then starts polling for runs
+                    try:
+                        deployments.append(client.read_deployment_by_name(name))
+                        break
+                    except ObjectNotFound:
+                        assert server.poll() is None and time.monotonic() < end, log.read_text()
+                        time.sleep(0.5)
             schedules = {
                 d.name: sorted((s.schedule.cron, s.schedule.timezone) for s in d.schedules)  # type: ignore[union-attr]
                 for d in deployments
