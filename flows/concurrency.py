@@ -117,7 +117,12 @@ class PrefectHostTurns:
     def take(self, host: str, interval: float) -> None:
         name = host_limit_name(host)
         self._ensure(name, 1.0 / interval)
-        rate_limit(name, occupy=1, strict=True)
+        try:
+            rate_limit(name, occupy=1, strict=True)
+        except Exception:
+            with self._lock:  # deleted or changed on the server meanwhile: set it up again next time
+                self._decay.pop(name, None)
+            raise
 
     def _ensure(self, name: str, decay: float) -> None:
         with self._lock:

@@ -3,6 +3,9 @@ limits are the intended ones, and the deployments `etl serve` runs say the same.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +93,50 @@ def test_scheduled_flows_have_a_timeout_past_the_run_deadline_and_a_retry(name: 
 def test_commands_run_the_flows_without_retries() -> None:
     for flow in (daily_epaper, ingest_urls, portal_news):
         assert flow.retries == 0 and flow.timeout_seconds == FLOW_TIMEOUT_SECONDS
+
+
+@pytest.mark.slow
+def test_prefect_deploy_creates_the_scheduled_deployments(prefect_harness: None) -> None:
+    """`prefect deploy` itself, against a real server: the deployments that can be deployed today."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.settings import PREFECT_API_URL
+
+    names = ["daily-epaper", "ingest-urls", "portal-news"]
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    prefect = str(Path(sys.executable).parent / "prefect")
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name=WORK_POOL, type="process"), overwrite=True)
+        try:
+            done = subprocess.run(
+                [prefect, "--no-prompt", "deploy", *(f"--name={n}" for n in names)],
+                cwd=REPO,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            deployed = {
+                d.name: d
+                for d in client.read_deployments()
+                if d.work_pool_name == WORK_POOL and d.name in names
+            }
+            assert sorted(deployed) == sorted(names)
+            for name, deployment in deployed.items():
+                assert deployment.entrypoint == _by_name()[name].entrypoint
+                crons = sorted((s.schedule.cron, s.schedule.timezone) for s in deployment.schedules)  # type: ignore[union-attr]
+                assert crons == sorted(EXPECTED[name])
+                limit = deployment.global_concurrency_limit
+                assert limit is not None and limit.limit == 1
+                assert deployment.concurrency_options is not None
+                assert deployment.concurrency_options.collision_strategy == "ENQUEUE"
+                # the worker runs the flows in the directory `prefect deploy` ran in
+                assert deployment.pull_steps == [
+                    {"prefect.deployments.steps.set_working_directory": {"directory": str(REPO)}}
+                ]
+        finally:
+            for deployment in client.read_deployments():
+                if deployment.work_pool_name == WORK_POOL:
+                    client.delete_deployment(deployment.id)
+            client.delete_work_pool(WORK_POOL)
