@@ -123,6 +123,8 @@ def test_a_run_started_during_another_queues_for_the_warehouse(
             gate.set()
             assert epaper.wait(300) == 0, epaper_log.read_text()
             assert ingest.wait(300) == 0, ingest_log.read_text()
+            for log in (epaper_log, ingest_log):  # each run says which warehouse it writes
+                assert f"warehouse {db}" in log.read_text(encoding="utf-8")
     finally:
         _delete_limits(WAREHOUSE_WRITER, *(host_limit_name(h) for h in people_daily_hosts()))
 
