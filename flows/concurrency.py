@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
@@ -41,6 +42,8 @@ HOST_LIMIT_PREFIX = "host:"
 # A run holds the warehouse-writer slot for hours; the lease is renewed in the background and lets
 # the slot go this long after a writer died without releasing it (kill -9, a lost machine).
 WRITER_LEASE_SECONDS = 300.0
+# After the server failed to give a turn, requests go by the in-process gates alone this long.
+SERVER_TROUBLE_PAUSE_SECONDS = 300.0
 
 
 def api_configured() -> bool:
@@ -110,18 +113,25 @@ class PrefectHostTurns:
     never lowered: the most polite interval any process asked for wins.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
         self._decay: dict[str, float] = {}  # limit name -> slot decay per second known to be set
+        self._clock = clock
+        self._paused_until = float("-inf")
 
     def take(self, host: str, interval: float) -> None:
+        if self._clock() < self._paused_until:
+            return  # the server failed us a moment ago: this process's gates space the requests
         name = host_limit_name(host)
-        self._ensure(name, 1.0 / interval)
         try:
+            self._ensure(name, 1.0 / interval)
             rate_limit(name, occupy=1, strict=True)
         except Exception:
-            with self._lock:  # deleted or changed on the server meanwhile: set it up again next time
+            with self._lock:
+                # Deleted or changed on the server meanwhile: set it up again next time. A server
+                # that is down would cost every request its client's retries: ask again later.
                 self._decay.pop(name, None)
+                self._paused_until = self._clock() + SERVER_TROUBLE_PAUSE_SECONDS
             raise
 
     def _ensure(self, name: str, decay: float) -> None:

@@ -268,3 +268,28 @@ def test_deploy_setup_needs_a_prefect_server() -> None:
         "etl: deploy-setup needs PREFECT_API_URL, the Prefect server the workers use "
         "(e.g. http://127.0.0.1:4200/api)"
     ]
+
+
+def test_a_prefect_server_that_is_down_leaves_the_spacing_to_the_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+
+    from flows.concurrency import PrefectHostTurns
+
+    arrivals: list[tuple[float, str]] = []
+    now = [1000.0]
+    turns = PrefectHostTurns(clock=lambda: now[0])
+    down = {PREFECT_API_URL: "http://127.0.0.1:9/api", PREFECT_CLIENT_MAX_RETRIES: 0}  # nothing listens
+    config = FetchConfig(delay=0.2, jitter=0.0, allowed_hosts=("127.0.0.1",), respect_robots=False)
+    with temporary_settings(updates=down), recording_server(arrivals) as base:
+        with pytest.raises(Exception):  # noqa: B017 - whatever the client raises for a refused connection
+            turns.take("127.0.0.1", 0.2)
+        turns.take("127.0.0.1", 0.2)  # paused: returns at once, no second attempt
+        now[0] += 301
+        with Fetcher(config, shared_turns=turns) as fetcher, caplog.at_level("WARNING", logger="etl.fetch"):
+            results = [fetcher.fetch(f"{base}/{i}.html") for i in range(2)]
+    assert [r.status for r in results] == [FetchStatus.OK, FetchStatus.OK]
+    assert len(arrivals) == 2 and arrivals[1][0] - arrivals[0][0] >= 0.2 * 0.8
+    warnings = [r.getMessage() for r in caplog.records if "no shared turn" in r.getMessage()]
+    assert len(warnings) == 1 and "within this process only" in warnings[0]  # then paused, not asked again
