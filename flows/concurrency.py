@@ -20,6 +20,7 @@ gates, as before.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -118,8 +119,14 @@ class PrefectHostTurns:
         self._decay: dict[str, float] = {}  # limit name -> slot decay per second known to be set
         self._clock = clock
         self._paused_until = float("-inf")
+        # Turns are taken on the fetcher's threads, which do not inherit the run's context: the
+        # Prefect settings in force where the run started (its API URL) are taken along from here.
+        self._context = contextvars.copy_context()
 
     def take(self, host: str, interval: float) -> None:
+        self._context.copy().run(self._take, host, interval)
+
+    def _take(self, host: str, interval: float) -> None:
         if self._clock() < self._paused_until:
             return  # the server failed us a moment ago: this process's gates space the requests
         name = host_limit_name(host)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import itertools
+import logging
 import os
 import subprocess
 import sys
@@ -270,26 +271,40 @@ def test_deploy_setup_needs_a_prefect_server() -> None:
     ]
 
 
-def test_a_prefect_server_that_is_down_leaves_the_spacing_to_the_process(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+class Collected(logging.Handler):
+    """Log records of one logger, wherever Prefect's logging set-up sends them on."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_a_prefect_server_that_is_down_leaves_the_spacing_to_the_process() -> None:
     from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
 
     from flows.concurrency import PrefectHostTurns
 
     arrivals: list[tuple[float, str]] = []
     now = [1000.0]
-    turns = PrefectHostTurns(clock=lambda: now[0])
     down = {PREFECT_API_URL: "http://127.0.0.1:9/api", PREFECT_CLIENT_MAX_RETRIES: 0}  # nothing listens
     config = FetchConfig(delay=0.2, jitter=0.0, allowed_hosts=("127.0.0.1",), respect_robots=False)
     with temporary_settings(updates=down), recording_server(arrivals) as base:
+        turns = PrefectHostTurns(clock=lambda: now[0])  # takes the settings in force along
         with pytest.raises(Exception):  # noqa: B017 - whatever the client raises for a refused connection
             turns.take("127.0.0.1", 0.2)
         turns.take("127.0.0.1", 0.2)  # paused: returns at once, no second attempt
         now[0] += 301
-        with Fetcher(config, shared_turns=turns) as fetcher, caplog.at_level("WARNING", logger="etl.fetch"):
-            results = [fetcher.fetch(f"{base}/{i}.html") for i in range(2)]
+        collected = Collected()
+        logging.getLogger("etl.fetch").addHandler(collected)
+        try:
+            with Fetcher(config, shared_turns=turns) as fetcher:
+                results = [fetcher.fetch(f"{base}/{i}.html") for i in range(2)]
+        finally:
+            logging.getLogger("etl.fetch").removeHandler(collected)
     assert [r.status for r in results] == [FetchStatus.OK, FetchStatus.OK]
     assert len(arrivals) == 2 and arrivals[1][0] - arrivals[0][0] >= 0.2 * 0.8
-    warnings = [r.getMessage() for r in caplog.records if "no shared turn" in r.getMessage()]
+    warnings = [m for m in collected.messages if "no shared turn" in m]
     assert len(warnings) == 1 and "within this process only" in warnings[0]  # then paused, not asked again
