@@ -399,7 +399,7 @@ class Fetcher:
     def _take_shared_turn(self, url: str) -> None:
         """Wait for the host's turn among all processes (``SharedTurns``), if one is installed.
 
-        The wait runs on a helper thread so that a stopped run stops waiting at once (the request
+        The wait runs on a thread of its own so that a stopped run stops waiting at once (the request
         after it then reports the stop; the turn, when it comes, goes unused). A turn that cannot
         be taken (the shared service is down) leaves the spacing to this process's gate.
         """
