@@ -19,7 +19,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from etl import load
-from etl.config import Settings
+from etl.config import DEFAULT_RUN_DEADLINE, Settings, stray_warehouse
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive
 from etl.fetch.deadline import RunStop
@@ -35,7 +35,13 @@ from etl.outcome import (
 from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
 from etl.urls import ref_for_url
+from flows.concurrency import PrefectHostTurns, api_configured, warehouse_writer
 from flows.tasks import BatchResult, Crawl, store_batch
+
+# Prefect fails every flow run still going after this long, deployments and `etl` commands alike: a
+# run stops fetching at its deadline (DEFAULT_RUN_DEADLINE, 6 h) and then only loads what it has, so
+# an hour past that it is hung.
+FLOW_TIMEOUT_SECONDS = DEFAULT_RUN_DEADLINE + 3600
 
 
 @dataclass(slots=True)
@@ -189,14 +195,34 @@ def crawl_session(
     """
     logger = get_run_logger()
     db_path = Path(settings.db_path)
-    with load.run_lock(db_path, wait_seconds=settings.lock_wait):
+    logger.info("warehouse %s", db_path.absolute())
+    if (stray := stray_warehouse(db_path)) is not None:
+        logger.warning(
+            "a warehouse exists at %s, but runs now default to %s; set ETL_DB=%s (or --db) to keep "
+            "loading into it",
+            stray,
+            db_path,
+            stray,
+        )
+    # Another run writing the warehouse (through the same Prefect server) is waited for as long as
+    # a run may last, then the file lock is taken as before: it still keeps out runs that do not
+    # share the server.
+    with (
+        warehouse_writer(settings.run_deadline, logger),
+        load.run_lock(db_path, wait_seconds=settings.lock_wait),
+    ):
         run_id = _run_id()
         stop = RunStop(settings.run_deadline)
         with stop_on_signals(stop):
             load.start_run(db_path, run_id, flow_name, params, scope=scope, wait_seconds=settings.lock_wait)
             summary = RunSummary(run_id=run_id, flow=flow_name, scope=scope)
             archive = RawArchive(Path(settings.archive_dir))
-            fetcher = Fetcher(settings.fetch_config(extra_hosts), archive, stop=stop)
+            fetcher = Fetcher(
+                settings.fetch_config(extra_hosts),
+                archive,
+                stop=stop,
+                shared_turns=PrefectHostTurns() if api_configured() else None,
+            )
             crawl = Crawl(
                 run_id=run_id,
                 db_path=db_path,

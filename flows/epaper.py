@@ -22,7 +22,13 @@ from etl.config import (
 from etl.discover import article_refs, epaper_layout_refs
 from etl.models import FetchStatus, PageKind
 from etl.urls import DEFAULT_EPAPER_BASE, ref_for_url
-from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
+from flows.common import (
+    FLOW_TIMEOUT_SECONDS,
+    RunSummary,
+    crawl_session,
+    flow_outcome,
+    load_and_record,
+)
 from flows.progress import progress
 from flows.tasks import (
     batches,
@@ -38,7 +44,13 @@ def daily_run_name() -> str:
     return f"daily-epaper-{date}"
 
 
-@flow(name="daily_epaper", flow_run_name=daily_run_name, log_prints=False, retries=0)
+@flow(
+    name="daily_epaper",
+    flow_run_name=daily_run_name,
+    log_prints=False,
+    timeout_seconds=FLOW_TIMEOUT_SECONDS,
+    retries=0,  # deployment runs are retried (flows/deployments.py); commands and tests are not
+)
 def daily_epaper(
     date: str | None = None,
     db: str | None = None,

@@ -21,7 +21,13 @@ from etl.config import (
 )
 from etl.models import PageKind, PageRef
 from etl.urls import canonical_article_url, ref_for_url
-from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
+from flows.common import (
+    FLOW_TIMEOUT_SECONDS,
+    RunSummary,
+    crawl_session,
+    flow_outcome,
+    load_and_record,
+)
 from flows.progress import progress
 from flows.tasks import MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
@@ -45,7 +51,13 @@ def ingest_run_name() -> str:
     return f"ingest-{len(urls)}-urls-{today_in_beijing().isoformat()}"
 
 
-@flow(name="ingest_urls", flow_run_name=ingest_run_name, log_prints=False, retries=0)
+@flow(
+    name="ingest_urls",
+    flow_run_name=ingest_run_name,
+    log_prints=False,
+    timeout_seconds=FLOW_TIMEOUT_SECONDS,
+    retries=0,  # deployment runs are retried (flows/deployments.py); commands and tests are not
+)
 def ingest_urls(
     urls: list[str],
     db: str | None = None,

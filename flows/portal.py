@@ -25,7 +25,13 @@ from etl.config import (
 )
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from etl.urls import on_mirror, ref_for_url, sitemap_channel
-from flows.common import RunSummary, crawl_session, flow_outcome, load_and_record
+from flows.common import (
+    FLOW_TIMEOUT_SECONDS,
+    RunSummary,
+    crawl_session,
+    flow_outcome,
+    load_and_record,
+)
 from flows.progress import progress
 from flows.tasks import BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
@@ -100,7 +106,13 @@ def portal_run_name() -> str:
     return f"portal-news-{since or 'since-last-run'}"
 
 
-@flow(name=FLOW_NAME, flow_run_name=portal_run_name, log_prints=False, retries=0)
+@flow(
+    name=FLOW_NAME,
+    flow_run_name=portal_run_name,
+    log_prints=False,
+    timeout_seconds=FLOW_TIMEOUT_SECONDS,
+    retries=0,  # deployment runs are retried (flows/deployments.py); commands and tests are not
+)
 def portal_news(
     since: str | None = None,
     channels: list[str] | None = None,

@@ -70,6 +70,12 @@ MAY_IMPORT = {
 }
 
 
+# Libraries only the orchestration may use: the stages are plain functions that run the same under
+# Prefect, a test or a script. The fetcher's cross-process turn-taking is a hook (SharedTurns) that
+# flows/ implements on Prefect and installs.
+ORCHESTRATION_ONLY = frozenset({"prefect"})
+
+
 def module_name(path: Path) -> str:
     parts = path.relative_to(SRC).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -121,6 +127,23 @@ def violations(module: str, tree: ast.AST, *, is_package: bool = False) -> list[
     return wrong
 
 
+def library_violations(module: str, tree: ast.AST) -> list[str]:
+    """Imports of an orchestration-only library (Prefect) from a module below the orchestration."""
+    if layer_of(module) == "orchestration":
+        return []
+    wrong = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module]
+        wrong += [
+            f"{module}:{node.lineno} imports {n}" for n in names if n.split(".")[0] in ORCHESTRATION_ONLY
+        ]
+    return wrong
+
+
 def _modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
@@ -137,6 +160,18 @@ def test_the_orchestration_may_use_every_layer() -> None:
 def test_imports_run_one_way(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     assert violations(module_name(path), tree, is_package=path.name == "__init__.py") == []
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: module_name(p))
+def test_only_the_orchestration_uses_prefect(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    assert library_violations(module_name(path), tree) == []
+
+
+def test_a_stage_importing_prefect_is_found() -> None:
+    source = "from prefect.concurrency.sync import rate_limit\ndef f():\n    import prefect"
+    assert len(library_violations("etl.fetch.fetcher", ast.parse(source))) == 2
+    assert library_violations("etl.cli.serve", ast.parse(source)) == []
 
 
 @pytest.mark.parametrize(

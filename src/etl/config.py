@@ -17,7 +17,13 @@ from urllib.parse import urlsplit, urlunsplit
 from etl.fetch import FetchConfig
 from etl.urls import Credentials, host_of, parse_credentials_list, split_credentials
 
-DEFAULT_DB = Path("warehouse/peoples_daily.duckdb")
+# The warehouse, unless --db or $ETL_DB names one: a file in the user's data directory
+# (~/.local/share/peoples-daily-etl/ on Linux), the same whatever directory a run starts in, so a
+# worker running flows from a fresh clone never starts an empty warehouse of its own.
+APP_NAME = "peoples-daily-etl"
+DB_FILE_NAME = "peoples_daily.duckdb"
+# Where earlier releases put the warehouse by default, relative to the working directory.
+LEGACY_DB = Path("warehouse") / DB_FILE_NAME
 # A run stops fetching after this long (pages left become failures for the next run): generous
 # for a day of ~150 pages at the portal's Crawl-delay, finite so a scheduled run cannot pile up.
 DEFAULT_RUN_DEADLINE = 6 * 3600.0
@@ -331,8 +337,26 @@ def run_deadline_from_env() -> float:
     return _finite_number("ETL_RUN_DEADLINE", raw, positive=True)
 
 
+def user_data_db() -> Path:
+    """The per-user default warehouse (platformdirs: $XDG_DATA_HOME or ~/.local/share on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / DB_FILE_NAME
+
+
 def default_db_path() -> Path:
-    return Path(os.environ.get("ETL_DB") or DEFAULT_DB)
+    """$ETL_DB, else the per-user warehouse."""
+    env = os.environ.get("ETL_DB")
+    return Path(env) if env else user_data_db()
+
+
+def stray_warehouse(db_path: Path) -> Path | None:
+    """A warehouse left where earlier releases put it by default (./warehouse/), when this run uses
+    the new default and that file does not exist yet: the run would otherwise start an empty
+    warehouse beside the one the analysts read without a word."""
+    if os.environ.get("ETL_DB") or db_path != user_data_db() or db_path.exists():
+        return None
+    return LEGACY_DB.absolute() if LEGACY_DB.is_file() else None
 
 
 # The analyst copy every run publishes (etl.load.publish): $ETL_ANALYST_DB, else

@@ -10,6 +10,7 @@ from etl.cli import (  # noqa: F401  (each module registers its commands)
     report,
     reprocess,
     schema,
+    serve,
     status,
     text,
 )

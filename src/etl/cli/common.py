@@ -55,7 +55,8 @@ db_option = click.option(
     "--db",
     type=click.Path(dir_okay=False),
     default=None,
-    help="DuckDB file (default: $ETL_DB, else warehouse/peoples_daily.duckdb).",
+    help="DuckDB file (default: $ETL_DB, else peoples_daily.duckdb in the user's data directory, "
+    "~/.local/share/peoples-daily-etl/ on Linux).",
 )
 delay_option = click.option(
     "--delay",

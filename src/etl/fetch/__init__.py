@@ -11,6 +11,7 @@ from etl.fetch.conditional import fetch_conditionally
 from etl.fetch.config import DEFAULT_USER_AGENT, FetchConfig
 from etl.fetch.decoding import Decoded, Undecodable, decode_html
 from etl.fetch.fetcher import Fetcher
+from etl.fetch.politeness import SharedTurns
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -19,6 +20,7 @@ __all__ = [
     "FetchConfig",
     "Fetcher",
     "RawArchive",
+    "SharedTurns",
     "Undecodable",
     "decode_html",
     "fetch_conditionally",

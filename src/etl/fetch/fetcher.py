@@ -54,6 +54,7 @@ from etl.fetch.network import network_failure
 from etl.fetch.politeness import (
     HostGate,
     RobotsPolicy,
+    SharedTurns,
     host_allowed,
     origin_of,
     polite_delay,
@@ -77,6 +78,8 @@ MAX_ERROR_CHARS = 300
 # The start of the reason of a page whose bytes could not be stored: the archive (its disk) is the
 # trouble, not the page.
 ARCHIVE_FAILED = "cannot archive raw page"
+# How often a wait for a turn shared with other processes looks whether the run was stopped.
+SHARED_TURN_POLL_SECONDS = 0.5
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
@@ -124,8 +127,11 @@ class Fetcher:
         sleep: Sleep | None = None,
         clock: Clock = time.monotonic,
         stop: RunStop | None = None,
+        shared_turns: SharedTurns | None = None,
     ) -> None:
         self.config = config
+        # Spacing across processes, on top of the in-process gates (see SharedTurns).
+        self._shared_turns = shared_turns
         self.archive = archive
         self.stop = stop if stop is not None else RunStop()
         # Every wait ends early when the run is stopped; tests pass a virtual ``sleep`` instead.
@@ -386,6 +392,9 @@ class Fetcher:
             gate.wait_turn(self._clock, self._sleep)
             if (stopped := self._stop_exchange(url)) is not None:
                 return stopped
+            self._take_shared_turn(url)
+            if (stopped := self._stop_exchange(url)) is not None:
+                return stopped
             try:
                 return self._send(url, headers)
             finally:
@@ -398,15 +407,53 @@ class Fetcher:
             return None
         return _Exchange(url, status=FetchStatus.FAILED, error=reason, sent=False)
 
-    def _polite_delay(self, url: str) -> float:
-        """This request's gap to the next one on the same host: the config floor or robots' ask."""
+    def _host_interval(self, url: str) -> float:
+        """The least time between two requests to ``url``'s host: the config floor or robots' ask."""
         base = self.config.delay
         with self._state_lock:
             policy = self._robots.get(origin_of(url))
         asked = policy.requested_delay(self.config.robots_agent) if policy is not None else None
         if asked is not None:
             base = max(base, min(asked, self.config.max_crawl_delay))
-        return polite_delay(base, self.config.jitter, self._rng)
+        return base
+
+    def _polite_delay(self, url: str) -> float:
+        """This request's gap to the next one on the same host: the interval plus jitter."""
+        return polite_delay(self._host_interval(url), self.config.jitter, self._rng)
+
+    def _take_shared_turn(self, url: str) -> None:
+        """Wait for the host's turn among all processes (``SharedTurns``), if one is installed.
+
+        The wait runs on a thread of its own so that a stopped run stops waiting at once (the request
+        after it then reports the stop; the turn, when it comes, goes unused). A turn that cannot
+        be taken (the shared service is down) leaves the spacing to this process's gate.
+        """
+        turns = self._shared_turns
+        interval = self._host_interval(url)
+        if turns is None or interval <= 0:
+            return
+        host = host_of(url)
+        taken = threading.Event()
+        trouble: list[BaseException] = []
+
+        def take() -> None:
+            try:
+                turns.take(host, interval)
+            except Exception as exc:
+                trouble.append(exc)
+            finally:
+                taken.set()
+
+        threading.Thread(target=take, name="etl-shared-turn", daemon=True).start()
+        while not taken.wait(SHARED_TURN_POLL_SECONDS):
+            if self.stop.reason() is not None:
+                return
+        if trouble:
+            logger.warning(
+                "no shared turn for %s (%s); spacing its requests within this process only",
+                terminal_line(host),
+                _one_line(trouble[0]),
+            )
 
     def _auth_for(self, url: str) -> HTTPBasicAuth | None:
         """Basic credentials for ``url``'s origin only: those in the URL itself, else configured ones.
@@ -523,6 +570,8 @@ class Fetcher:
         # (by the Crawl-delay it may have just declared).
         gate.wait_turn(self._clock, self._sleep)
         policy = RobotsPolicy(unreachable_reason="not read", fetched_at=self._clock())
+        if self.stop.reason() is None:
+            self._take_shared_turn(url)
         if self.stop.reason() is not None:
             return policy  # not cached; the request that follows reports the stop
         try:

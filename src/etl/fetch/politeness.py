@@ -6,6 +6,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -106,3 +107,17 @@ class HostGate:
 def polite_delay(base: float, jitter: float, rng: random.Random) -> float:
     """``base`` plus a random 0..``jitter * base`` so repeated runs do not fall into lock-step."""
     return base + rng.uniform(0.0, jitter * base) if base > 0 else 0.0
+
+
+class SharedTurns(Protocol):
+    """Turn-taking for a host shared with other processes (several workers crawling at once).
+
+    ``HostGate`` spaces the requests of one process; an implementation of this spaces the requests
+    of every process that uses it: ``take(host, interval)`` returns once no process has started a
+    request to ``host`` in the last ``interval`` seconds, and counts this request as started. The
+    fetcher calls it before every request, its own gate held, and gives up waiting when the run is
+    stopped. The orchestration installs one (a Prefect rate limit per host, flows/concurrency.py);
+    without one, the in-process gate is the only one.
+    """
+
+    def take(self, host: str, interval: float) -> None: ...

@@ -1,7 +1,7 @@
 """Load: the only package that touches DuckDB.
 
     connection   connect, run_lock, transaction; WarehouseBusy / WarehouseUnwritable
-    migrations   migration_files, migrate, ensure_schema
+    migrations   migration_files, migrate, ensure_schema; SchemaMissing
     rows         one column map per table: how each row is built, and the article content hash
     batch        load_batch (one transaction per batch), suspicious changes, validators_for
     runs         start_run, finish_run and RUN_COUNTERS, last_run_started, template_use
@@ -52,7 +52,7 @@ from etl.load.failures import (
     record_pending,
     resolve_failures,
 )
-from etl.load.migrations import WAREHOUSE_SQL_DIR, ensure_schema, migrate, migration_files
+from etl.load.migrations import WAREHOUSE_SQL_DIR, SchemaMissing, ensure_schema, migrate, migration_files
 from etl.load.publish import PUBLISHED_STORAGE_VERSION, analyst_path_for, publish
 from etl.load.rows import article_id_for, content_hash, indicator_id_for
 from etl.load.runs import RUN_COUNTERS, finish_run, last_run_started, start_run, template_use
@@ -75,6 +75,7 @@ __all__ = [
     "OpenFailure",
     "ReplaceCounts",
     "RewrittenArticle",
+    "SchemaMissing",
     "WarehouseBusy",
     "WarehouseUnwritable",
     "analyst_path_for",

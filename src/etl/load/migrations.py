@@ -3,7 +3,10 @@ rebuilt on every migrate: the metric synonyms analysts keep in warehouse/metric_
 views (views.sql), and the comments on every table, column and view (comments.sql,
 comments_series.sql), re-applied because views are recreated and lose their comments.
 
-The SQL files are the only schema: the loader types its rows from the tables they create.
+The SQL files are the only schema: the loader types its rows from the tables they create. They live
+in the repository's top-level warehouse/; a wheel carries a copy of them as package data
+(`etl/warehouse_sql/`, mapped from warehouse/ in pyproject.toml), which an installed package reads.
+A checkout (editable install) has no such copy and reads warehouse/ itself.
 """
 
 from __future__ import annotations
@@ -12,18 +15,29 @@ import csv
 import logging
 import os
 import re
+from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from etl.load.connection import connect, transaction, utc_now
+from etl.outcome import InfrastructureError
 
 log = logging.getLogger("etl.load")
 
-WAREHOUSE_SQL_DIR = Path(
-    os.environ.get("ETL_WAREHOUSE_SQL", Path(__file__).resolve().parents[3] / "warehouse")
-)
+# Where a wheel puts warehouse/ inside the package, and where a checkout keeps it.
+PACKAGED_SQL = "warehouse_sql"
+CHECKOUT_SQL_DIR = Path(__file__).resolve().parents[3] / "warehouse"
+
+
+def _installed_sql_dir() -> Path:
+    """The schema shipped with the package when it was installed from a wheel, else the checkout's."""
+    packaged = Path(str(resources.files("etl").joinpath(PACKAGED_SQL)))
+    return packaged if (packaged / "migrations").is_dir() else CHECKOUT_SQL_DIR
+
+
+WAREHOUSE_SQL_DIR = Path(os.environ.get("ETL_WAREHOUSE_SQL") or _installed_sql_dir())
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 SYNONYMS_FILE = "metric_synonyms.csv"
 # The SQL files applied after the migrations on every migrate, in this order.
@@ -77,13 +91,24 @@ def _load_synonyms(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
     con.unregister("stage_synonyms")
 
 
+class SchemaMissing(InfrastructureError):
+    """No migrations where the schema should be: a broken install, or $ETL_WAREHOUSE_SQL pointing
+    at the wrong directory. Migrating would create an empty warehouse and call it up to date."""
+
+
 def migration_files(sql_dir: Path = WAREHOUSE_SQL_DIR) -> list[tuple[int, Path]]:
+    """The numbered migrations in ``sql_dir``; ``SchemaMissing`` when there are none."""
     found = []
     for path in sorted((sql_dir / "migrations").glob("*.sql")):
         m = _MIGRATION_NAME.match(path.name)
         if not m:
             raise ValueError(f"migration file name must look like 001_name.sql: {path.name}")
         found.append((int(m.group(1)), path))
+    if not found:
+        raise SchemaMissing(
+            f"no schema migrations in {sql_dir / 'migrations'}: the package is installed without its "
+            "SQL, or $ETL_WAREHOUSE_SQL points at the wrong directory"
+        )
     versions = [v for v, _ in found]
     if versions != list(range(1, len(versions) + 1)):
         raise ValueError(f"migrations must be numbered 001, 002, … without gaps: {versions}")
@@ -94,13 +119,14 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = WAREHOUSE_SQL_DIR) -
     """Apply pending numbered migrations, each in its own transaction, then rebuild in one
     transaction what follows the files on every migrate: the metric synonyms, the views and the
     comments. A broken synonyms file stops here and changes nothing."""
+    files = migration_files(sql_dir)  # before anything is written: no SQL, no schema table
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
     applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     newly = []
-    for version, path in migration_files(sql_dir):
+    for version, path in files:
         if version in applied:
             continue
         with transaction(con):
