@@ -72,6 +72,8 @@ class BatchResult:
     failures: list[Failure] = field(default_factory=list)
     succeeded_urls: list[str] = field(default_factory=list)  # pages that fetched and parsed, no article
     limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled, one line each
+    # Article pages not read again: body, parser and extractor as when their article was loaded.
+    skipped_unchanged: list[str] = field(default_factory=list)
 
 
 def batches(items: Sequence[PageRef], size: int = BATCH_SIZE) -> list[list[PageRef]]:
@@ -239,10 +241,14 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     logger = get_run_logger()
     out = BatchResult()
     by_url = {r.url: r for r in refs}
+    stored = {} if crawl.refresh else load.loaded_sources(crawl.db_path, list(by_url))
     firsts: list[tuple[PageRef, FetchResult, Article]] = []
     for fetch in _fetch(crawl, list(by_url)):
         ref = by_url[fetch.url]
         out.fetches.append((fetch, ref.kind))
+        if pipeline.unchanged_since_load(stored.get(fetch.url), pipeline.current_versions(fetch)):
+            out.skipped_unchanged.append(ref.url)
+            continue
         parsed = pipeline.parse_article_page(ref, fetch)
         if isinstance(parsed, Failure):
             out.failures.append(parsed)
@@ -258,7 +264,7 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
             )
             logger.warning(terminal_line(limit))
             out.limits.append(limit)
-        result = pipeline.complete_article(ref, first, more, fetch.fetched_at)
+        result = pipeline.complete_article(ref, first, more, fetch.fetched_at, fetch.sha256)
         if isinstance(result, Failure):
             out.failures.append(result)
         else:
@@ -300,13 +306,17 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         fetches=batch.fetches,
         failures=batch.failures,
         succeeded_urls=batch.succeeded_urls,
+        skipped_unchanged=batch.skipped_unchanged,
         extractor_version=EXTRACTOR_VERSION,
+        parser_version=parse.PARSER_VERSION,
         accept_changes=crawl.accept_changes,
     )
     get_run_logger().info(
-        "loaded %d articles (%d unchanged), %d images, %d indicators; %d failures recorded",
+        "loaded %d articles (%d unchanged, %d of them not read again), %d images, %d indicators; "
+        "%d failures recorded",
         counts.articles_loaded,
         counts.articles_unchanged,
+        counts.pages_skipped_unchanged,
         counts.images_loaded,
         counts.indicators_loaded,
         counts.failures_recorded,

@@ -210,3 +210,15 @@ class ProcessedArticle:
     indicators: list[Indicator] = field(default_factory=list)
     fetches: list[FetchResult] = field(default_factory=list)
     fetched_at: dt.datetime | None = None
+    # sha256 of the one page body it was read from; None when continuation pages were merged in.
+    source_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceVersions:
+    """What an article was made from: the page body (its sha256) and the parser and extractor
+    versions that read it. A page whose versions are all as stored needs no reading again."""
+
+    sha256: str | None
+    parser_version: str | None
+    extractor_version: str | None

@@ -23,6 +23,7 @@ from etl.models import (
     PageRef,
     ProcessedArticle,
     Retry,
+    SourceVersions,
 )
 from etl.urls import canonical_article_url
 
@@ -57,6 +58,27 @@ def _retry_after(fetch: FetchResult) -> Retry:
     if fetch.http_status in NOT_FOUND_STATUSES:
         return Retry.GONE
     return Retry.TRANSIENT
+
+
+def unchanged_since_load(stored: SourceVersions | None, current: SourceVersions) -> bool:
+    """Whether a page needs no reading at all: its article is stored, was read from this very body
+    (a single page: an article merged from continuation pages stores no body hash), by this parser
+    version and this extractor version. Anything unknown on either side means read it again."""
+    if stored is None or current.sha256 is None:
+        return False
+    known = (current.sha256, current.parser_version, current.extractor_version)
+    return None not in known and (stored.sha256, stored.parser_version, stored.extractor_version) == known
+
+
+def current_versions(fetch: FetchResult) -> SourceVersions:
+    """What reading this fetch now would start from: its body (none when the fetch delivered none)
+    and the versions of the parser and extractor of this build."""
+    has_body = fetch.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED) and fetch.text is not None
+    return SourceVersions(
+        sha256=fetch.sha256 if has_body else None,
+        parser_version=parse.PARSER_VERSION,
+        extractor_version=extract.EXTRACTOR_VERSION,
+    )
 
 
 def parse_layout_page(ref: PageRef, fetch: FetchResult) -> LayoutPage | Failure:
@@ -97,11 +119,14 @@ def complete_article(
     first: Article,
     continuation: Sequence[FetchResult] = (),
     fetched_at: dt.datetime | None = None,
+    source_sha256: str | None = None,
 ) -> ProcessedArticle | Failure:
     """Merge continuation pages, clean, fill what the 版面 page knew, and extract indicators.
 
     A continuation page that fails makes the whole article a failure: a truncated body would
-    silently lose indicators, and the next run retries the article as a whole.
+    silently lose indicators, and the next run retries the article as a whole. `source_sha256`,
+    the first page's body hash, is kept only for an article of one page: a re-run can tell such a
+    page unchanged without fetching anything else.
     """
     rest: list[Article] = []
     for fetch in continuation:
@@ -133,7 +158,12 @@ def complete_article(
         # a refusal (not article prose) says why in its own words; anything else is named by its type
         reason = str(exc) if isinstance(exc, extract.ExtractionRefused) else f"{type(exc).__name__}: {exc}"
         return Failure(ref.url, FailureStage.EXTRACT, reason, kind=ref.kind)
-    return ProcessedArticle(article=article, indicators=indicators, fetched_at=fetched_at)
+    return ProcessedArticle(
+        article=article,
+        indicators=indicators,
+        fetched_at=fetched_at,
+        source_sha256=None if continuation else source_sha256,
+    )
 
 
 def _with_ref_metadata(article: Article, ref: PageRef) -> Article:

@@ -3,14 +3,15 @@
     connection   connect, run_lock, transaction; WarehouseBusy / WarehouseUnwritable
     migrations   migration_files, migrate, ensure_schema
     rows         one column map per table: how each row is built, and the article content hash
-    batch        load_batch (one transaction per batch), suspicious changes, validators_for
+    batch        load_batch (one transaction per batch), suspicious changes, validators_for,
+                 loaded_sources (what stored articles were read from)
     runs         start_run, finish_run and RUN_COUNTERS, last_run_started, template_use
     failures     record_pending, open_failures / OpenFailure and the retry limits
 
 Callers use the names below (`from etl import load; load.load_batch(...)`).
 """
 
-from etl.load.batch import LoadCounts, load_batch, validators_for
+from etl.load.batch import LoadCounts, load_batch, loaded_sources, validators_for
 from etl.load.connection import (
     DEFAULT_LOCK_WAIT_SECONDS,
     WarehouseBusy,
@@ -54,6 +55,7 @@ __all__ = [
     "indicator_id_for",
     "last_run_started",
     "load_batch",
+    "loaded_sources",
     "migrate",
     "migration_files",
     "open_failures",

@@ -1,0 +1,130 @@
+"""Re-runs skip what did not change: the pure decision, and what the load stores and counts for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import extract, load, parse, pipeline
+from etl.models import Article, FetchResult, FetchStatus, Paragraph, ProcessedArticle, SourceVersions
+
+SHA = "a" * 64
+NOW = SourceVersions(SHA, parse.PARSER_VERSION, extract.EXTRACTOR_VERSION)
+
+
+@pytest.mark.parametrize(
+    ("stored", "current", "skip"),
+    [
+        (NOW, NOW, True),
+        (None, NOW, False),  # never loaded
+        (replace(NOW, sha256="b" * 64), NOW, False),  # the page's body changed
+        (replace(NOW, parser_version="0.0.1"), NOW, False),  # read by an older parser
+        (replace(NOW, extractor_version="0.0.1"), NOW, False),  # extracted by an older extractor
+        (replace(NOW, sha256=None), NOW, False),  # merged from continuation pages
+        (replace(NOW, parser_version=None), NOW, False),  # loaded before parser versions were kept
+        (NOW, replace(NOW, sha256=None), False),  # nothing delivered this time
+        (replace(NOW, sha256=None), replace(NOW, sha256=None), False),  # unknown is never "the same"
+    ],
+)
+def test_a_page_is_skipped_only_when_body_parser_and_extractor_are_as_stored(
+    stored: SourceVersions | None, current: SourceVersions, skip: bool
+) -> None:
+    assert pipeline.unchanged_since_load(stored, current) is skip
+
+
+def test_the_current_versions_of_a_fetch() -> None:
+    ok = FetchResult("http://x/1.html", FetchStatus.OK, text="<html></html>", sha256=SHA)
+    assert pipeline.current_versions(ok) == NOW
+    not_modified = replace(ok, status=FetchStatus.NOT_MODIFIED)
+    assert pipeline.current_versions(not_modified) == NOW
+    # A 304 whose archived copy could not be read has no body to be the same as the stored one.
+    assert pipeline.current_versions(replace(not_modified, text=None)).sha256 is None
+    assert pipeline.current_versions(replace(ok, status=FetchStatus.FAILED)).sha256 is None
+
+
+def _item(url: str, sha: str | None = SHA, body: str = "正文。") -> ProcessedArticle:
+    article = Article(url=url, title="标题", template="epaper_new", paragraphs=(Paragraph(body),))
+    return ProcessedArticle(article=article, fetched_at=dt.datetime(2025, 9, 3, 1), source_sha256=sha)
+
+
+def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_load_keeps_what_each_article_was_read_from(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load.ensure_schema(db)
+    single, merged = "http://x/rmrb/1.html", "http://x/rmrb/2.html"
+    load.load_batch(
+        db,
+        "r1",
+        articles=[_item(single), _item(merged, sha=None)],
+        extractor_version="e1",
+        parser_version="p1",
+    )
+    assert load.loaded_sources(db, [single, merged, "http://x/rmrb/3.html"]) == {
+        single: SourceVersions(SHA, "p1", "e1"),
+        merged: SourceVersions(None, "p1", "e1"),
+    }
+
+
+def test_a_new_parser_reading_the_same_record_updates_the_versions_and_rewrites_nothing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "w.duckdb"
+    load.ensure_schema(db)
+    url = "http://x/rmrb/1.html"
+    load.load_batch(db, "r1", articles=[_item(url)], extractor_version="e1", parser_version="p1")
+    before = _rows(db, "SELECT loaded_at, run_id, content_hash FROM articles")
+    counts = load.load_batch(
+        db, "r2", articles=[_item(url, sha="c" * 64)], extractor_version="e1", parser_version="p2"
+    )
+    assert (counts.articles_loaded, counts.articles_unchanged, counts.pages_skipped_unchanged) == (0, 1, 0)
+    assert _rows(db, "SELECT loaded_at, run_id, content_hash FROM articles") == before
+    assert load.loaded_sources(db, [url]) == {url: SourceVersions("c" * 64, "p2", "e1")}
+
+
+def test_skipped_pages_count_as_unchanged_and_resolve_their_open_failures(tmp_path: Path) -> None:
+    from etl.models import Failure, FailureStage
+
+    db = tmp_path / "w.duckdb"
+    load.ensure_schema(db)
+    url = "http://x/rmrb/1.html"
+    load.load_batch(db, "r1", articles=[_item(url)], extractor_version="e1", parser_version="p1")
+    load.load_batch(db, "r2", failures=[Failure(url, FailureStage.LOAD, "held back")], extractor_version="e1")
+    before = _rows(db, "SELECT * FROM articles")
+    counts = load.load_batch(db, "r3", skipped_unchanged=[url], extractor_version="e1", parser_version="p1")
+    assert (counts.articles_loaded, counts.articles_unchanged, counts.pages_skipped_unchanged) == (0, 1, 1)
+    assert _rows(db, "SELECT * FROM articles") == before
+    assert _rows(db, "SELECT count(*) FROM failures WHERE resolved_at IS NULL") == [(0,)]
+
+
+def test_an_article_merged_from_continuation_pages_keeps_no_body_hash() -> None:
+    from etl.models import PageKind, PageRef
+
+    first = Article(
+        url="http://x/n1/2025/0903/c1004-40556677.html",
+        title="标题",
+        template="portal_2020",
+        paragraphs=(Paragraph("2024年，上海港集装箱吞吐量5150.6万标箱。"),),
+    )
+    ref = PageRef(first.url, PageKind.PORTAL_ARTICLE)
+    alone = pipeline.complete_article(ref, first, source_sha256=SHA)
+    assert isinstance(alone, ProcessedArticle) and alone.source_sha256 == SHA
+    page2 = FetchResult(
+        "http://x/n1/2025/0903/c1004-40556677-2.html",
+        FetchStatus.OK,
+        text="<html><body><div class='rm_txt_con'><p>第二页。</p></div></body></html>",
+        sha256="b" * 64,
+    )
+    merged = pipeline.complete_article(ref, first, [page2], source_sha256=SHA)
+    # Whatever the second page reads as, the article is never stored with the first page's hash alone.
+    assert not isinstance(merged, ProcessedArticle) or merged.source_sha256 is None
