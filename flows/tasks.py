@@ -246,7 +246,7 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     for fetch in _fetch(crawl, list(by_url)):
         ref = by_url[fetch.url]
         out.fetches.append((fetch, ref.kind))
-        if pipeline.unchanged_since_load(stored.get(fetch.url), pipeline.current_versions(fetch)):
+        if pipeline.unchanged_since_load(stored.get(fetch.url), pipeline.current_versions(ref, fetch)):
             out.skipped_unchanged.append(ref.url)
             continue
         parsed = pipeline.parse_article_page(ref, fetch)

@@ -40,7 +40,7 @@ def test_a_rerun_reads_nothing_that_did_not_change(tmp_path: Path, site_url: str
     assert first.failures == [] and first.counts.articles_loaded == ARTICLES
     assert first.counts.pages_skipped_unchanged == 0
     assert _q(db, "SELECT DISTINCT parser_version FROM articles") == [(parse.PARSER_VERSION,)]
-    assert _q(db, "SELECT count(*) FROM articles WHERE source_sha256 IS NULL") == [(0,)]
+    assert _q(db, "SELECT count(*) FROM articles WHERE source_digest IS NULL") == [(0,)]
     loaded = _articles(db)
 
     again = daily_epaper(date=DAY, db=str(db), base_url=site_url, delay=0)

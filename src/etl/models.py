@@ -210,15 +210,17 @@ class ProcessedArticle:
     indicators: list[Indicator] = field(default_factory=list)
     fetches: list[FetchResult] = field(default_factory=list)
     fetched_at: dt.datetime | None = None
-    # sha256 of the one page body it was read from; None when continuation pages were merged in.
-    source_sha256: str | None = None
+    # Digest of the one page it was read from and of what the 版面 page said about it
+    # (pipeline.source_digest); None when continuation pages were merged in.
+    source_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SourceVersions:
-    """What an article was made from: the page body (its sha256) and the parser and extractor
-    versions that read it. A page whose versions are all as stored needs no reading again."""
+    """What an article was made from: its source (the page body's sha256 and what the 版面 page
+    said about it, as one digest) and the parser and extractor versions that read it. A page whose
+    versions are all as stored needs no reading again."""
 
-    sha256: str | None
+    source: str | None
     parser_version: str | None
     extractor_version: str | None

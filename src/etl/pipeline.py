@@ -7,6 +7,8 @@ here touches the network or the warehouse, so every step can be tested on a fixt
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -64,18 +66,29 @@ def unchanged_since_load(stored: SourceVersions | None, current: SourceVersions)
     """Whether a page needs no reading at all: its article is stored, was read from this very body
     (a single page: an article merged from continuation pages stores no body hash), by this parser
     version and this extractor version. Anything unknown on either side means read it again."""
-    if stored is None or current.sha256 is None:
+    if stored is None or current.source is None:
         return False
-    known = (current.sha256, current.parser_version, current.extractor_version)
-    return None not in known and (stored.sha256, stored.parser_version, stored.extractor_version) == known
+    known = (current.source, current.parser_version, current.extractor_version)
+    return None not in known and (stored.source, stored.parser_version, stored.extractor_version) == known
 
 
-def current_versions(fetch: FetchResult) -> SourceVersions:
-    """What reading this fetch now would start from: its body (none when the fetch delivered none)
-    and the versions of the parser and extractor of this build."""
+def source_digest(ref: PageRef, page_sha256: str | None) -> str | None:
+    """One digest of what an article is made from besides the code: its page's body (sha256) and
+    what discovery knew of it (the 版面's page, page name, editors, issue day and link text fill
+    fields the page does not print). None without a body."""
+    if page_sha256 is None:
+        return None
+    known = [page_sha256, ref.page_no, ref.page_name, list(ref.editors), ref.title_hint]
+    known.append(ref.issue_date.isoformat() if ref.issue_date else None)
+    return hashlib.sha256(json.dumps(known, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def current_versions(ref: PageRef, fetch: FetchResult) -> SourceVersions:
+    """What reading this fetch now would start from: its source (none when the fetch delivered no
+    body) and the versions of the parser and extractor of this build."""
     has_body = fetch.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED) and fetch.text is not None
     return SourceVersions(
-        sha256=fetch.sha256 if has_body else None,
+        source=source_digest(ref, fetch.sha256 if has_body else None),
         parser_version=parse.PARSER_VERSION,
         extractor_version=extract.EXTRACTOR_VERSION,
     )
@@ -119,14 +132,14 @@ def complete_article(
     first: Article,
     continuation: Sequence[FetchResult] = (),
     fetched_at: dt.datetime | None = None,
-    source_sha256: str | None = None,
+    page_sha256: str | None = None,
 ) -> ProcessedArticle | Failure:
     """Merge continuation pages, clean, fill what the 版面 page knew, and extract indicators.
 
     A continuation page that fails makes the whole article a failure: a truncated body would
-    silently lose indicators, and the next run retries the article as a whole. `source_sha256`,
-    the first page's body hash, is kept only for an article of one page: a re-run can tell such a
-    page unchanged without fetching anything else.
+    silently lose indicators, and the next run retries the article as a whole. `page_sha256`, the
+    first page's body hash, makes the article's source digest only for an article of one page: a
+    re-run can tell such a page unchanged without fetching anything else.
     """
     rest: list[Article] = []
     for fetch in continuation:
@@ -162,7 +175,7 @@ def complete_article(
         article=article,
         indicators=indicators,
         fetched_at=fetched_at,
-        source_sha256=None if continuation else source_sha256,
+        source_digest=None if continuation else source_digest(ref, page_sha256),
     )
 
 

@@ -209,7 +209,7 @@ def _update_sources(
     changed: list[dict[str, Any]],
     held: list[Failure],
 ) -> None:
-    """Bring parser version and source body up to date on articles read again as stored, so the next
+    """Bring parser version and source digest up to date on articles read again as stored, so the next
     run can skip their page; the rows are otherwise left as they are (loaded_at, run_id stay)."""
     skip = {r["article_id"] for r in changed} | {article_id_for(f.url) for f in held}
     same = [r for r in rows if r["article_id"] not in skip]
@@ -221,15 +221,15 @@ def _update_sources(
             {
                 "article_id": [r["article_id"] for r in same],
                 "parser_version": pa.array([r["parser_version"] for r in same], pa.string()),
-                "source_sha256": pa.array([r["source_sha256"] for r in same], pa.string()),
+                "source_digest": pa.array([r["source_digest"] for r in same], pa.string()),
             }
         ),
     )
     con.execute(
-        "UPDATE articles a SET parser_version = s.parser_version, source_sha256 = s.source_sha256 "
+        "UPDATE articles a SET parser_version = s.parser_version, source_digest = s.source_digest "
         "FROM stage_sources s WHERE a.article_id = s.article_id AND ("
         "a.parser_version IS DISTINCT FROM s.parser_version "
-        "OR a.source_sha256 IS DISTINCT FROM s.source_sha256)"
+        "OR a.source_digest IS DISTINCT FROM s.source_digest)"
     )
 
 
@@ -281,11 +281,11 @@ def loaded_sources(db_path: Path | str, urls: Sequence[str]) -> dict[str, Source
     with connect(db_path) as con:
         con.register("wanted_ids", pa.table({"article_id": list(ids)}))
         rows = con.execute(
-            "SELECT a.article_id, a.source_sha256, a.parser_version, a.extractor_version "
+            "SELECT a.article_id, a.source_digest, a.parser_version, a.extractor_version "
             "FROM articles a JOIN wanted_ids w USING (article_id)"
         ).fetchall()
     return {
-        ids[article_id]: SourceVersions(sha256=sha, parser_version=parser, extractor_version=extractor)
+        ids[article_id]: SourceVersions(source=sha, parser_version=parser, extractor_version=extractor)
         for article_id, sha, parser, extractor in rows
     }
 

@@ -119,7 +119,7 @@ ARTICLE_COLUMNS: tuple[Column[ArticleLoad], ...] = (
     # Not content: a new parser that reads the same record leaves the row as it is (these two
     # columns are brought up to date in place).
     Column("parser_version", lambda s: s.parser_version),
-    Column("source_sha256", lambda s: s.item.source_sha256),
+    Column("source_digest", lambda s: s.item.source_digest),
 )
 
 
