@@ -109,6 +109,7 @@ class RunSummary:
             "pages_not_modified": self.pages_not_modified,
             "articles_loaded": self.counts.articles_loaded,
             "articles_unchanged": self.counts.articles_unchanged,
+            "pages_skipped_unchanged": self.counts.pages_skipped_unchanged,
             "images_loaded": self.counts.images_loaded,
             "indicators_loaded": self.counts.indicators_loaded,
             "failures": len(self.failures),

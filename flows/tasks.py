@@ -15,7 +15,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 
-from etl import compose, load
+from etl import compose, load, parse
 from etl.discover import MAX_CONTINUATION_PAGES, LayoutProbe, ends_the_day, is_ad_page
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive, fetch_conditionally
@@ -51,6 +51,8 @@ class BatchResult:
     limits: list[str] = field(default_factory=list)  # caps that left pages uncrawled, one line each
     layouts: list[LayoutPage] = field(default_factory=list)  # 版面 pages read, for layout_pages
     ad_pages: set[str] = field(default_factory=set)  # of those, the 广告 pages discovery skips
+    # Article pages not read again: body, parser and extractor as when their article was loaded.
+    skipped_unchanged: list[str] = field(default_factory=list)
 
 
 def batches(items: Sequence[PageRef], size: int) -> list[list[PageRef]]:
@@ -139,10 +141,18 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     logger = get_run_logger()
     out = BatchResult()
     by_url = {r.url: r for r in refs}
+    stored = (
+        {}
+        if crawl.refresh
+        else load.loaded_sources(crawl.db_path, list(by_url), wait_seconds=crawl.lock_wait)
+    )
     firsts: list[tuple[PageRef, FetchResult, Article]] = []
     for fetch in _fetch(crawl, list(by_url)):
         ref = by_url[fetch.url]
         out.fetches.append((fetch, ref.kind))
+        if compose.unchanged_since_load(stored.get(fetch.url), compose.current_versions(ref, fetch)):
+            out.skipped_unchanged.append(ref.url)
+            continue
         parsed = compose.parse_article_page(ref, fetch)
         if isinstance(parsed, Failure):
             out.failures.append(parsed)
@@ -158,7 +168,7 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
             )
             logger.warning(terminal_line(limit))
             out.limits.append(limit)
-        result = compose.complete_article(ref, first, more, fetch.fetched_at)
+        result = compose.complete_article(ref, first, more, fetch.fetched_at, fetch.sha256)
         if isinstance(result, Failure):
             out.failures.append(result)
         else:
@@ -202,14 +212,18 @@ def store_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         succeeded_urls=batch.succeeded_urls,
         layouts=batch.layouts,
         ad_pages=batch.ad_pages,
+        skipped_unchanged=batch.skipped_unchanged,
         extractor_version=EXTRACTOR_VERSION,
+        parser_version=parse.PARSER_VERSION,
         accept_changes=crawl.accept_changes,
         wait_seconds=crawl.lock_wait,
     )
     get_run_logger().info(
-        "loaded %d articles (%d unchanged), %d images, %d indicators; %d failures recorded",
+        "loaded %d articles (%d unchanged, %d of them not read again), %d images, %d indicators; "
+        "%d failures recorded",
         counts.articles_loaded,
         counts.articles_unchanged,
+        counts.pages_skipped_unchanged,
         counts.images_loaded,
         counts.indicators_loaded,
         counts.failures_recorded,

@@ -7,6 +7,8 @@ here touches the network or the warehouse, so every step can be tested on a fixt
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -24,6 +26,7 @@ from etl.models import (
     PageRef,
     ProcessedArticle,
     Retry,
+    SourceVersions,
 )
 from etl.urls import canonical_article_url
 
@@ -58,6 +61,38 @@ def _retry_after(fetch: FetchResult) -> Retry:
     if fetch.http_status in NOT_FOUND_STATUSES:
         return Retry.GONE
     return Retry.TRANSIENT
+
+
+def unchanged_since_load(stored: SourceVersions | None, current: SourceVersions) -> bool:
+    """Whether a page needs no reading at all: its article is stored, was read from this very body
+    (a single page: an article merged from continuation pages stores no body hash), by this parser
+    version and this extractor version. Anything unknown on either side means read it again."""
+    if stored is None or current.source is None:
+        return False
+    known = (current.source, current.parser_version, current.extractor_version)
+    return None not in known and (stored.source, stored.parser_version, stored.extractor_version) == known
+
+
+def source_digest(ref: PageRef, page_sha256: str | None) -> str | None:
+    """One digest of what an article is made from besides the code: its page's body (sha256) and
+    what discovery knew of it (the 版面's page, page name, editors, issue day and link text fill
+    fields the page does not print). None without a body."""
+    if page_sha256 is None:
+        return None
+    known = [page_sha256, ref.page_no, ref.page_name, list(ref.editors), ref.title_hint]
+    known.append(ref.issue_date.isoformat() if ref.issue_date else None)
+    return hashlib.sha256(json.dumps(known, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def current_versions(ref: PageRef, fetch: FetchResult) -> SourceVersions:
+    """What reading this fetch now would start from: its source (none when the fetch delivered no
+    body) and the versions of the parser and extractor of this build."""
+    has_body = fetch.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED) and fetch.text is not None
+    return SourceVersions(
+        source=source_digest(ref, fetch.sha256 if has_body else None),
+        parser_version=parse.PARSER_VERSION,
+        extractor_version=extract.EXTRACTOR_VERSION,
+    )
 
 
 def parse_layout_page(ref: PageRef, fetch: FetchResult) -> LayoutPage | Failure:
@@ -113,11 +148,14 @@ def complete_article(
     first: Article,
     continuation: Sequence[FetchResult] = (),
     fetched_at: dt.datetime | None = None,
+    page_sha256: str | None = None,
 ) -> ProcessedArticle | Failure:
     """Merge continuation pages, clean, fill what the 版面 page knew, and extract indicators.
 
     A continuation page that fails makes the whole article a failure: a truncated body would
-    silently lose indicators, and the next run retries the article as a whole.
+    silently lose indicators, and the next run retries the article as a whole. `page_sha256`, the
+    first page's body hash, makes the article's source digest only for an article of one page: a
+    re-run can tell such a page unchanged without fetching anything else.
     """
     rest: list[Article] = []
     for fetch in continuation:
@@ -149,7 +187,12 @@ def complete_article(
         # a refusal (not article prose) says why in its own words; anything else is named by its type
         reason = str(exc) if isinstance(exc, extract.ExtractionRefused) else f"{type(exc).__name__}: {exc}"
         return Failure(ref.url, FailureStage.EXTRACT, reason, kind=ref.kind)
-    return ProcessedArticle(article=article, indicators=indicators, fetched_at=fetched_at)
+    return ProcessedArticle(
+        article=article,
+        indicators=indicators,
+        fetched_at=fetched_at,
+        source_digest=None if continuation else source_digest(ref, page_sha256),
+    )
 
 
 def _with_ref_metadata(article: Article, ref: PageRef) -> Article:

@@ -219,6 +219,20 @@ class ProcessedArticle:
     article: Article
     indicators: list[Indicator] = field(default_factory=list)
     fetched_at: dt.datetime | None = None
+    # Digest of the one page it was read from and of what the 版面 page said about it
+    # (compose.source_digest); None when continuation pages were merged in.
+    source_digest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceVersions:
+    """What an article was made from: its source (the page body's sha256 and what the 版面 page
+    said about it, as one digest) and the parser and extractor versions that read it. A page whose
+    versions are all as stored needs no reading again."""
+
+    source: str | None
+    parser_version: str | None
+    extractor_version: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
     connection   connect, run_lock, transaction; WarehouseBusy / WarehouseUnwritable
     migrations   migration_files, migrate, ensure_schema; SchemaMissing
     rows         one column map per table: how each row is built, and the article content hash
-    batch        load_batch (one transaction per batch), suspicious changes, validators_for
+    batch        load_batch (one transaction per batch), suspicious changes, validators_for,
+                 loaded_sources (what stored articles were read from)
     runs         start_run, finish_run and RUN_COUNTERS, last_run_started, template_use
     publish      publish, analyst_path_for: the analyst copy, written atomically in DuckDB 1.1 format
     docs         warehouse/README.md from the database's own comments (python -m etl.load.docs)
@@ -29,7 +30,7 @@ from etl.load.archived import (
     replace_articles,
 )
 from etl.load.backfill import DayOutcome, finished_days, forget_days, record_day
-from etl.load.batch import LoadCounts, load_batch, validators_for
+from etl.load.batch import LoadCounts, load_batch, loaded_sources, validators_for
 from etl.load.connection import (
     DEFAULT_LOCK_WAIT_SECONDS,
     WarehouseBusy,
@@ -90,6 +91,7 @@ __all__ = [
     "indicator_id_for",
     "last_run_started",
     "load_batch",
+    "loaded_sources",
     "lock_holder",
     "matching_failures",
     "migrate",

@@ -35,6 +35,7 @@ from etl.models import (
     LayoutPage,
     PageKind,
     ProcessedArticle,
+    SourceVersions,
     Validators,
 )
 from etl.urls import ref_for_url, source_key
@@ -43,7 +44,9 @@ from etl.urls import ref_for_url, source_key
 @dataclass(slots=True)
 class LoadCounts:
     articles_loaded: int = 0
-    articles_unchanged: int = 0
+    articles_unchanged: int = 0  # seen again as stored, including the pages skipped unchanged
+    # Pages not read again: body, parser version and extractor version as when their article loaded.
+    pages_skipped_unchanged: int = 0
     images_loaded: int = 0
     indicators_loaded: int = 0
     pages_recorded: int = 0
@@ -55,6 +58,7 @@ class LoadCounts:
     def add(self, other: LoadCounts) -> None:
         self.articles_loaded += other.articles_loaded
         self.articles_unchanged += other.articles_unchanged
+        self.pages_skipped_unchanged += other.pages_skipped_unchanged
         self.images_loaded += other.images_loaded
         self.indicators_loaded += other.indicators_loaded
         self.pages_recorded += other.pages_recorded
@@ -73,7 +77,9 @@ def load_batch(
     succeeded_urls: Sequence[str] = (),
     layouts: Sequence[LayoutPage] = (),
     ad_pages: Collection[str] = (),
+    skipped_unchanged: Sequence[str] = (),
     extractor_version: str,
+    parser_version: str | None = None,
     wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
     accept_changes: bool = False,
 ) -> LoadCounts:
@@ -82,15 +88,21 @@ def load_batch(
     resolved for the articles loaded and for `succeeded_urls` (other pages that fetched and parsed,
     such as 版面 pages). `layouts` are the 版面 pages read, recorded in `layout_pages` with whether
     discovery skipped them as 广告 pages (their URLs in `ad_pages`), which nothing else remembers.
+    `skipped_unchanged` are article pages not read again because their body, parser version and
+    extractor version are as when their article was loaded: they count as unchanged articles, and
+    their rows are not touched.
 
     A new version of a stored article that shrank drastically (`integrity.suspicious_change`) is
     not loaded unless `accept_changes`: the stored rows stay and the URL gets a failure (stage load).
     """
     now = utc_now()
     items = last_by(articles, lambda it: article_id_for(it.article.url))
-    article_rows, image_rows, indicator_rows = rows_of_articles(items, run_id, extractor_version, now)
+    article_rows, image_rows, indicator_rows = rows_of_articles(
+        items, run_id, extractor_version, now, parser_version
+    )
     page_rows = last_by((page_row(f, k, run_id, now) for f, k in fetches), lambda r: r["url"])
     loaded_urls = {r["url"] for r in article_rows}
+    succeeded_urls = [*succeeded_urls, *skipped_unchanged]
     resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
     failure_rows = last_by(
         (failure_row(f, run_id, now) for f in failures if source_key(f.url) not in resolved_keys),
@@ -114,7 +126,9 @@ def load_batch(
                 [*failure_rows, *(failure_row(f, run_id, now) for f in held)], lambda r: r["url"]
             )
             counts.suspicious_changes = held
-        counts.articles_unchanged = len(article_rows) - len(changed) - len(held)
+        counts.articles_unchanged = len(article_rows) - len(changed) - len(held) + len(skipped_unchanged)
+        counts.pages_skipped_unchanged = len(skipped_unchanged)
+        _update_sources(con, article_rows, changed, held)
         if changed:
             changed_ids = {r["article_id"] for r in changed}
             con.register("stage_articles", staging(con, "articles", changed))
@@ -208,6 +222,36 @@ def suspicious_changes(
     return held
 
 
+def _update_sources(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[dict[str, Any]],
+    changed: list[dict[str, Any]],
+    held: list[Failure],
+) -> None:
+    """Bring parser version and source digest up to date on articles read again as stored, so the next
+    run can skip their page; the rows are otherwise left as they are (loaded_at, run_id stay)."""
+    skip = {r["article_id"] for r in changed} | {article_id_for(f.url) for f in held}
+    same = [r for r in rows if r["article_id"] not in skip]
+    if not same:
+        return
+    con.register(
+        "stage_sources",
+        pa.table(
+            {
+                "article_id": [r["article_id"] for r in same],
+                "parser_version": pa.array([r["parser_version"] for r in same], pa.string()),
+                "source_digest": pa.array([r["source_digest"] for r in same], pa.string()),
+            }
+        ),
+    )
+    con.execute(
+        "UPDATE articles a SET parser_version = s.parser_version, source_digest = s.source_digest "
+        "FROM stage_sources s WHERE a.article_id = s.article_id AND ("
+        "a.parser_version IS DISTINCT FROM s.parser_version "
+        "OR a.source_digest IS DISTINCT FROM s.source_digest)"
+    )
+
+
 def _changed_articles(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not rows:
         return []
@@ -259,6 +303,26 @@ ON CONFLICT (source_key) DO UPDATE SET
     run_id = EXCLUDED.run_id,
     loaded_at = EXCLUDED.loaded_at
 """
+
+
+def loaded_sources(
+    db_path: Path | str, urls: Sequence[str], *, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+) -> dict[str, SourceVersions]:
+    """What the stored article of each URL was read from (page body, parser and extractor versions),
+    for the URLs that have one: the other side of the skip decision (`compose.unchanged_since_load`)."""
+    if not urls:
+        return {}
+    ids = {article_id_for(u): u for u in urls}
+    with connect(db_path, wait_seconds=wait_seconds) as con:
+        con.register("wanted_ids", pa.table({"article_id": list(ids)}))
+        rows = con.execute(
+            "SELECT a.article_id, a.source_digest, a.parser_version, a.extractor_version "
+            "FROM articles a JOIN wanted_ids w USING (article_id)"
+        ).fetchall()
+    return {
+        ids[article_id]: SourceVersions(source=sha, parser_version=parser, extractor_version=extractor)
+        for article_id, sha, parser, extractor in rows
+    }
 
 
 def validators_for(

@@ -95,6 +95,7 @@ class ArticleLoad:
     extractor_version: str
     run_id: str = ""
     loaded_at: dt.datetime | None = None
+    parser_version: str | None = None
 
     @property
     def article(self) -> Article:
@@ -131,6 +132,11 @@ ARTICLE_COLUMNS: tuple[Column[ArticleLoad], ...] = (
     Column("fetched_at", lambda s: aware_utc(s.item.fetched_at)),
     Column("loaded_at", lambda s: aware_utc(s.loaded_at)),
     Column("run_id", lambda s: s.run_id),
+    # What the article was read from and by which parser, for skipping unchanged pages on re-runs.
+    # Not content: a new parser that reads the same record leaves the row as it is (these two
+    # columns are brought up to date in place).
+    Column("parser_version", lambda s: s.parser_version),
+    Column("source_digest", lambda s: s.item.source_digest),
 )
 
 
@@ -212,14 +218,18 @@ INDICATOR_COLUMNS: tuple[Column[IndicatorLoad], ...] = (
 
 
 def rows_of_articles(
-    items: Sequence[ProcessedArticle], run_id: str, extractor_version: str, now: dt.datetime
+    items: Sequence[ProcessedArticle],
+    run_id: str,
+    extractor_version: str,
+    now: dt.datetime,
+    parser_version: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows of `articles`, `images` and `indicators` for a batch of articles."""
     articles: list[dict[str, Any]] = []
     images: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
     for item in items:
-        source = ArticleLoad(item, extractor_version, run_id, now)
+        source = ArticleLoad(item, extractor_version, run_id, now, parser_version)
         aid = source.article_id
         articles.append(row(ARTICLE_COLUMNS, source))
         images.extend(row(IMAGE_COLUMNS, ImageLoad(aid, i)) for i in item.article.images)

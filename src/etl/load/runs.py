@@ -18,6 +18,7 @@ RUN_COUNTERS = (
     "pages_not_modified",
     "articles_loaded",
     "articles_unchanged",
+    "pages_skipped_unchanged",
     "images_loaded",
     "indicators_loaded",
     "failures",

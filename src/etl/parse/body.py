@@ -17,7 +17,7 @@ from bs4 import Tag
 from bs4.element import NavigableString
 
 from etl.models import Image, Paragraph
-from etl.parse.dom import absolute, attr, is_centred, is_wholly_bold, make_soup, text_of
+from etl.parse.dom import absolute, attr, is_centred, is_wholly_bold, make_soup, select, text_of
 from etl.parse.furniture import furniture_reason, is_promotion_caption
 from etl.text_grammar.byline import split_credit
 from etl.text_grammar.normalise import has_word_characters, normalise_text
@@ -64,7 +64,7 @@ class BodyReader:
         self._saw_paragraph_text = False  # any <p> with text, captions included
 
     def read(self, container: Tag) -> tuple[tuple[Paragraph, ...], tuple[Image, ...]]:
-        for node in container.select("p, img, table.pci_c"):
+        for node in select(container, "p, img, table.pci_c"):
             self._visit(node)
         if not self._saw_paragraph_text:
             self._read_loose_text(container)
@@ -196,7 +196,7 @@ def _is_link_only(p: Tag, text: str) -> bool:
     """A short paragraph that is nothing but a link elsewhere ("点击进入“文艺星青年”>>", related items)."""
     if len(text) > SUBHEAD_MAX_CHARS:
         return False
-    linked = "".join(text_of(a) for a in p.select("a[href]") if not attr(a, "href").startswith("#"))
+    linked = "".join(text_of(a) for a in select(p, "a[href]") if not attr(a, "href").startswith("#"))
     return normalise_text(linked).replace(" ", "") == text.replace(" ", "")
 
 

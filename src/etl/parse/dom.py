@@ -1,13 +1,24 @@
-"""Small DOM helpers over BeautifulSoup (always the lxml tree builder)."""
+"""Small DOM helpers over BeautifulSoup (always the lxml tree builder), and the CSS selector engine
+the templates run on.
+
+`select` / `select_one` answer exactly what bs4's `Tag.select` / `select_one` answer (soupsieve
+decides every match), but do not walk the whole tree per selector: each selector is compiled once,
+and a per-document index (tags by id, class and name, built in one pass) hands soupsieve only the
+tags that can match the selector's rightmost part. Walking every tag in soupsieve for each of a
+page's ~100 selector calls was most of the parse time.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
+import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString
+from soupsieve.css_types import Selector
 
 from etl.text_grammar.normalise import normalise_text
 from etl.urls import redact_url
@@ -23,6 +34,149 @@ _BLOCK_TAGS = frozenset(
 
 def make_soup(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "lxml")
+
+
+# --------------------------------------------------------------------------- selector engine
+
+_INDEX = "_etl_selector_index"  # where a document keeps its index (bs4 would read tag.x as find("x"))
+Key = tuple[str, str]  # ("id" | "class" | "tag", lower-cased value)
+
+
+class _TagIndex:
+    """Every tag of a document by id, class and name, in document order. Built on the first select;
+    tags decomposed later stay listed and are skipped when a selection meets them."""
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.tags: dict[Key, list[Tag]] = {}
+        self.order: dict[int, int] = {}
+        for position, tag in enumerate(soup.find_all(True)):
+            self.order[id(tag)] = position
+            self._add(("tag", tag.name.lower()), tag)
+            ident = tag.get("id")
+            if isinstance(ident, str):
+                self._add(("id", ident.lower()), tag)
+            classes = tag.get("class") or ()
+            for name in dict.fromkeys(classes.split() if isinstance(classes, str) else classes):
+                self._add(("class", name.lower()), tag)
+
+    def _add(self, key: Key, tag: Tag) -> None:
+        self.tags.setdefault(key, []).append(tag)
+
+    def candidates(self, alternatives: tuple[Alternative, ...]) -> list[Tag]:
+        """Tags that may match: those carrying an alternative's key, when every compound of that
+        alternative (`div.zdfy a[href]`: div.zdfy and a) has a tag in the document at all."""
+        lists = [
+            self._below(self.tags[key], inside) if inside is not None else self.tags[key]
+            for key, needs, inside in alternatives
+            if all(need in self.tags for need in needs)
+        ]
+        if len(lists) == 1:
+            return lists[0]
+        found = {id(t): t for tags in lists for t in tags}
+        return sorted(found.values(), key=lambda t: self.order[id(t)])
+
+    def _below(self, tags: list[Tag], ancestor_key: Key) -> list[Tag]:
+        """The tags with an ancestor carrying `ancestor_key` (a pointer walk, far cheaper than
+        soupsieve matching the ancestor's compound at every level)."""
+        ancestors = {id(t) for t in self.tags[ancestor_key]}
+        found = []
+        for tag in tags:
+            parent = tag.parent
+            while parent is not None and id(parent) not in ancestors:
+                parent = parent.parent
+            if parent is not None:
+                found.append(tag)
+        return found
+
+
+# A comma-separated alternative of a selector: the key of its rightmost compound, the keys of all its
+# compounds (left of a combinator too), and the key of the compound it must sit inside (`div.zdfy a`,
+# `.a > p`: the left compound's key), if any.
+Alternative = tuple[Key, tuple[Key, ...], Key | None]
+
+
+def _key(compound: Selector) -> Key | None:
+    """What every tag matching the compound carries: its id, else a class, else its tag name
+    (lower-cased, so the index gives a superset of what soupsieve's case rules match)."""
+    if compound.ids:
+        return ("id", compound.ids[0].lower())
+    if compound.classes:
+        return ("class", compound.classes[0].lower())
+    if compound.tag is not None and compound.tag.name != "*":
+        return ("tag", compound.tag.name.lower())
+    return None
+
+
+def _chain_keys(compound: Selector) -> tuple[Key, ...]:
+    keys: list[Key] = []
+    current: object = compound
+    while isinstance(current, Selector):
+        if (key := _key(current)) is not None:
+            keys.append(key)
+        current = current.relation[0] if current.relation else None
+    return tuple(keys)
+
+
+@functools.cache
+def _compiled(selector: str) -> tuple[soupsieve.SoupSieve, tuple[Alternative, ...] | None]:
+    """The compiled selector and its alternatives. None: some alternative can match any tag, or
+    `:scope` needs the tag the selection starts from, so soupsieve walks the tree itself."""
+    compiled = soupsieve.compile(selector)
+    if ":scope" in selector:
+        return compiled, None
+    alternatives: list[Alternative] = []
+    for alternative in compiled.selectors:
+        if not isinstance(alternative, Selector) or (key := _key(alternative)) is None:
+            return compiled, None
+        left = alternative.relation[0] if alternative.relation else None
+        inside = _key(left) if isinstance(left, Selector) and left.rel_type in (" ", ">") else None
+        alternatives.append((key, _chain_keys(alternative), inside))
+    return compiled, tuple(dict.fromkeys(alternatives))
+
+
+def _document(node: Tag) -> BeautifulSoup | None:
+    top = node
+    while top.parent is not None:
+        top = top.parent
+    return top if isinstance(top, BeautifulSoup) else None
+
+
+def _index(soup: BeautifulSoup) -> _TagIndex:
+    index = soup.__dict__.get(_INDEX)
+    if not isinstance(index, _TagIndex):
+        index = _TagIndex(soup)
+        soup.__dict__[_INDEX] = index
+    return index
+
+
+def _within(tag: Tag, scope: Tag) -> bool:
+    parent = tag.parent
+    while parent is not None:
+        if parent is scope:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _iselect(scope: Tag, selector: str) -> Iterable[Tag]:
+    compiled, keys = _compiled(selector)
+    soup = _document(scope) if keys is not None else None
+    if keys is None or soup is None:
+        yield from compiled.iselect(scope)
+        return
+    for tag in _index(soup).candidates(keys):
+        if not tag.__dict__.get("_decomposed") and _within(tag, scope) and compiled.match(tag):
+            yield tag
+
+
+def select(scope: Tag, selector: str) -> list[Tag]:
+    """`scope.select(selector)`: the tags below `scope` matching it, in document order."""
+    return list(_iselect(scope, selector))
+
+
+def select_one(scope: Tag, selector: str) -> Tag | None:
+    """`scope.select_one(selector)`: the first tag below `scope` matching it."""
+    return next(iter(_iselect(scope, selector)), None)
 
 
 def text_of(node: Tag) -> str:
@@ -47,7 +201,7 @@ def _inside(element: NavigableString, names: tuple[str, ...]) -> bool:
 def first(soup: Tag, selectors: Iterable[str]) -> Tag | None:
     """First node matched by the first selector that matches (priority order, not document order)."""
     for selector in selectors:
-        node = soup.select_one(selector)
+        node = select_one(soup, selector)
         if node is not None:
             return node
     return None
@@ -56,7 +210,7 @@ def first(soup: Tag, selectors: Iterable[str]) -> Tag | None:
 def first_text(soup: Tag, selectors: Iterable[str]) -> str:
     """Text of the first selector whose node has text."""
     for selector in selectors:
-        for node in soup.select(selector):
+        for node in select(soup, selector):
             text = text_of(node)
             if text:
                 return text
@@ -65,7 +219,7 @@ def first_text(soup: Tag, selectors: Iterable[str]) -> str:
 
 def decompose_all(root: Tag, selectors: Iterable[str]) -> None:
     for selector in selectors:
-        for node in root.select(selector):
+        for node in select(root, selector):
             node.decompose()
 
 

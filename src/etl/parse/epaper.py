@@ -12,7 +12,7 @@ from bs4.element import NavigableString
 
 from etl.models import Image, Paragraph
 from etl.parse.article_base import ArticleTemplate
-from etl.parse.dom import drop_comments, first, first_text, is_ancestor, text_of
+from etl.parse.dom import drop_comments, first, first_text, is_ancestor, select, select_one, text_of
 from etl.text_grammar.byline import is_byline_paragraph, names_in
 from etl.text_grammar.normalise import normalise_text
 from etl.text_grammar.patterns import (
@@ -74,10 +74,10 @@ class EpaperArticle(ArticleTemplate):
         return self._heading("h2") or self._enp.get("subtitle", "") or self._displaced_heading("h2")
 
     def _heading_node(self, name: str) -> Tag | None:
-        root = self.soup.select_one(self.heading_root)
+        root = select_one(self.soup, self.heading_root)
         if root is None:
             return None
-        return root.select_one(f":scope > {name}") or root.select_one(name)
+        return select_one(root, f":scope > {name}") or select_one(root, name)
 
     def _heading(self, name: str) -> str:
         node = self._heading_node(name)
@@ -105,7 +105,7 @@ class EpaperArticle(ArticleTemplate):
 
     def _reference(self) -> re.Match[str] | None:
         for selector in self.reference_selectors:
-            for node in self.soup.select(selector):
+            for node in select(self.soup, selector):
                 if m := RX_PAPER_REF.search(text_of(node)):
                     return m
         return None
@@ -120,7 +120,7 @@ class EpaperArticle(ArticleTemplate):
     def _printed_date(self) -> dt.date | None:
         """A bare issue date ("2025年09月03日") where the full 《人民日报》 reference is missing."""
         for selector in self.issue_date_selectors:
-            for node in self.soup.select(selector):
+            for node in select(self.soup, selector):
                 if day := date_from_cn(text_of(node)):
                     return day
         return None
@@ -167,13 +167,13 @@ class EpaperArticle(ArticleTemplate):
 
     def read_body(self, title: str) -> tuple[tuple[Paragraph, ...], tuple[Image, ...]]:
         body = self.body()
-        for duplicate in self.soup.select("#articleContent"):
+        for duplicate in select(self.soup, "#articleContent"):
             # #articleContent repeats #ozoom; drop it unless it is the body or wraps the body.
             if body is not None and duplicate is not body and not is_ancestor(duplicate, body):
                 duplicate.decompose()
         if body is not None:
             for selector in self.chrome:
-                for node in self.soup.select(selector):
+                for node in select(self.soup, selector):
                     if node is not body and not is_ancestor(node, body):
                         node.decompose()
             drop_comments(body)

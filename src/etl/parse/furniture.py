@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from bs4 import Tag
 
-from etl.parse.dom import attr, text_of
+from etl.parse.dom import attr, select, text_of
 
 # Containers that hold only furniture: QR codes and follow-us boxes. Removed before the body is read,
 # with their text ("关注公众号：人民网健康").
@@ -91,7 +91,7 @@ def _above_a_link_list(img: Tag, src: str) -> bool:
     following = block.find_next_sibling()
     if not isinstance(following, Tag) or following.name not in ("ul", "ol", "div", "p"):
         return False
-    links = following.select("a[href]")
+    links = select(following, "a[href]")
     text = text_of(following).replace(" ", "")
     linked = "".join(text_of(a) for a in links).replace(" ", "")
     return len(links) >= 2 and bool(text) and linked == text

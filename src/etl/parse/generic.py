@@ -17,7 +17,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from etl.parse.dom import attr, text_of
+from etl.parse.dom import attr, select_one, text_of
 from etl.parse.epaper import enp_properties
 from etl.parse.portal import PortalArticle
 from etl.text_grammar.normalise import normalise_text
@@ -117,7 +117,7 @@ class GenericArticle(PortalArticle):
     def title(self) -> str:
         """The heading that repeats og:title, the e-paper CMS's title or the page's <title>; else the
         last heading before the body; else one of those titles itself."""
-        og_tag = self.soup.select_one("meta[property='og:title']")
+        og_tag = select_one(self.soup, "meta[property='og:title']")
         og = normalise_text(attr(og_tag, "content")) if og_tag is not None else ""
         page_title = strip_title_suffix(text_of(self.soup.title)) if self.soup.title is not None else ""
         enp_title = enp_properties(self.soup).get("title", "")
@@ -159,7 +159,7 @@ class GenericArticle(PortalArticle):
         for line in self._meta_lines():
             if datetime_from_dateline(line) is not None and (m := RX_SOURCE.search(line)):
                 return m.group(1)
-        meta = self.soup.select_one("meta[name=source]")
+        meta = select_one(self.soup, "meta[name=source]")
         if meta is not None and (m := RX_SOURCE.search(normalise_text(attr(meta, "content")))):
             return m.group(1)
         # A page of the paper itself prints its issue reference instead: "《人民日报》（… 第 02 版）".

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from etl.models import LayoutEntry, LayoutPage
-from etl.parse.dom import attr, first, first_text, text_of
+from etl.parse.dom import attr, first, first_text, select, select_one, text_of
 from etl.parse.errors import ParseError
 from etl.parse.template import Template
 from etl.text_grammar.byline import credit_line_editors
@@ -106,7 +106,7 @@ class LayoutTemplate(Template):
     def page_label(self) -> tuple[int | None, str | None]:
         """("第01版：要闻") -> (1, "要闻")."""
         for selector in self.page_label_selectors:
-            for node in self.soup.select(selector):
+            for node in select(self.soup, selector):
                 if m := RX_PAGE_LABEL.search(text_of(node)):
                     words = m.group(2).split()
                     return int(m.group(1)), (words[0] if words else None)
@@ -156,8 +156,8 @@ class EpaperLayoutOld(LayoutTemplate):
         """The label's PDF link, else the PDF on this page's row of the page switcher."""
         if found := super().pdf_url():
             return found
-        for row in self.soup.select("#pageList .right_title-name"):
-            link, pdf = row.select_one("a[href]"), _next_pdf_link(row)
+        for row in select(self.soup, "#pageList .right_title-name"):
+            link, pdf = select_one(row, "a[href]"), _next_pdf_link(row)
             if (
                 link is not None
                 and pdf is not None
@@ -200,12 +200,12 @@ class EpaperIssueIndex(LayoutTemplate):
 
 def _next_pdf_link(row: Tag) -> Tag | None:
     sibling = row.find_next_sibling(class_="right_title-pdf")
-    return sibling.select_one('a[href$=".pdf"]') if isinstance(sibling, Tag) else None
+    return select_one(sibling, 'a[href$=".pdf"]') if isinstance(sibling, Tag) else None
 
 
 def _first_nonempty(soup: BeautifulSoup, selectors: tuple[str, ...]) -> list[Tag]:
     for selector in selectors:
-        found = [node for node in soup.select(selector) if attr(node, "href").strip()]
+        found = [node for node in select(soup, selector) if attr(node, "href").strip()]
         if found:
             return found
     return []

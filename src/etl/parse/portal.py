@@ -12,7 +12,7 @@ from typing import ClassVar
 from bs4 import Tag
 
 from etl.parse.article_base import ArticleTemplate
-from etl.parse.dom import absolute, attr, first_text, text_of
+from etl.parse.dom import absolute, attr, first_text, select, select_one, text_of
 from etl.text_grammar.byline import names_in
 from etl.text_grammar.normalise import normalise_text
 from etl.text_grammar.patterns import (
@@ -67,28 +67,28 @@ class PortalArticle(ArticleTemplate):
 
     def published_at(self) -> dt.datetime | None:
         for selector in self.dateline_selectors:
-            for node in self.soup.select(selector):
+            for node in select(self.soup, selector):
                 if (when := datetime_from_dateline(text_of(node))) is not None:
                     return when
-        day = date_from_url(self.url) or _meta_date(self.soup.select_one("meta[name=publishdate]"))
+        day = date_from_url(self.url) or _meta_date(select_one(self.soup, "meta[name=publishdate]"))
         return dt.datetime(day.year, day.month, day.day) if day else None
 
     def source(self) -> str | None:
         """来源 from the dateline, else a node of its own, else <meta name=source> ("来源：人民日报")."""
         for selector in self.dateline_selectors:
-            for node in self.soup.select(selector):
+            for node in select(self.soup, selector):
                 if m := RX_SOURCE.search(text_of(node)):
                     return m.group(1)
         if named := first_text(self.soup, self.source_selectors):
             return _RX_SOURCE_LABEL.sub("", named).strip() or None
-        meta = self.soup.select_one("meta[name=source]")
+        meta = select_one(self.soup, "meta[name=source]")
         if meta is not None and (m := RX_SOURCE.search(normalise_text(attr(meta, "content")))):
             return m.group(1)
         return None
 
     def editors(self) -> tuple[str, ...]:
         for selector in self.editor_selectors:
-            for node in self.soup.select(selector):
+            for node in select(self.soup, selector):
                 if m := RX_EDITOR.search(text_of(node)):
                     return tuple(n for n in _RX_EDITOR_SPLIT.split(m.group(1).strip()) if n)
         return ()
@@ -103,7 +103,7 @@ class PortalArticle(ArticleTemplate):
             return ()
         current_base, current_no = current
         pages: dict[int, str] = {}
-        for link in (a for selector in self.pager_selectors for a in self.soup.select(selector)):
+        for link in (a for selector in self.pager_selectors for a in select(self.soup, selector)):
             href = absolute(self.url, attr(link, "href"))
             page = continuation_page(href)
             if page and page[0].rsplit("/", 1)[-1] == current_base.rsplit("/", 1)[-1]:
@@ -114,14 +114,14 @@ class PortalArticle(ArticleTemplate):
 
     def page_no(self) -> int | None:
         """The 版次 of a reprinted 人民日报 article: "《人民日报》（2024年05月10日 04 版）"."""
-        for node in self.soup.select("p, div.paper_num, span.paper_num"):
+        for node in select(self.soup, "p, div.paper_num, span.paper_num"):
             text = text_of(node)
             if len(text) <= _PAPER_REF_MAX_CHARS and (m := RX_PAPER_REF.search(text)):
                 return int(m.group(4))
         return None
 
     def content_id(self) -> str | None:
-        meta = self.soup.select_one("meta[name=contentid]")
+        meta = select_one(self.soup, "meta[name=contentid]")
         if meta is not None and (value := attr(meta, "content").strip()):
             return value
         return content_id_of(self.url)

@@ -14,6 +14,8 @@ from typing import ClassVar
 
 from bs4 import BeautifulSoup
 
+from etl.parse.dom import select_one
+
 
 class Template:
     name: ClassVar[str]
@@ -28,7 +30,7 @@ class Template:
     @classmethod
     def matches(cls, soup: BeautifulSoup) -> bool:
         def found(selector: str) -> bool:
-            return soup.select_one(selector) is not None
+            return select_one(soup, selector) is not None
 
         return (
             all(found(s) for s in cls.requires_all)
