@@ -24,6 +24,8 @@ COMMENT ON COLUMN articles.subheads IS '小标题: subheads, also kept in body_t
 COMMENT ON COLUMN articles.body_text IS 'Cleaned paragraphs joined by a newline; indicators.char_start/char_end index into it (0-based).';
 COMMENT ON COLUMN articles.content_hash IS 'SHA-256 of everything stored for the article: a re-run rewrites the article only when it changes.';
 COMMENT ON COLUMN articles.extractor_version IS 'Version of the indicator extractor that produced the article''s indicators.';
+COMMENT ON COLUMN articles.parser_version IS 'Version of the page parser (etl.parse.PARSER_VERSION) that read the article; NULL for articles loaded before it was recorded.';
+COMMENT ON COLUMN articles.source_digest IS 'Digest of the page body the article was read from and of what its 版面 said about it: a re-run skips the page when this and both versions are unchanged. NULL for an article merged from continuation pages (always read again).';
 COMMENT ON COLUMN articles.fetched_at IS 'When the page was downloaded (TIMESTAMPTZ, UTC).';
 COMMENT ON COLUMN articles.loaded_at IS 'When this version of the article was written (TIMESTAMPTZ, UTC).';
 COMMENT ON COLUMN articles.run_id IS 'The run that wrote it: runs.run_id.';
@@ -109,6 +111,7 @@ COMMENT ON COLUMN runs.articles_unchanged IS 'Articles seen again with identical
 COMMENT ON COLUMN runs.images_loaded IS 'Image rows written.';
 COMMENT ON COLUMN runs.indicators_loaded IS 'Indicator rows written.';
 COMMENT ON COLUMN runs.failures IS 'Pages that failed in the run.';
+COMMENT ON COLUMN runs.pages_skipped_unchanged IS 'Article pages not parsed or extracted again: body, parser and extractor version as when their article was loaded (also counted in articles_unchanged).';
 COMMENT ON COLUMN runs.message IS 'Why the run ended as it did, when it did not simply finish; NULL otherwise.';
 COMMENT ON COLUMN runs.scope IS 'What the run was for: the issue day of a daily e-paper run, the since day of a portal run, the number of URLs of an ingest; NULL for runs before it was recorded.';
 COMMENT ON COLUMN runs.retried IS 'Open failures of earlier runs (other days, other ingests) this run retried on the side; they never change its status.';
