@@ -27,7 +27,9 @@ from etl.load import rows
 from flows.common import RunSummary
 
 # Tables written by statements of their own rather than from rows, and the migrations' bookkeeping.
-NOT_FROM_ROWS = {"runs", "schema_migrations", "metric_synonyms"}  # metric_synonyms: from its CSV
+# Bookkeeping written one row at a time (runs, backfill_days: load.runs, load.backfill), and
+# metric_synonyms, loaded from its CSV.
+NOT_FROM_ROWS = {"runs", "schema_migrations", "metric_synonyms", "backfill_days"}
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

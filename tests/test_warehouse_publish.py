@@ -305,10 +305,10 @@ def test_runs_refuse_an_analyst_copy_they_could_not_publish(
     from etl.config import SettingError, Settings
 
     db = tmp_path / "w.duckdb"
-    assert Settings.from_args(str(db)).analyst_db == str(tmp_path / "w_analyst.duckdb")
+    assert Settings.from_options(str(db)).analyst_db == str(tmp_path / "w_analyst.duckdb")
     monkeypatch.setenv(ANALYST_DB_ENV, str(db))
     with pytest.raises(SettingError, match=f"{ANALYST_DB_ENV}=.*must not be the working warehouse itself"):
-        Settings.from_args(str(db))
+        Settings.from_options(str(db))
     monkeypatch.setenv(ANALYST_DB_ENV, str(tmp_path))
     with pytest.raises(SettingError, match="is a directory"):
-        Settings.from_args(str(db))
+        Settings.from_options(str(db))
