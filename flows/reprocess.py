@@ -27,7 +27,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from etl import load
-from etl.config import RunOptions, SettingError, Settings, check_count, check_issue_date
+from etl.config import RUN_DEFAULTS, RunOptions, SettingError, Settings, check_count, check_issue_date
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import RawArchive
 from etl.fetch.deadline import RunStop
@@ -245,7 +245,7 @@ def reprocess_archive(
     workers: int = 1,
     dask_address: str | None = None,
     batch_size: int = REPROCESS_BATCH_SIZE,
-    lock_wait: float = 60.0,
+    lock_wait: float = RUN_DEFAULTS.lock_wait,
     accept_changes: bool = False,
 ) -> ReprocessSummary:
     """Read every archived article published from `since` to `until` (YYYY-MM-DD, inclusive, either

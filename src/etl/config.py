@@ -15,6 +15,7 @@ from typing import TypedDict, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from etl.fetch import FetchConfig
+from etl.models import LOCK_WAIT_SECONDS
 from etl.urls import Credentials, host_of, parse_credentials_list, split_credentials
 
 # The warehouse, unless --db or $ETL_DB names one: a file in the user's data directory
@@ -52,7 +53,7 @@ class RunOptions:
     delay: float = FetchConfig().delay
     refresh: bool = False  # download every page again, ignoring ETag/Last-Modified
     retry_failed: bool = True  # retry open failures of earlier runs with this run's pages
-    lock_wait: float = 60.0  # seconds to wait for another run to release the warehouse
+    lock_wait: float = LOCK_WAIT_SECONDS  # seconds to wait for another run to release the warehouse
     # Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
     # killed run loses little work and each warehouse transaction stays short.
     batch_size: int = 20

@@ -11,6 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# Seconds a run waits for another process to release the warehouse before it gives up (--lock-wait):
+# the default of the run options and of every loader connection.
+LOCK_WAIT_SECONDS = 60.0
+
 
 class PageKind(StrEnum):
     """What a URL points at; decides which parser family handles the page."""

@@ -20,14 +20,16 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from etl.models import LOCK_WAIT_SECONDS
 from etl.outcome import InfrastructureError
 
 log = logging.getLogger("etl.load")
 
 Opened = TypeVar("Opened")
 
-# How long a run waits for another process to release the warehouse before giving up.
-DEFAULT_LOCK_WAIT_SECONDS = 60.0
+# How long a run waits for another process to release the warehouse before giving up: the run
+# options' default (etl.models holds it, below both the loader and the run options).
+DEFAULT_LOCK_WAIT_SECONDS = LOCK_WAIT_SECONDS
 
 
 class WarehouseBusy(RuntimeError):
