@@ -33,6 +33,7 @@ from etl.text_safety import terminal_line
 from etl.urls import DEFAULT_EPAPER_BASE
 from flows.common import RunSummary, summary_of
 from flows.epaper import daily_epaper
+from flows.progress import progress
 
 # Days of one backfill: a range this long is almost certainly a typo (a year of 19xx for 20xx).
 MAX_BACKFILL_DAYS = 366 * 30
@@ -114,44 +115,48 @@ def backfill(
         logger.info("--redo: %d finished days will be done again", forgotten)
     done = load.finished_days(db_path, first, last)
     summary = BackfillSummary(first, last)
-    for day in days_between(first, last):
-        if day in done:
-            summary.already_done.append(day)
-            continue
-        state = daily_epaper(
-            date=day.isoformat(),
-            db=db,
-            base_url=base_url,
-            delay=delay,
-            refresh=refresh,
-            retry_failed=False,
-            lock_wait=lock_wait,
-            batch_size=batch_size,
-            accept_changes=accept_changes,
-            run_deadline=run_deadline,
-            return_state=True,
-        )
-        run = summary_of(state)  # a busy warehouse, a full disk or a signal ends the backfill here
-        summary.runs.append(run)
-        if run.not_served:
-            load.record_day(
-                db_path,
-                day,
-                load.DayOutcome.NOT_SERVED,
-                run.run_id,
-                run.nothing_to_load,
-                resolve_urls=[u for u, _s, _r in run.failures],
+    days = days_between(first, last)
+    with progress(len(days), f"backfill {first}..{last}: days") as bar:
+        for day in days:
+            if day in done:
+                summary.already_done.append(day)
+                bar.update(1)
+                continue
+            state = daily_epaper(
+                date=day.isoformat(),
+                db=db,
+                base_url=base_url,
+                delay=delay,
+                refresh=refresh,
+                retry_failed=False,
+                lock_wait=lock_wait,
+                batch_size=batch_size,
+                accept_changes=accept_changes,
+                run_deadline=run_deadline,
+                return_state=True,
             )
-            summary.not_served.append(day)
-            logger.warning("%s is not served by the site: recorded, not asked for again", day)
-        elif run.failed:
-            summary.failed.append((day, run.headline()))
-            logger.warning(
-                "%s failed; the next backfill tries it again: %s", day, terminal_line(run.headline())
-            )
-        else:
-            load.record_day(db_path, day, load.DayOutcome.LOADED, run.run_id)
-            summary.loaded.append(day)
+            run = summary_of(state)  # a busy warehouse, a full disk or a signal ends the backfill here
+            summary.runs.append(run)
+            if run.not_served:
+                load.record_day(
+                    db_path,
+                    day,
+                    load.DayOutcome.NOT_SERVED,
+                    run.run_id,
+                    run.nothing_to_load,
+                    resolve_urls=[u for u, _s, _r in run.failures],
+                )
+                summary.not_served.append(day)
+                logger.warning("%s is not served by the site: recorded, not asked for again", day)
+            elif run.failed:
+                summary.failed.append((day, run.headline()))
+                logger.warning(
+                    "%s failed; the next backfill tries it again: %s", day, terminal_line(run.headline())
+                )
+            else:
+                load.record_day(db_path, day, load.DayOutcome.LOADED, run.run_id)
+                summary.loaded.append(day)
+            bar.update(1)
     logger.info(summary.headline())
     if summary.failed_any:
         return Failed(message=summary.headline(), data=summary)

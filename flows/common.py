@@ -339,7 +339,7 @@ def _finish(
             raise
     else:
         if summary.status in PUBLISHED_AFTER and settings.analyst_db:
-            _publish(logger, db_path, summary, settings)
+            publish_analyst_copy(logger, db_path, settings)
     logger.info(
         "%s %s: %s%s",
         summary.flow,
@@ -368,7 +368,7 @@ def _finish(
 PUBLISHED_AFTER = ("ok", "partial")
 
 
-def _publish(logger: Any, db_path: Path, summary: RunSummary, settings: Settings) -> None:
+def publish_analyst_copy(logger: Any, db_path: Path, settings: Settings) -> None:
     """Publish the analyst copy. The run's pages are loaded whatever happens here: a copy that cannot
     be written is logged and left to the next run, never a failed run."""
     try:

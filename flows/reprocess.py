@@ -37,6 +37,9 @@ from etl.outcome import InfrastructureError, RunInterrupted, raise_if_stopped, s
 from etl.parse import GENERIC_TEMPLATE
 from etl.reprocess import ReprocessedBatch, plan, reprocess_batch
 from etl.text_safety import markdown_cell, terminal_line
+from flows.common import PUBLISHED_AFTER, publish_analyst_copy
+from flows.concurrency import warehouse_writer
+from flows.progress import progress
 from flows.tasks import retry_unless_unwritable
 
 # Articles per task run. Reading an article from the archive takes tens of milliseconds, so a batch
@@ -273,7 +276,11 @@ def reprocess_archive(
     if accept_changes:
         params["accept_changes"] = True
 
-    with load.run_lock(db_path, wait_seconds=settings.lock_wait):
+    # Like a crawl, a reprocess writes the warehouse: it takes its turn with the deployments that do.
+    with (
+        warehouse_writer(settings.run_deadline, logger),
+        load.run_lock(db_path, wait_seconds=settings.lock_wait),
+    ):
         run_id = str(flow_run.get_id() or uuid.uuid4().hex)
         stop = RunStop()
         with stop_on_signals(stop):
@@ -306,15 +313,21 @@ def reprocess_archive(
                         raise_if_stopped(stop)  # a stopped run loads nothing more
                         summary.record(batch, load_reprocessed(db_path, run_id, batch, accept_changes))
 
-                    for chunk in _batches(items, batch_size):
-                        raise_if_stopped(stop)
-                        in_flight.append(
-                            runner.submit(reprocess_articles, {"items": chunk, "archive_root": archive_root})
-                        )
-                        if len(in_flight) >= ahead:
+                    chunks = _batches(items, batch_size)
+                    with progress(len(chunks), "reprocess: batches of archived articles") as bar:
+                        for chunk in chunks:
+                            raise_if_stopped(stop)
+                            in_flight.append(
+                                runner.submit(
+                                    reprocess_articles, {"items": chunk, "archive_root": archive_root}
+                                )
+                            )
+                            if len(in_flight) >= ahead:
+                                load_next()
+                                bar.update(1)
+                        while in_flight:
                             load_next()
-                    while in_flight:
-                        load_next()
+                            bar.update(1)
                 summary.status = "partial" if summary.failures else "ok"
             except BaseException as exc:
                 ended_by = exc
@@ -323,6 +336,8 @@ def reprocess_archive(
                 raise
             finally:
                 _finish(summary, db_path, ended_by)
+        if summary.status in PUBLISHED_AFTER:
+            publish_analyst_copy(logger, db_path, settings)
     return summary
 
 
