@@ -107,6 +107,7 @@ class ReprocessSummary:
             "failures": len(self.failures),
             "retried": 0,
             "retry_failures": 0,
+            "pages_skipped_unchanged": 0,  # a reprocess reads every page in its range again
         }
         return {name: values[name] for name in load.RUN_COUNTERS}
 
