@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prefect import get_run_logger
-from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from etl import load
@@ -33,6 +31,7 @@ from etl.outcome import (
 from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
 from etl.urls import ref_for_url
+from flows.runcontext import publish_markdown, run_logger, step
 from flows.tasks import BatchResult, Crawl, load_batch
 
 
@@ -112,7 +111,7 @@ def crawl_session(
     ``partial`` (pages failed; also when the run deadline left pages unfetched). Only a warehouse
     that cannot take even that write keeps its ``running`` row, which the next run marks aborted.
     """
-    logger = get_run_logger()
+    logger = run_logger()
     db_path = Path(settings.db_path)
     with load.run_lock(db_path, wait_seconds=settings.lock_wait):
         run_id = _run_id()
@@ -154,7 +153,7 @@ def load_and_record(crawl: Crawl, summary: RunSummary, batch: BatchResult) -> No
     """
     raise_if_stopped(crawl.fetcher.stop)
     try:
-        counts = load_batch(crawl, batch)
+        counts = step(load_batch)(crawl, batch)
     except load.WarehouseUnwritable as exc:
         _release_frames(exc)
         _record_unloaded(crawl, batch, exc)
@@ -185,7 +184,7 @@ def _record_unloaded(crawl: Crawl, batch: BatchResult, exc: load.WarehouseUnwrit
     try:
         load.load_batch(crawl.db_path, crawl.run_id, failures=failures, extractor_version=EXTRACTOR_VERSION)
     except InfrastructureError as again:
-        get_run_logger().error("the batch's pages stay unrecorded, the next run retries them: %s", again)
+        run_logger().error("the batch's pages stay unrecorded, the next run retries them: %s", again)
 
 
 def _check_archive(root: Path) -> None:
@@ -238,9 +237,7 @@ def _finish(logger: Any, db_path: Path, summary: RunSummary, ended_by: BaseExcep
             ", ".join(terminal_line(u) for u in summary.generic[:5]),
         )
     try:
-        create_markdown_artifact(
-            key=summary.flow.replace("_", "-"), markdown=summary.as_markdown(), description="run summary"
-        )
+        publish_markdown(summary.flow.replace("_", "-"), summary.as_markdown(), "run summary")
     except Exception as exc:  # the summary artifact is a convenience; never fail a run for it
         logger.debug("could not create the summary artifact: %s", exc)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import flow
 
 from etl.config import (
     Settings,
@@ -18,6 +18,7 @@ from etl.discover import article_refs, epaper_layout_refs
 from etl.models import PageKind
 from etl.urls import DEFAULT_EPAPER_BASE
 from flows.common import RunSummary, crawl_session, load_and_record
+from flows.runcontext import run_logger, step
 from flows.tasks import (
     BATCH_SIZE,
     batches,
@@ -49,7 +50,7 @@ def daily_epaper(
     are otherwise kept out and listed as failures. After `run_deadline` seconds (default
     $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become failures for the next run.
     """
-    logger = get_run_logger()
+    logger = run_logger()
     # Every parameter is checked before the warehouse is touched (a deployment run passes them
     # without the CLI); a bad one raises SettingError, a ValueError. A user:password in the base URL
     # is used for requests, never stored or shown.
@@ -75,12 +76,14 @@ def daily_epaper(
     retry_layouts = [r for r in retries if r.kind is PageKind.EPAPER_LAYOUT]
     hosts = [base_url, *(r.url for r in retries)]
     with crawl_session("daily_epaper", settings, params, extra_hosts=hosts) as (crawl, summary):
-        layouts, layout_batch = discover_layouts(crawl, epaper_layout_refs(day, base_url), retry_layouts)
+        layouts, layout_batch = step(discover_layouts)(
+            crawl, epaper_layout_refs(day, base_url), retry_layouts
+        )
         refs = article_refs(layouts, day)
         discovered = {r.url for r in refs}
         refs += [r for r in retries if r.kind is PageKind.EPAPER_ARTICLE and r.url not in discovered]
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
         load_and_record(crawl, summary, layout_batch)
         for refs_batch in batches(refs, batch_size):
-            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+            load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
     return summary

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import flow
 
 from etl import load
 from etl.config import Settings, accept_url, check_article_url, check_count
 from etl.models import PageKind, PageRef
 from etl.urls import canonical_article_url, ref_for_url
 from flows.common import RunSummary, crawl_session, load_and_record
+from flows.runcontext import run_logger, step
 from flows.tasks import BATCH_SIZE, MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
 
@@ -44,7 +45,7 @@ def ingest_urls(
     leaves the rest to the next ingest, which retries them with the open portal failures. After
     `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
     failures for the next run."""
-    logger = get_run_logger()
+    logger = run_logger()
     # Checked before the warehouse is touched; a bad parameter raises SettingError, a ValueError. A
     # user:password in a URL is used for requests to its origin, never stored, logged or shown.
     checked = [check_article_url("urls", accept_url(u)) for u in urls if u.strip()]
@@ -74,5 +75,5 @@ def ingest_urls(
         load.record_pending(crawl.db_path, crawl.run_id, wanted)
         logger.info("%d article URLs to fetch", len(refs))
         for refs_batch in batches(refs, batch_size):
-            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+            load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
     return summary

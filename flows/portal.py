@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from etl import load, pipeline, sitemaps
@@ -15,6 +15,7 @@ from etl.config import Settings, accept_url, check_count, check_issue_date, chec
 from etl.models import Failure, FetchResult, PageKind, PageRef
 from etl.urls import on_mirror, ref_for_url, sitemap_channel
 from flows.common import RunSummary, crawl_session, load_and_record
+from flows.runcontext import run_logger, step
 from flows.tasks import BATCH_SIZE, BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
 FLOW_NAME = "portal_news"
@@ -28,7 +29,7 @@ def discover_portal_articles(
     crawl: Crawl, channels: Sequence[str], since: dt.datetime | None, mirror: str | None
 ) -> tuple[list[str], BatchResult]:
     """Article URLs new since `since`: from the channels' news sitemaps, else their list pages."""
-    logger = get_run_logger()
+    logger = run_logger()
     out = BatchResult()
 
     def read(urls: Sequence[str]) -> list[tuple[str, str]]:
@@ -98,7 +99,7 @@ def portal_news(
     `accept_changes` loads new versions of stored articles that shrank drastically. After
     `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
     failures for the next run."""
-    logger = get_run_logger()
+    logger = run_logger()
     # Checked before the warehouse is touched (a deployment run passes them without the CLI); a bad
     # one raises SettingError. A user:password in the base URL is used for requests, never stored.
     if base_url:
@@ -128,11 +129,11 @@ def portal_news(
     retries = retry_refs(Path(settings.db_path), [PageKind.PORTAL_ARTICLE]) if retry_failed else []
     hosts = [*([base_url] if base_url else []), *(r.url for r in retries)]
     with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts) as (crawl, summary):
-        urls, listings = discover_portal_articles(crawl, followed, start, base_url)
+        urls, listings = step(discover_portal_articles)(crawl, followed, start, base_url)
         load_and_record(crawl, summary, listings)
         refs = [ref_for_url(u) for u in urls]
         refs += [r for r in retries if r.url not in set(urls)]
         logger.info("%d portal articles to fetch", len(refs))
         for refs_batch in batches(refs, batch_size):
-            load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+            load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
     return summary

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 
@@ -39,6 +39,7 @@ from etl.models import (
 )
 from etl.text_safety import terminal_line
 from etl.urls import ref_for_url
+from flows.runcontext import run_logger
 
 # Articles per task run: large enough that Prefect's per-task cost is noise, small enough that a
 # killed run loses little work and each warehouse transaction stays short.
@@ -142,7 +143,7 @@ def discover_layouts(
 ) -> tuple[list[LayoutPage], BatchResult]:
     """Fetch 版面 01, 02, … one by one until the first 404 (or a 200 page saying "not found"), then
     the 版面 pages that failed in earlier runs, and parse each."""
-    logger = get_run_logger()
+    logger = run_logger()
     found: list[tuple[LayoutPage, dt.date | None]] = []  # with the issue day it was asked for
     out = BatchResult()
     asked_per_day: dict[dt.date | None, int] = {}
@@ -236,7 +237,7 @@ def _is_soft_404(fetch: FetchResult) -> bool:
 )
 def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract."""
-    logger = get_run_logger()
+    logger = run_logger()
     out = BatchResult()
     by_url = {r.url: r for r in refs}
     firsts: list[tuple[PageRef, FetchResult, Article]] = []
@@ -303,7 +304,7 @@ def load_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         extractor_version=EXTRACTOR_VERSION,
         accept_changes=crawl.accept_changes,
     )
-    get_run_logger().info(
+    run_logger().info(
         "loaded %d articles (%d unchanged), %d images, %d indicators; %d failures recorded",
         counts.articles_loaded,
         counts.articles_unchanged,
@@ -328,7 +329,7 @@ def retry_refs(
     )
     if limit is not None and len(failures) > limit:
         failures = failures[:limit]
-        get_run_logger().warning(
+        run_logger().warning(
             "more than %d open failures to retry; this run retries the %d that failed least "
             "recently, later runs the rest",
             limit,
