@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -19,7 +18,17 @@ import pyarrow as pa
 from etl.integrity import ArticleStats, suspicious_change
 from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, scalar, transaction, utc_now
 from etl.load.failures import PENDING_STAGE, UPSERT_FAILURES
-from etl.load.rows import article_id_for, failure_row, last_by, page_row, rows_of_articles, staging
+from etl.load.rows import (
+    ArticleLoad,
+    IndicatorLoad,
+    PageLoad,
+    article_id_for,
+    failure_row,
+    last_by,
+    loads_of_articles,
+    staging,
+    staging_of,
+)
 from etl.models import Failure, FailureStage, FetchResult, PageKind, ProcessedArticle, Validators
 from etl.urls import ref_for_url, source_key
 
@@ -69,9 +78,9 @@ def load_batch(
     """
     now = utc_now()
     items = last_by(articles, lambda it: article_id_for(it.article.url))
-    article_rows, image_rows, indicator_rows = rows_of_articles(items, run_id, extractor_version, now)
-    page_rows = last_by((page_row(f, k, run_id, now) for f, k in fetches), lambda r: r["url"])
-    loaded_urls = {r["url"] for r in article_rows}
+    batch = loads_of_articles(items, run_id, extractor_version, now)
+    pages = last_by((PageLoad(f, k, run_id, now) for f, k in fetches), lambda p: p.fetch.url)
+    loaded_urls = {a.article.url for a in batch.articles}
     resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
     failure_rows = last_by(
         (failure_row(f, run_id, now) for f in failures if source_key(f.url) not in resolved_keys),
@@ -79,49 +88,45 @@ def load_batch(
     )
     counts = LoadCounts()
     with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
-        changed = _changed_articles(con, article_rows)
-        held = [] if accept_changes else _suspicious_changes(con, changed, indicator_rows)
+        changed = _changed_articles(con, batch.articles)
+        held = [] if accept_changes else _suspicious_changes(con, changed, batch.indicators)
         if held:
             # The stored version stays, and the URL stays open: a later run that finds the page
             # as stored resolves it, or --accept-changes takes the new version.
             held_urls = {f.url for f in held}
-            changed = [r for r in changed if r["url"] not in held_urls]
+            changed = [a for a in changed if a.article.url not in held_urls]
             loaded_urls -= held_urls
             resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
             failure_rows = last_by(
                 [*failure_rows, *(failure_row(f, run_id, now) for f in held)], lambda r: r["url"]
             )
             counts.suspicious_changes = held
-        counts.articles_unchanged = len(article_rows) - len(changed) - len(held)
+        counts.articles_unchanged = len(batch.articles) - len(changed) - len(held)
         if changed:
-            changed_ids = {r["article_id"] for r in changed}
-            con.register("stage_articles", staging(con, "articles", changed))
+            changed_ids = {a.article_id for a in changed}
+            con.register("stage_articles", staging_of(con, "articles", changed))
             con.register(
                 "stage_images",
-                staging(con, "images", [r for r in image_rows if r["article_id"] in changed_ids]),
+                staging_of(con, "images", [i for i in batch.images if i.article_id in changed_ids]),
             )
             con.register(
                 "stage_indicators",
-                staging(con, "indicators", [r for r in indicator_rows if r["article_id"] in changed_ids]),
+                staging_of(con, "indicators", [i for i in batch.indicators if i.article_id in changed_ids]),
             )
             # Replace by id, and by URL too: a row whose id was derived differently (an older key)
             # must not block the URL's unique constraint.
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE replaced AS SELECT article_id FROM stage_articles "
-                "UNION SELECT a.article_id FROM articles a JOIN stage_articles s USING (url)"
-            )
-            for table in ("indicators", "images", "articles"):
-                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM replaced)")
+            replaced = sorted(changed_ids | _ids_of_urls(con, [a.article.url for a in changed]))
+            _delete_articles(con, replaced)
             con.execute("INSERT INTO articles BY NAME SELECT * FROM stage_articles")
             con.execute("INSERT INTO images BY NAME SELECT * FROM stage_images")
             con.execute("INSERT INTO indicators BY NAME SELECT * FROM stage_indicators")
             counts.articles_loaded = len(changed)
             counts.images_loaded = scalar(con, "SELECT count(*) FROM stage_images")
             counts.indicators_loaded = scalar(con, "SELECT count(*) FROM stage_indicators")
-        if page_rows:
-            con.register("stage_pages", staging(con, "pages", page_rows))
+        if pages:
+            con.register("stage_pages", staging_of(con, "pages", pages))
             con.execute(_UPSERT_PAGES)
-            counts.pages_recorded = len(page_rows)
+            counts.pages_recorded = len(pages)
         if failure_rows:
             con.register("stage_failures", staging(con, "failures", failure_rows))
             con.execute(UPSERT_FAILURES)
@@ -146,55 +151,84 @@ def load_batch(
     return counts
 
 
+def _in_list(values: Sequence[str]) -> str:
+    """`(?, ?, …)` for `values`: DuckDB finds constant IN lists through a column's index (the primary
+    key, the unique URL, warehouse/migrations/008), where a join with a staged table reads the
+    whole table, which grows with every day loaded."""
+    return "(" + ", ".join("?" for _ in values) + ")"
+
+
+def _ids_of_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> set[str]:
+    found = con.execute(f"SELECT article_id FROM articles WHERE url IN {_in_list(urls)}", list(urls))
+    return {article_id for (article_id,) in found.fetchall()}
+
+
+def _delete_articles(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
+    """Delete the articles and their images and indicators, found by key, never by a table scan."""
+    for table in ("indicators", "images", "articles"):
+        con.execute(f"DELETE FROM {table} WHERE article_id IN {_in_list(article_ids)}", list(article_ids))
+
+
 def _suspicious_changes(
-    con: duckdb.DuckDBPyConnection, changed: list[dict[str, Any]], indicator_rows: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection, changed: list[ArticleLoad], indicators: list[IndicatorLoad]
 ) -> list[Failure]:
     """Failures for the changed articles whose new version would replace a much larger stored one."""
     if not changed:
         return []
-    con.register(
-        "stage_candidates",
-        pa.table({"article_id": [r["article_id"] for r in changed], "url": [r["url"] for r in changed]}),
+    ids = [a.article_id for a in changed]
+    urls = [a.article.url for a in changed]
+    # The stored row is found as the load would replace it: by id, or by URL (the same id wins).
+    stored_rows = con.execute(
+        "SELECT article_id, url, length(body_text), paragraph_count FROM articles "
+        f"WHERE article_id IN {_in_list(ids)} OR url IN {_in_list(urls)}",
+        [*ids, *urls],
+    ).fetchall()
+    stored_ids = [article_id for article_id, *_rest in stored_rows]
+    stored_indicators = (
+        dict(
+            con.execute(
+                "SELECT article_id, count(*) FROM indicators "
+                f"WHERE article_id IN {_in_list(stored_ids)} GROUP BY article_id",
+                stored_ids,
+            ).fetchall()
+        )
+        if stored_ids
+        else {}
     )
-    # The stored row is found as the load would replace it: by id, or by URL.
-    stored = {
-        article_id: ArticleStats(body_chars=chars, paragraphs=paragraphs, indicators=indicators)
-        for article_id, chars, paragraphs, indicators in con.execute(
-            "SELECT c.article_id, length(a.body_text), a.paragraph_count, "
-            "(SELECT count(*) FROM indicators i WHERE i.article_id = a.article_id) "
-            "FROM stage_candidates c JOIN articles a ON a.article_id = c.article_id OR a.url = c.url "
-            "ORDER BY a.article_id = c.article_id"  # the row with the same id wins
-        ).fetchall()
-    }
+    by_id = {r[0]: r for r in stored_rows}
+    by_url = {r[1]: r for r in stored_rows}
     new_indicators: dict[str, int] = {}
-    for row in indicator_rows:
-        new_indicators[row["article_id"]] = new_indicators.get(row["article_id"], 0) + 1
+    for ind in indicators:
+        new_indicators[ind.article_id] = new_indicators.get(ind.article_id, 0) + 1
     held = []
-    for row in changed:
-        if (old := stored.get(row["article_id"])) is None:
+    for article in changed:
+        url = article.article.url
+        if (old_row := by_id.get(article.article_id) or by_url.get(url)) is None:
             continue
+        old_id, _url, chars, paragraphs = old_row
+        old = ArticleStats(
+            body_chars=chars, paragraphs=paragraphs, indicators=stored_indicators.get(old_id, 0)
+        )
         new = ArticleStats(
-            body_chars=len(row["body_text"]),
-            paragraphs=row["paragraph_count"],
-            indicators=new_indicators.get(row["article_id"], 0),
+            body_chars=len(article.article.body_text),
+            paragraphs=len(article.article.paragraphs),
+            indicators=new_indicators.get(article.article_id, 0),
         )
         if (reason := suspicious_change(old, new)) is not None:
-            held.append(Failure(row["url"], FailureStage.LOAD, reason, kind=ref_for_url(row["url"]).kind))
+            held.append(Failure(url, FailureStage.LOAD, reason, kind=ref_for_url(url).kind))
     return held
 
 
-def _changed_articles(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    if not rows:
+def _changed_articles(con: duckdb.DuckDBPyConnection, articles: list[ArticleLoad]) -> list[ArticleLoad]:
+    if not articles:
         return []
-    hashes = pa.table({"id": [r["article_id"] for r in rows], "h": [r["content_hash"] for r in rows]})
-    con.register("stage_hashes", hashes)
-    same = {
-        article_id
-        for (article_id,) in con.execute(
-            "SELECT s.id FROM stage_hashes s JOIN articles a ON a.article_id = s.id AND a.content_hash = s.h"
+    ids = [a.article_id for a in articles]
+    stored = dict(
+        con.execute(
+            f"SELECT article_id, content_hash FROM articles WHERE article_id IN {_in_list(ids)}", ids
         ).fetchall()
-    }
-    return [r for r in rows if r["article_id"] not in same]
+    )
+    return [a for a in articles if stored.get(a.article_id) != a.content_hash]
 
 
 # A page that answered 304 or failed keeps the body we already have (sha256, fetched_at): only the
