@@ -36,8 +36,10 @@ eval: install
 		--min-measure-acc 0.95 --min-basis-acc 0.95 --min-sign-acc 0.99 --min-region-acc 0.90 \
 		--min-province-acc 0.95 --min-period-acc 0.97 --min-qualifier-acc 0.97 > /dev/null
 
+# Speed and memory against their targets (one table, benchmarks/results/latest.json); under 10 minutes.
 bench: install
-	$(BIN)/python -m etl.bench
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prefect import get_run_logger
-from prefect.artifacts import create_markdown_artifact
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 from prefect.states import Failed
@@ -36,6 +34,7 @@ from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
 from etl.urls import ref_for_url
 from flows.concurrency import PrefectHostTurns, api_configured, warehouse_writer
+from flows.runcontext import publish_markdown, run_logger, step
 from flows.tasks import BatchResult, Crawl, store_batch
 
 # Prefect fails every flow run still going after this long, deployments and `etl` commands alike: a
@@ -173,6 +172,14 @@ def summary_of(state: State[Any]) -> RunSummary:
     raise RuntimeError(f"flow run ended {state.name} without a run summary: {state.message}")
 
 
+def summary_of_result(result: RunSummary | State[Any]) -> RunSummary:
+    """The summary a flow's function returned when called without Prefect (`flow.fn`): the summary
+    itself, or the Failed state `flow_outcome` wraps it in."""
+    if isinstance(result, RunSummary):
+        return result
+    return summary_of(result)
+
+
 def _run_id() -> str:
     current = flow_run.get_id()
     return str(current) if current else uuid.uuid4().hex
@@ -194,7 +201,7 @@ def crawl_session(
     ``empty`` (nothing failed, but nothing was there to load). Only a warehouse
     that cannot take even that write keeps its ``running`` row, which the next run marks aborted.
     """
-    logger = get_run_logger()
+    logger = run_logger()
     db_path = Path(settings.db_path)
     logger.info("warehouse %s", db_path.absolute())
     if (stray := stray_warehouse(db_path)) is not None:
@@ -257,7 +264,7 @@ def load_and_record(crawl: Crawl, summary: RunSummary, batch: BatchResult) -> No
     """
     raise_if_stopped(crawl.fetcher.stop)
     try:
-        counts = store_batch(crawl, batch)
+        counts = step(store_batch)(crawl, batch)
     except load.WarehouseUnwritable as exc:
         _release_frames(exc)
         _record_unloaded(crawl, batch, exc)
@@ -288,7 +295,7 @@ def _record_unloaded(crawl: Crawl, batch: BatchResult, exc: load.WarehouseUnwrit
     try:
         load.load_batch(crawl.db_path, crawl.run_id, failures=failures, extractor_version=EXTRACTOR_VERSION)
     except InfrastructureError as again:
-        get_run_logger().error("the batch's pages stay unrecorded, the next run retries them: %s", again)
+        run_logger().error("the batch's pages stay unrecorded, the next run retries them: %s", again)
 
 
 def _check_archive(root: Path) -> None:
@@ -356,9 +363,7 @@ def _finish(
             ", ".join(terminal_line(u) for u in summary.generic[:5]),
         )
     try:
-        create_markdown_artifact(
-            key=summary.flow.replace("_", "-"), markdown=summary.as_markdown(), description="run summary"
-        )
+        publish_markdown(summary.flow.replace("_", "-"), summary.as_markdown(), "run summary")
     except Exception as exc:  # the summary artifact is a convenience; never fail a run for it
         logger.debug("could not create the summary artifact: %s", exc)
 

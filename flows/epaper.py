@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
@@ -30,6 +30,7 @@ from flows.common import (
     load_and_record,
 )
 from flows.progress import progress
+from flows.runcontext import run_logger, step
 from flows.tasks import (
     batches,
     discover_layouts,
@@ -75,7 +76,7 @@ def daily_epaper(
     After `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
     failures for the next run.
     """
-    logger = get_run_logger()
+    logger = run_logger()
     # Every parameter is checked before the warehouse is touched (a deployment run passes them
     # without the CLI); a bad one raises SettingError, a ValueError. A user:password in the base URL
     # is used for requests, never stored or shown.
@@ -108,7 +109,9 @@ def daily_epaper(
     hosts = [base_url, *(r.url for r in retries)]
     scope = day.isoformat()
     with crawl_session("daily_epaper", settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):
-        layouts, layout_batch = discover_layouts(crawl, epaper_layout_refs(day, base_url), retry_layouts)
+        layouts, layout_batch = step(discover_layouts)(
+            crawl, epaper_layout_refs(day, base_url), retry_layouts
+        )
         refs = article_refs(layouts, day)
         discovered = {r.url for r in refs}
         refs += [r for r in retries if r.kind is PageKind.EPAPER_ARTICLE and r.url not in discovered]
@@ -134,6 +137,6 @@ def daily_epaper(
         load_and_record(crawl, summary, layout_batch)
         with progress(len(refs), f"daily_epaper {day}: articles") as bar:
             for refs_batch in batches(refs, batch_size):
-                load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+                load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
                 bar.update(len(refs_batch))
     return flow_outcome(summary)

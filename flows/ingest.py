@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
@@ -29,6 +29,7 @@ from flows.common import (
     load_and_record,
 )
 from flows.progress import progress
+from flows.runcontext import run_logger, step
 from flows.tasks import MAX_RETRIES_PER_RUN, batches, fetch_and_process
 
 
@@ -77,7 +78,7 @@ def ingest_urls(
     `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
     failures for the next run. The run ends Failed (its summary as the state's data) when a named
     URL failed; the retried failures of earlier runs are reported apart and do not change its state."""
-    logger = get_run_logger()
+    logger = run_logger()
     # Checked before the warehouse is touched; a bad parameter raises SettingError, a ValueError. A
     # user:password in a URL is used for requests to its origin, never stored, logged or shown.
     checked = [check_article_url("urls", accept_url(u)) for u in urls if u.strip()]
@@ -112,6 +113,6 @@ def ingest_urls(
         logger.info("%d article URLs to fetch", len(refs))
         with progress(len(refs), "ingest_urls: articles") as bar:
             for refs_batch in batches(refs, batch_size):
-                load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+                load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
                 bar.update(len(refs_batch))
     return flow_outcome(summary)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
@@ -33,6 +33,7 @@ from flows.common import (
     load_and_record,
 )
 from flows.progress import progress
+from flows.runcontext import run_logger, step
 from flows.tasks import BatchResult, Crawl, batches, fetch_and_process, retry_refs
 
 FLOW_NAME = "portal_news"
@@ -46,7 +47,7 @@ def discover_portal_articles(
     crawl: Crawl, channels: Sequence[str], since: dt.datetime | None, mirror: str | None
 ) -> tuple[list[str], BatchResult]:
     """Article URLs new since `since`: from the channels' news sitemaps, else their list pages."""
-    logger = get_run_logger()
+    logger = run_logger()
     out = BatchResult()
 
     def read(urls: Sequence[str]) -> list[tuple[str, str]]:
@@ -135,7 +136,7 @@ def portal_news(
     `accept_changes` loads new versions of stored articles that shrank drastically. After
     `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
     failures for the next run."""
-    logger = get_run_logger()
+    logger = run_logger()
     # Checked before the warehouse is touched (a deployment run passes them without the CLI); a bad
     # one raises SettingError. A user:password in the base URL is used for requests, never stored.
     if base_url:
@@ -172,7 +173,7 @@ def portal_news(
     hosts = [*([base_url] if base_url else []), *(r.url for r in retries)]
     scope = f"since {start:%Y-%m-%d %H:%M %Z}" if start else "everything listed"
     with crawl_session(FLOW_NAME, settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):
-        urls, listings = discover_portal_articles(crawl, followed, start, base_url)
+        urls, listings = step(discover_portal_articles)(crawl, followed, start, base_url)
         summary.older = {r.url for r in retries} - set(urls)
         load_and_record(crawl, summary, listings)
         refs = [ref_for_url(u) for u in urls]
@@ -180,6 +181,6 @@ def portal_news(
         logger.info("%d portal articles to fetch", len(refs))
         with progress(len(refs), f"{FLOW_NAME}: articles") as bar:
             for refs_batch in batches(refs, batch_size):
-                load_and_record(crawl, summary, fetch_and_process(crawl, refs_batch))
+                load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
                 bar.update(len(refs_batch))
     return flow_outcome(summary)

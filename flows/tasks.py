@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 
@@ -22,6 +22,7 @@ from etl.fetch import Fetcher, RawArchive, fetch_conditionally
 from etl.models import Article, Failure, FetchResult, LayoutPage, PageKind, PageRef, ProcessedArticle
 from etl.text_safety import terminal_line
 from etl.urls import ref_for_url
+from flows.runcontext import run_logger
 
 # Open failures of earlier runs retried per run, least recently failed first (a page retried and
 # failing again goes to the back), so a flood of failures is worked through over several runs
@@ -92,7 +93,7 @@ def discover_layouts(
     """Fetch and parse the day's 版面 as `etl.discover.LayoutProbe` leads: 01, 02, … until the first
     404 (or a 200 page saying "not found"), the 版面 that failed in earlier runs, then the rest of
     each day its page switchers list."""
-    logger = get_run_logger()
+    logger = run_logger()
     probe = LayoutProbe(probe_refs, retry)
     refs, done = probe.step([])
     while not done:
@@ -138,7 +139,7 @@ def discover_layouts(
 )
 def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract."""
-    logger = get_run_logger()
+    logger = run_logger()
     out = BatchResult()
     by_url = {r.url: r for r in refs}
     stored = (
@@ -218,7 +219,7 @@ def store_batch(crawl: Crawl, batch: BatchResult) -> load.LoadCounts:
         accept_changes=crawl.accept_changes,
         wait_seconds=crawl.lock_wait,
     )
-    get_run_logger().info(
+    run_logger().info(
         "loaded %d articles (%d unchanged, %d of them not read again), %d images, %d indicators; "
         "%d failures recorded",
         counts.articles_loaded,
@@ -250,7 +251,7 @@ def retry_refs(
     )
     if limit is not None and len(failures) > limit:
         failures = failures[:limit]
-        get_run_logger().warning(
+        run_logger().warning(
             "more than %d open failures to retry; this run retries the %d that failed least "
             "recently, later runs the rest",
             limit,

@@ -42,13 +42,50 @@ from etl.config import (
 )
 
 if TYPE_CHECKING:
+    from prefect import Flow
+
     from flows.common import RunSummary
     from flows.reprocess import ReprocessSummary
+
 
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
 EXIT_BUSY = 3
 EXIT_INFRASTRUCTURE = 4
+
+
+def run_summary_call(flow: Flow[..., Any], force_prefect: bool) -> Callable[..., RunSummary]:
+    """How a command runs a flow and gets its summary: as a Prefect flow run when a Prefect API is
+    configured (PREFECT_API_URL, in the environment or the Prefect profile) or `--prefect` asks for
+    one (a temporary local server without an API); otherwise its function called directly, with the
+    same runs row, summary and exit codes, and without the seconds a temporary server takes to
+    start. Either way a run that did not do what it was for comes back as its summary (Failed)."""
+    from prefect.settings import get_current_settings
+
+    from flows.common import summary_of, summary_of_result
+
+    if force_prefect or get_current_settings().api.url:
+
+        def flow_run(**params: Any) -> RunSummary:
+            state: Any = flow(**params, return_state=True)  # a State, whatever the flow returns
+            return summary_of(state)
+
+        return flow_run
+    from flows.runcontext import PLAIN_LOGGER
+
+    # The flow's progress lines, which Prefect's run logger shows at INFO, reach the console through
+    # the handlers Prefect gives the `etl` loggers (PREFECT_LOGGING_EXTRA_LOGGERS).
+    logging.getLogger(PLAIN_LOGGER).setLevel(logging.INFO)
+    return lambda **params: summary_of_result(flow.fn(**params))
+
+
+prefect_option = click.option(
+    "--prefect",
+    "force_prefect",
+    is_flag=True,
+    help="Run as a Prefect flow run even when no PREFECT_API_URL is set (Prefect then starts a "
+    "temporary local server, which takes seconds). With PREFECT_API_URL set, runs always go there.",
+)
 
 
 db_option = click.option(

@@ -19,7 +19,9 @@ from etl.cli.common import (
     db_option,
     json_option,
     main,
+    prefect_option,
     run_options,
+    run_summary_call,
 )
 from etl.config import (
     RunOptions,
@@ -52,9 +54,21 @@ if TYPE_CHECKING:
     help="Scheme and host of the e-paper, for mirrors and saved copies.",
 )
 @json_option
+@prefect_option
 @run_options
-def run(date_: dt.datetime | None, db: str | None, base_url: str, as_json: bool, options: RunOptions) -> None:
-    """Crawl one day of the 人民日报 e-paper into the warehouse."""
+def run(
+    date_: dt.datetime | None,
+    db: str | None,
+    base_url: str,
+    as_json: bool,
+    force_prefect: bool,
+    options: RunOptions,
+) -> None:
+    """Crawl one day of the 人民日报 e-paper into the warehouse.
+
+    Without PREFECT_API_URL (or --prefect) the flow runs in this process without a Prefect server:
+    same warehouse rows, summary and exit codes, no flow run in the Prefect UI.
+    """
     try:
         day = check_issue_date("--date", date_.date()) if date_ else None
         base_url = check_origin("--base-url", base_url)
@@ -63,22 +77,19 @@ def run(date_: dt.datetime | None, db: str | None, base_url: str, as_json: bool,
     _check_run_settings(db, options)
     prepare_prefect_env()
     from etl.config import accept_url
-    from flows.common import summary_of
     from flows.epaper import daily_epaper
 
     # The flow gets the URL without user:password (Prefect stores its parameters); the fetcher gets
     # the credentials out of band.
     base_url = accept_url(base_url)
 
+    run_daily = run_summary_call(daily_epaper, force_prefect)
     _run_flow(
-        lambda: summary_of(
-            daily_epaper(
-                date=day.isoformat() if day else None,
-                db=db,
-                base_url=base_url,
-                return_state=True,
-                **options.flow_parameters(),
-            )
+        lambda: run_daily(
+            date=day.isoformat() if day else None,
+            db=db,
+            base_url=base_url,
+            **options.flow_parameters(),
         ),
         as_json,
     )
@@ -136,13 +147,23 @@ def _ingest_list(urls: tuple[str, ...], url_files: tuple[str, ...]) -> list[str]
 )
 @db_option
 @json_option
+@prefect_option
 @run_options
 def ingest(
-    urls: tuple[str, ...], url_files: tuple[str, ...], db: str | None, as_json: bool, options: RunOptions
+    urls: tuple[str, ...],
+    url_files: tuple[str, ...],
+    db: str | None,
+    as_json: bool,
+    force_prefect: bool,
+    options: RunOptions,
 ) -> None:
     """Fetch portal (人民网) or e-paper article URLs into the warehouse. Open failures of earlier
     ingests (portal articles, and named URLs a stopped run did not reach) are retried too; without
-    URLs, only those."""
+    URLs, only those.
+
+    Without PREFECT_API_URL (or --prefect) the flow runs in this process without a Prefect server:
+    same warehouse rows, summary and exit codes, no flow run in the Prefect UI.
+    """
     try:
         wanted = _ingest_list(urls, url_files)
     except SettingError as exc:
@@ -151,14 +172,13 @@ def ingest(
     prepare_prefect_env()
     from etl.load import WarehouseBusy
     from flows.chunks import ingest_in_chunks
-    from flows.common import summary_of
     from flows.ingest import ingest_retry_refs, ingest_urls
+
+    run_ingest = run_summary_call(ingest_urls, force_prefect)
 
     def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
         chunk_options = replace(options, retry_failed=retry_failed, batch_size=batch_size)
-        return summary_of(
-            ingest_urls(urls=chunk, db=db, return_state=True, **chunk_options.flow_parameters())
-        )
+        return run_ingest(urls=chunk, db=db, **chunk_options.flow_parameters())
 
     if not wanted:
         try:
@@ -196,6 +216,7 @@ def ingest(
 @click.option("--base-url", default=None, help="Scheme and host of a mirror or saved copy of the portal.")
 @db_option
 @json_option
+@prefect_option
 @run_options
 def portal(
     since: dt.datetime | None,
@@ -203,12 +224,16 @@ def portal(
     base_url: str | None,
     db: str | None,
     as_json: bool,
+    force_prefect: bool,
     options: RunOptions,
 ) -> None:
     """Discover new 人民网 articles from the news sitemaps (or channel list pages) and load them.
 
     www.people.cn asks for 120 s between requests, so each followed channel adds two minutes of
     sitemap reading; the articles themselves are fetched from their channel hosts in parallel.
+
+    Without PREFECT_API_URL (or --prefect) the flow runs in this process without a Prefect server:
+    same warehouse rows, summary and exit codes, no flow run in the Prefect UI.
     """
     from etl.config import accept_url
 
@@ -220,19 +245,16 @@ def portal(
         _usage_error(exc)
     _check_run_settings(db, options)
     prepare_prefect_env()
-    from flows.common import summary_of
     from flows.portal import portal_news
 
+    run_portal = run_summary_call(portal_news, force_prefect)
     _run_flow(
-        lambda: summary_of(
-            portal_news(
-                since=day.isoformat() if day else None,
-                channels=[c for c in (channels or "").split(",") if c.strip()] or None,
-                base_url=base_url,
-                db=db,
-                return_state=True,
-                **options.flow_parameters(),
-            )
+        lambda: run_portal(
+            since=day.isoformat() if day else None,
+            channels=[c for c in (channels or "").split(",") if c.strip()] or None,
+            base_url=base_url,
+            db=db,
+            **options.flow_parameters(),
         ),
         as_json,
     )
