@@ -29,6 +29,7 @@ LAYER_OF = {
     # with it, clean tidies parsed text with it, discover drops 责编 entries by it.
     "etl.text_grammar": "foundation",
     "etl.text_safety": "foundation",  # what may be printed to a terminal
+    "etl.pins": "foundation",  # version pins of the extractor and the parser
     "etl.report_records": "foundation",  # what the report shows: load reads it, report draws it
     # The stages.
     "etl.discover": "discover",

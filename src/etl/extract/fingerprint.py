@@ -9,7 +9,6 @@ an unchanged version, unless `--texts-changed` says the gold texts, not the extr
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import json
@@ -17,6 +16,7 @@ import sys
 from pathlib import Path
 
 from etl.extract import EXTRACTOR_VERSION, extract_indicators
+from etl.pins import Pin, pin_tool, read_pin
 
 REPO = Path(__file__).resolve().parents[3]
 GOLD_DIRS = tuple(REPO / "tests" / name for name in ("gold", "gold_holdout", "gold_holdout_written"))
@@ -38,37 +38,22 @@ def compute() -> str:
     return digest.hexdigest()
 
 
+PIN = Pin(
+    component="extractor",
+    version_name="EXTRACTOR_VERSION",
+    version=EXTRACTOR_VERSION,
+    path=PIN_FILE,
+    inputs="gold texts",
+    inputs_flag="--texts-changed",
+)
+
+
 def pinned() -> tuple[str, str]:
-    version, value = PIN_FILE.read_text(encoding="utf-8").split()
-    return version, value
+    return read_pin(PIN_FILE)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--update", action="store_true", help="pin the current version and digest")
-    ap.add_argument(
-        "--texts-changed",
-        action="store_true",
-        help="with --update: the digest moved because gold texts were added or edited, not because the "
-        "extractor changed, so the version may stay",
-    )
-    args = ap.parse_args(argv)
-    current = compute()
-    if args.update:
-        version, value = pinned()
-        if version == EXTRACTOR_VERSION and value != current and not args.texts_changed:
-            print(
-                f"the extractor's output changed under version {version}: bump EXTRACTOR_VERSION first "
-                "(or pass --texts-changed if only the gold texts changed)",
-                file=sys.stderr,
-            )
-            return 1
-        PIN_FILE.write_text(f"{EXTRACTOR_VERSION} {current}\n", encoding="utf-8")
-        print(f"pinned {EXTRACTOR_VERSION} {current}")
-        return 0
-    version, value = pinned()
-    print(f"pinned  {version} {value}\ncurrent {EXTRACTOR_VERSION} {current}")
-    return 0 if (version, value) == (EXTRACTOR_VERSION, current) else 1
+    return pin_tool(PIN, compute, __doc__, argv)
 
 
 if __name__ == "__main__":

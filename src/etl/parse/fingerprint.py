@@ -10,7 +10,6 @@ not the parser, moved).
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import hashlib
@@ -21,6 +20,7 @@ from typing import Any
 
 from etl.fetch import decode_html
 from etl.parse import PARSER_VERSION, ParseError, detect_template, parse_article, parse_layout
+from etl.pins import Pin, pin_tool, read_pin
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -65,36 +65,22 @@ def compute() -> str:
     return digest.hexdigest()
 
 
+PIN = Pin(
+    component="parser",
+    version_name="PARSER_VERSION",
+    version=PARSER_VERSION,
+    path=PIN_FILE,
+    inputs="fixture pages",
+    inputs_flag="--pages-changed",
+)
+
+
 def pinned() -> tuple[str, str]:
-    version, value = PIN_FILE.read_text(encoding="utf-8").split()
-    return version, value
+    return read_pin(PIN_FILE)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--update", action="store_true", help="pin the current version and digest")
-    ap.add_argument(
-        "--pages-changed",
-        action="store_true",
-        help="with --update: the digest moved because fixture pages were added or edited, not because "
-        "the parser changed, so the version may stay",
-    )
-    args = ap.parse_args(argv)
-    current = compute()
-    version, value = pinned() if PIN_FILE.exists() else ("", "")
-    if args.update:
-        if version == PARSER_VERSION and value != current and not args.pages_changed:
-            print(
-                f"the parser's output changed under version {version}: bump PARSER_VERSION first "
-                "(or pass --pages-changed if only the fixture pages changed)",
-                file=sys.stderr,
-            )
-            return 1
-        PIN_FILE.write_text(f"{PARSER_VERSION} {current}\n", encoding="utf-8")
-        print(f"pinned {PARSER_VERSION} {current}")
-        return 0
-    print(f"pinned  {version} {value}\ncurrent {PARSER_VERSION} {current}")
-    return 0 if (version, value) == (PARSER_VERSION, current) else 1
+    return pin_tool(PIN, compute, __doc__, argv)
 
 
 if __name__ == "__main__":
