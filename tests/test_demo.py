@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 
 from etl import demo
-from etl.config import DEFAULT_DB, Settings
+from etl.config import LEGACY_DB, Settings, user_data_db
 
 
 def test_the_demo_warehouse_is_not_the_production_default() -> None:
     assert demo.DEMO_DB.parent == demo.REPO / "warehouse" / "demo"
-    assert demo.DEMO_DB.resolve() != (demo.REPO / DEFAULT_DB).resolve()
-    assert not demo.DEMO_DB.resolve().is_relative_to((demo.REPO / DEFAULT_DB).parent / "raw")
+    # Neither the production default nor the checkout's warehouse of earlier releases, nor their raw
+    # page archives.
+    for production in (user_data_db(), demo.REPO / LEGACY_DB):
+        assert demo.DEMO_DB.resolve() != production.resolve()
+        assert not demo.DEMO_DB.resolve().is_relative_to(production.parent / "raw")
 
 
 def test_the_demo_commands_ignore_the_production_settings(
