@@ -26,7 +26,7 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from etl import load
+from etl import load, parse
 from etl.config import RUN_DEFAULTS, RunOptions, SettingError, Settings, check_count, check_issue_date
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import RawArchive
@@ -181,6 +181,7 @@ def load_reprocessed(
         articles=batch.articles,
         failures=batch.failures,
         extractor_version=EXTRACTOR_VERSION,
+        parser_version=parse.PARSER_VERSION,
         accept_changes=accept_changes,
     )
     get_run_logger().info(

@@ -152,7 +152,8 @@ def reprocess_article(item: ArchivedArticle, archive: RawArchive) -> ProcessedAr
         more.append(fetch)
         if fetch.status is FetchStatus.FAILED:
             break  # the article fails with this page; those after it are not needed
-    return complete_article(item.ref, first, more, item.first.fetched_at)
+    # The body's hash makes the source digest a crawl stores, so a later crawl can skip the page.
+    return complete_article(item.ref, first, more, item.first.fetched_at, item.first.sha256)
 
 
 def reprocess_batch(items: Sequence[ArchivedArticle], archive_root: str | Path) -> ReprocessedBatch:

@@ -187,18 +187,21 @@ def replace_articles(
     articles: Sequence[ProcessedArticle] = (),
     failures: Sequence[Failure] = (),
     extractor_version: str,
+    parser_version: str | None = None,
     accept_changes: bool = False,
     wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> ReplaceCounts:
     """Write one batch of re-read articles in one transaction: each article whose rows differ from
     the stored ones has its article, images and indicators replaced (stamped with
-    `extractor_version`); the others are left untouched. Failures are recorded, and open failures
+    `extractor_version` and `parser_version`); the others are left untouched. Failures are recorded, and open failures
     of the articles read are resolved. A version that shrank drastically is held back as a failure,
     as in a crawl, unless `accept_changes`. The `pages` table is not touched: nothing was fetched.
     """
     now = utc_now()
     items = last_by(articles, lambda it: article_id_for(it.article.url))
-    article_rows, image_rows, indicator_rows = rows_of_articles(items, run_id, extractor_version, now)
+    article_rows, image_rows, indicator_rows = rows_of_articles(
+        items, run_id, extractor_version, now, parser_version
+    )
     counts = ReplaceCounts()
     with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
         changed: list[dict[str, Any]] = []
