@@ -195,7 +195,8 @@ def replace_articles(
     the stored ones has its article, images and indicators replaced (stamped with
     `extractor_version` and `parser_version`); the others are left untouched. Failures are
     recorded, and open failures of the articles read are resolved. A version that shrank
-    drastically is held back as a failure, as in a crawl, unless `accept_changes`. The `pages` table is not touched: nothing was fetched.
+    drastically is held back as a failure, as in a crawl, unless `accept_changes`. The `pages`
+    table is not touched: nothing was fetched.
     """
     now = utc_now()
     items = last_by(articles, lambda it: article_id_for(it.article.url))
