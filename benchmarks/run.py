@@ -295,9 +295,8 @@ def _day_items(count: int, indicators_per_article: int, prefix: str = "a") -> li
             replace(
                 article, url=f"http://paper.people.com.cn/rmrb/pc/content/202509/03/content_{prefix}{i}.html"
             ),
-            indicators,
-            [],
-            now,
+            indicators=indicators,
+            fetched_at=now,
         )
         for i in range(count)
     ]
