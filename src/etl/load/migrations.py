@@ -1,7 +1,7 @@
 """The schema: numbered migrations under warehouse/migrations/, applied in order, then what is
 rebuilt on every migrate: the metric synonyms analysts keep in warehouse/metric_synonyms.csv, the
-views (views.sql), and the comments on every table, column and view (comments.sql,
-comments_series.sql), re-applied because views are recreated and lose their comments.
+views (views.sql), and the comments on every table, column and view (comments.sql),
+re-applied because views are recreated and lose their comments.
 
 The SQL files are the only schema: the loader types its rows from the tables they create. They live
 in the repository's top-level warehouse/; a wheel carries a copy of them as package data
@@ -41,7 +41,7 @@ WAREHOUSE_SQL_DIR = Path(os.environ.get("ETL_WAREHOUSE_SQL") or _installed_sql_d
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 SYNONYMS_FILE = "metric_synonyms.csv"
 # The SQL files applied after the migrations on every migrate, in this order.
-REBUILT_SQL = ("views.sql", "comments.sql", "comments_series.sql")
+REBUILT_SQL = ("views.sql", "comments.sql")
 _SYNONYMS_HEADER = ["metric", "metric_key"]
 
 
