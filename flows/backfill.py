@@ -28,12 +28,14 @@ from etl.config import (
     check_count,
     check_issue_date,
     check_origin,
+    check_task_runner,
 )
 from etl.text_safety import terminal_line
 from etl.urls import DEFAULT_EPAPER_BASE
 from flows.common import RunSummary, summary_of
 from flows.epaper import daily_epaper
 from flows.progress import progress
+from flows.runners import processing_runner
 
 # Days of one backfill: a range this long is almost certainly a typo (a year of 19xx for 20xx).
 MAX_BACKFILL_DAYS = 366 * 30
@@ -86,12 +88,17 @@ def backfill(
     accept_changes: bool = RUN_DEFAULTS.accept_changes,
     run_deadline: float | None = RUN_DEFAULTS.run_deadline,
     redo: bool = False,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> BackfillSummary | State[Any]:
     """The e-paper of every day from `start` to `end` (YYYY-MM-DD, inclusive), oldest first, one
     `daily_epaper` run per day. Days an earlier backfill finished are skipped unless `redo`. Each
     day's run retries only that day's pages (never other runs' leftovers). `run_deadline` bounds
     each day's run, as it bounds a daily run (default $ETL_RUN_DEADLINE, else 6 h): pages it left
-    unfetched fail that day, which the next backfill tries again. Ends Failed when a day failed."""
+    unfetched fail that day, which the next backfill tries again. With `workers` > 1 (a local Dask
+    cluster) or `dask_address` (an existing one) the days' articles are parsed and extracted there,
+    one cluster for the whole range, while this process fetches politely and loads. Ends Failed when
+    a day failed."""
     logger = get_run_logger()
     first = check_issue_date("start", start)
     last = check_issue_date("end", end)
@@ -103,6 +110,7 @@ def backfill(
         )
     base_url = check_origin("base_url", accept_url(base_url))
     check_count("batch_size", batch_size)
+    check_task_runner(workers, dask_address)
     settings = Settings.from_options(
         db,
         RunOptions(
@@ -116,7 +124,10 @@ def backfill(
     done = load.finished_days(db_path, first, last)
     summary = BackfillSummary(first, last)
     days = days_between(first, last)
-    with progress(len(days), f"backfill {first}..{last}: days") as bar:
+    with (
+        progress(len(days), f"backfill {first}..{last}: days") as bar,
+        processing_runner(workers, dask_address),  # opened once; every day's run reads on it
+    ):
         for day in days:
             if day in done:
                 summary.already_done.append(day)
@@ -133,6 +144,8 @@ def backfill(
                 batch_size=batch_size,
                 accept_changes=accept_changes,
                 run_deadline=run_deadline,
+                workers=workers,
+                dask_address=dask_address,
                 return_state=True,
             )
             run = summary_of(state)  # a busy warehouse, a full disk or a signal ends the backfill here

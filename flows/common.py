@@ -6,23 +6,26 @@ from __future__ import annotations
 import tempfile
 import traceback
 import uuid
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from prefect.client.schemas.objects import State
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Failed
+from prefect.task_runners import TaskRunner
 
-from etl import load
+from etl import compose, load
 from etl.config import DEFAULT_RUN_DEADLINE, Settings, stray_warehouse
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive
 from etl.fetch.deadline import RunStop
 from etl.fetch.fetcher import ARCHIVE_FAILED
-from etl.models import Failure, FailureStage, FetchStatus
+from etl.models import Failure, FailureStage, FetchStatus, PageRef
 from etl.outcome import (
     ArchiveUnwritable,
     InfrastructureError,
@@ -35,7 +38,19 @@ from etl.text_safety import markdown_cell, terminal_line
 from etl.urls import ref_for_url
 from flows.concurrency import PrefectHostTurns, api_configured, warehouse_writer
 from flows.runcontext import publish_markdown, run_logger, step
-from flows.tasks import BatchResult, Crawl, store_batch
+from flows.runners import BATCHES_IN_FLIGHT_PER_WORKER, parallelism
+from flows.tasks import (
+    BatchResult,
+    Crawl,
+    FetchedArticles,
+    batches,
+    fetch_and_process,
+    fetch_articles,
+    finish_articles,
+    read_articles,
+    store_batch,
+    unread,
+)
 
 # Prefect fails every flow run still going after this long, deployments and `etl` commands alike: a
 # run stops fetching at its deadline (DEFAULT_RUN_DEADLINE, 6 h) and then only loads what it has, so
@@ -270,6 +285,49 @@ def load_and_record(crawl: Crawl, summary: RunSummary, batch: BatchResult) -> No
         _record_unloaded(crawl, batch, exc)
         raise
     summary.record(batch, counts)
+
+
+def crawl_articles(
+    crawl: Crawl,
+    summary: RunSummary,
+    refs: Sequence[PageRef],
+    batch_size: int,
+    runner: TaskRunner[Any] | None,
+    on_batch: Callable[[int], object] = lambda _n: None,
+) -> None:
+    """Fetch, read and load the article pages in batches, one transaction per batch, in order.
+
+    Without a runner each batch is one task in this process. With one (a Dask cluster), this
+    process fetches batch after batch while the runner's workers parse and extract the ones
+    fetched before, a few batches ahead of the loader; continuation pages are fetched here, where
+    the fetcher keeps its politeness. `on_batch` is told the size of each batch loaded.
+    """
+    chunks = batches(refs, batch_size)
+    if runner is None:
+        for chunk in chunks:
+            load_and_record(crawl, summary, step(fetch_and_process)(crawl, chunk))
+            on_batch(len(chunk))
+        return
+    in_flight: deque[tuple[int, FetchedArticles, PrefectFuture[compose.ReadPages]]] = deque()
+    ahead = BATCHES_IN_FLIGHT_PER_WORKER * parallelism(runner)
+
+    def load_next() -> None:
+        size, fetched, future = in_flight.popleft()
+        try:
+            read = future.result()
+        except Exception as exc:
+            run_logger().error("a batch could not be read: %s", terminal_line(str(exc)))
+            read = unread(fetched, exc)
+        load_and_record(crawl, summary, finish_articles(crawl, fetched, read))
+        on_batch(size)
+
+    for chunk in chunks:
+        fetched = step(fetch_articles)(crawl, chunk)
+        in_flight.append((len(chunk), fetched, runner.submit(read_articles, {"pages": fetched.to_read})))
+        if len(in_flight) >= ahead:
+            load_next()
+    while in_flight:
+        load_next()
 
 
 def _release_frames(exc: BaseException) -> None:

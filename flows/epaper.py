@@ -17,6 +17,7 @@ from etl.config import (
     check_count,
     check_issue_date,
     check_origin,
+    check_task_runner,
     today_in_beijing,
 )
 from etl.discover import article_refs, epaper_layout_refs
@@ -25,18 +26,15 @@ from etl.urls import DEFAULT_EPAPER_BASE, ref_for_url
 from flows.common import (
     FLOW_TIMEOUT_SECONDS,
     RunSummary,
+    crawl_articles,
     crawl_session,
     flow_outcome,
     load_and_record,
 )
 from flows.progress import progress
 from flows.runcontext import run_logger, step
-from flows.tasks import (
-    batches,
-    discover_layouts,
-    fetch_and_process,
-    retry_refs,
-)
+from flows.runners import processing_runner
+from flows.tasks import discover_layouts, retry_refs
 
 
 def daily_run_name() -> str:
@@ -63,6 +61,8 @@ def daily_epaper(
     batch_size: int = RUN_DEFAULTS.batch_size,
     accept_changes: bool = RUN_DEFAULTS.accept_changes,
     run_deadline: float | None = RUN_DEFAULTS.run_deadline,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> RunSummary | State[Any]:
     """Crawl the e-paper of `date` (YYYY-MM-DD; default today in Beijing) from `base_url`.
 
@@ -74,7 +74,9 @@ def daily_epaper(
     (no 版面, or 版面 without articles); Completed otherwise. `accept_changes` loads new versions of
     stored articles that shrank drastically, which are otherwise kept out and listed as failures.
     After `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
-    failures for the next run.
+    failures for the next run. With `workers` > 1 the articles are parsed and extracted on a local
+    Dask cluster of that many processes, with `dask_address` on that Dask cluster; fetching (and its
+    politeness) and loading stay in the flow's process either way.
     """
     logger = run_logger()
     # Every parameter is checked before the warehouse is touched (a deployment run passes them
@@ -83,6 +85,7 @@ def daily_epaper(
     day = check_issue_date("date", date) if date else today_in_beijing()
     base_url = check_origin("base_url", accept_url(base_url))
     check_count("batch_size", batch_size)
+    check_task_runner(workers, dask_address)
     options = RunOptions(
         delay=delay,
         refresh=refresh,
@@ -93,9 +96,16 @@ def daily_epaper(
         run_deadline=run_deadline,
     )
     settings = Settings.from_options(db, options)
-    params = {"date": day.isoformat(), "base_url": base_url, "delay": delay, "refresh": refresh}
+    params: dict[str, Any] = {
+        "date": day.isoformat(),
+        "base_url": base_url,
+        "delay": delay,
+        "refresh": refresh,
+    }
     if accept_changes:
         params["accept_changes"] = True
+    if workers != 1 or dask_address is not None:
+        params.update(workers=workers, dask_address=dask_address)
     retries = (
         retry_refs(
             Path(settings.db_path),
@@ -135,8 +145,9 @@ def daily_epaper(
             summary.nothing_to_load = f"no articles on the {len(own_layouts)} 版面 of {day}"
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
         load_and_record(crawl, summary, layout_batch)
-        with progress(len(refs), f"daily_epaper {day}: articles") as bar:
-            for refs_batch in batches(refs, batch_size):
-                load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
-                bar.update(len(refs_batch))
+        with (
+            progress(len(refs), f"daily_epaper {day}: articles") as bar,
+            processing_runner(workers, dask_address) as runner,
+        ):
+            crawl_articles(crawl, summary, refs, batch_size, runner, bar.update)
     return flow_outcome(summary)

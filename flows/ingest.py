@@ -24,13 +24,13 @@ from etl.urls import canonical_article_url, ref_for_url
 from flows.common import (
     FLOW_TIMEOUT_SECONDS,
     RunSummary,
+    crawl_articles,
     crawl_session,
     flow_outcome,
-    load_and_record,
 )
 from flows.progress import progress
-from flows.runcontext import run_logger, step
-from flows.tasks import MAX_RETRIES_PER_RUN, batches, fetch_and_process
+from flows.runcontext import run_logger
+from flows.tasks import MAX_RETRIES_PER_RUN
 
 
 def ingest_retry_refs(
@@ -112,7 +112,5 @@ def ingest_urls(
         load.record_pending(crawl.db_path, crawl.run_id, wanted, wait_seconds=crawl.lock_wait)
         logger.info("%d article URLs to fetch", len(refs))
         with progress(len(refs), "ingest_urls: articles") as bar:
-            for refs_batch in batches(refs, batch_size):
-                load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
-                bar.update(len(refs_batch))
+            crawl_articles(crawl, summary, refs, batch_size, None, bar.update)
     return flow_outcome(summary)

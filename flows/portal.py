@@ -28,13 +28,14 @@ from etl.urls import on_mirror, ref_for_url, sitemap_channel
 from flows.common import (
     FLOW_TIMEOUT_SECONDS,
     RunSummary,
+    crawl_articles,
     crawl_session,
     flow_outcome,
     load_and_record,
 )
 from flows.progress import progress
 from flows.runcontext import run_logger, step
-from flows.tasks import BatchResult, Crawl, batches, fetch_and_process, retry_refs
+from flows.tasks import BatchResult, Crawl, retry_refs
 
 FLOW_NAME = "portal_news"
 # Sitemap lastmod values and our clock may disagree by minutes; articles already loaded are skipped
@@ -180,7 +181,5 @@ def portal_news(
         refs += [r for r in retries if r.url not in set(urls)]
         logger.info("%d portal articles to fetch", len(refs))
         with progress(len(refs), f"{FLOW_NAME}: articles") as bar:
-            for refs_batch in batches(refs, batch_size):
-                load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
-                bar.update(len(refs_batch))
+            crawl_articles(crawl, summary, refs, batch_size, None, bar.update)
     return flow_outcome(summary)

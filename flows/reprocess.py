@@ -10,7 +10,6 @@ per batch, in the order the batches were planned.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from collections import deque
 from collections.abc import Sequence
@@ -21,13 +20,19 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from etl import load, parse
-from etl.config import RUN_DEFAULTS, RunOptions, SettingError, Settings, check_count, check_issue_date
+from etl.config import (
+    RUN_DEFAULTS,
+    RunOptions,
+    SettingError,
+    Settings,
+    check_count,
+    check_issue_date,
+    check_task_runner,
+)
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import RawArchive
 from etl.fetch.deadline import RunStop
@@ -40,16 +45,13 @@ from etl.text_safety import markdown_cell, terminal_line
 from flows.common import PUBLISHED_AFTER, publish_analyst_copy
 from flows.concurrency import warehouse_writer
 from flows.progress import progress
+from flows.runners import BATCHES_IN_FLIGHT_PER_WORKER, parallelism, task_runner_for
 from flows.tasks import retry_unless_unwritable
 
 # Articles per task run. Reading an article from the archive takes tens of milliseconds, so a batch
 # of this size keeps Prefect's per-task cost (a few tens of ms) and a Dask round trip small beside
 # the work, while a killed run loses little and each warehouse transaction stays short.
 REPROCESS_BATCH_SIZE = 50
-
-# Batches read ahead of the loader per worker: enough to keep every worker busy while the flow
-# loads, few enough that a long range never holds more than a handful of batches in memory.
-BATCHES_IN_FLIGHT_PER_WORKER = 2
 
 # Metrics listed in the run summary (the `runs` row keeps this many too, the most changed first).
 TOP_METRICS = 20
@@ -194,39 +196,6 @@ def load_reprocessed(
     return counts
 
 
-def task_runner_for(workers: int, dask_address: str | None) -> TaskRunner[Any]:
-    """One thread without Dask by default; a local Dask cluster of `workers` processes; or the
-    Dask cluster at `dask_address` (its workers must see the archive at the same path)."""
-    if dask_address is None and workers == 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    from prefect_dask.task_runners import DaskTaskRunner
-
-    if dask_address is not None:
-        return DaskTaskRunner(address=dask_address)
-    # The local scheduler runs in this process and logs every worker and connection at INFO.
-    logging.getLogger("distributed").setLevel(logging.WARNING)
-    return DaskTaskRunner(
-        cluster_kwargs={
-            "n_workers": workers,
-            "threads_per_worker": 1,  # parsing holds the GIL: processes, not threads, run in parallel
-            "processes": True,
-            "dashboard_address": ":0",  # any free port: engineers share machines
-            # The workers report their task runs to this run's Prefect API: without it, each would
-            # start a temporary server of its own when the run has one (no PREFECT_API_URL).
-            "env": {"PREFECT_API_URL": str(get_client().api_url).rstrip("/")},
-        }
-    )
-
-
-def _parallelism(runner: TaskRunner[Any]) -> int:
-    """How many batches the runner reads at once: one thread, or the Dask cluster's threads."""
-    from prefect_dask.task_runners import DaskTaskRunner
-
-    if isinstance(runner, DaskTaskRunner):
-        return max(1, sum(runner.client.nthreads().values()))  # type: ignore[no-untyped-call]
-    return 1
-
-
 def _date(name: str, value: str | None) -> dt.date | None:
     return check_issue_date(name, value) if value else None
 
@@ -262,10 +231,8 @@ def reprocess_archive(
     start, end = _date("since", since), _date("until", until)
     if start and end and start > end:
         raise SettingError(f"bad setting since={since!r}: must not be after until={until!r}")
-    check_count("workers", workers)
+    check_task_runner(workers, dask_address)
     check_count("batch_size", batch_size)
-    if dask_address is not None and workers != 1:
-        raise SettingError("bad setting workers: give either workers or dask_address, not both")
     settings = Settings.from_options(db, RunOptions(lock_wait=lock_wait, accept_changes=accept_changes))
     db_path = Path(settings.db_path)
     archive_root = str(Path(settings.archive_dir).resolve())  # Dask workers may run elsewhere
@@ -308,7 +275,7 @@ def reprocess_archive(
                     summary.record(planned, load_reprocessed(db_path, run_id, planned, accept_changes))
                 with task_runner_for(workers, dask_address) as runner:
                     in_flight: deque[PrefectFuture[ReprocessedBatch]] = deque()
-                    ahead = BATCHES_IN_FLIGHT_PER_WORKER * _parallelism(runner)
+                    ahead = BATCHES_IN_FLIGHT_PER_WORKER * parallelism(runner)
 
                     def load_next() -> None:
                         batch = in_flight.popleft().result()

@@ -19,7 +19,16 @@ from etl import compose, load, parse
 from etl.discover import MAX_CONTINUATION_PAGES, LayoutProbe, ends_the_day, is_ad_page
 from etl.extract import EXTRACTOR_VERSION
 from etl.fetch import Fetcher, RawArchive, fetch_conditionally
-from etl.models import Article, Failure, FetchResult, LayoutPage, PageKind, PageRef, ProcessedArticle
+from etl.models import (
+    Article,
+    Failure,
+    FailureStage,
+    FetchResult,
+    LayoutPage,
+    PageKind,
+    PageRef,
+    ProcessedArticle,
+)
 from etl.text_safety import terminal_line
 from etl.urls import ref_for_url
 from flows.runcontext import run_logger
@@ -130,36 +139,68 @@ def discover_layouts(
     return probe.layouts, batch
 
 
+@dataclass(slots=True)
+class FetchedArticles:
+    """A batch of article pages fetched: what was fetched and skipped so far, and the pages to read."""
+
+    batch: BatchResult
+    to_read: list[tuple[PageRef, FetchResult]] = field(default_factory=list)
+
+
 @task(
-    name="fetch-and-process-articles",
+    name="fetch-articles",
     cache_policy=NO_CACHE,
     retries=1,
     retry_delay_seconds=10,
     retry_condition_fn=retry_unless_unwritable,
 )
-def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
-    """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract."""
-    logger = run_logger()
-    out = BatchResult()
+def fetch_articles(crawl: Crawl, refs: Sequence[PageRef]) -> FetchedArticles:
+    """Fetch a batch of article pages; a page whose body, parser and extractor are those its stored
+    article was read with is not read again."""
+    out = FetchedArticles(BatchResult())
     by_url = {r.url: r for r in refs}
     stored = (
         {}
         if crawl.refresh
         else load.loaded_sources(crawl.db_path, list(by_url), wait_seconds=crawl.lock_wait)
     )
-    firsts: list[tuple[PageRef, FetchResult, Article]] = []
     for fetch in _fetch(crawl, list(by_url)):
         ref = by_url[fetch.url]
-        out.fetches.append((fetch, ref.kind))
+        out.batch.fetches.append((fetch, ref.kind))
         if compose.unchanged_since_load(stored.get(fetch.url), compose.current_versions(ref, fetch)):
-            out.skipped_unchanged.append(ref.url)
-            continue
-        parsed = compose.parse_article_page(ref, fetch)
-        if isinstance(parsed, Failure):
-            out.failures.append(parsed)
-            continue
-        firsts.append((ref, fetch, parsed))
-    for ref, fetch, first in firsts:
+            out.batch.skipped_unchanged.append(ref.url)
+        else:
+            out.to_read.append((ref, fetch))
+    return out
+
+
+@task(name="read-articles", cache_policy=NO_CACHE)
+def read_articles(pages: list[tuple[PageRef, FetchResult]]) -> compose.ReadPages:
+    """Parse, clean and extract fetched article pages: no network, no warehouse, so it runs on any
+    task runner (a Dask worker process)."""
+    return compose.read_article_pages(pages)
+
+
+def unread(fetched: FetchedArticles, exc: BaseException) -> compose.ReadPages:
+    """A batch the task runner could not read (a worker lost, a result that did not come back):
+    each of its pages a failure for the next run to fetch and read again, and the run goes on."""
+    reason = f"not read: the task runner failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
+    return compose.ReadPages(
+        failures=[
+            Failure(ref.url, FailureStage.PARSE, reason, fetch.http_status, fetch.attempts, ref.kind)
+            for ref, fetch in fetched.to_read
+        ]
+    )
+
+
+def finish_articles(crawl: Crawl, fetched: FetchedArticles, read: compose.ReadPages) -> BatchResult:
+    """The batch to load: fetch the continuation pages the read pages name (in the flow process,
+    whose fetcher keeps the politeness) and complete those articles."""
+    logger = run_logger()
+    out = fetched.batch
+    out.articles.extend(read.articles)
+    out.failures.extend(read.failures)
+    for ref, fetch, first in read.continued:
         more = _continuation_pages(crawl, first)
         out.fetches.extend((m, ref.kind) for m in more)
         if len(first.next_pages) > MAX_CONTINUATION_PAGES:
@@ -179,6 +220,20 @@ def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
             "%s failed at %s: %s", terminal_line(failure.url), failure.stage, terminal_line(failure.reason)
         )
     return out
+
+
+@task(
+    name="fetch-and-process-articles",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=10,
+    retry_condition_fn=retry_unless_unwritable,
+)
+def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
+    """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract,
+    all in this process: one task run per batch."""
+    fetched = fetch_articles.fn(crawl, refs)
+    return finish_articles(crawl, fetched, read_articles.fn(fetched.to_read))
 
 
 def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -193,3 +194,89 @@ def test_a_failed_day_exits_1_and_is_tried_again(tmp_path: Path, prefect_harness
         fixed = CliRunner().invoke(main, [*args, "--base-url", site.base_url])
         assert fixed.exit_code == 0, fixed.output
         assert _q(db, "SELECT outcome FROM backfill_days") == [("loaded",)]
+
+
+def _article_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the article tables, without when and by which run an article was fetched and
+    written."""
+    return {
+        "articles": _q(db, "SELECT * EXCLUDE (fetched_at, loaded_at, run_id) FROM articles ORDER BY ALL"),
+        "images": _q(db, "SELECT * FROM images ORDER BY ALL"),
+        "indicators": _q(db, "SELECT * FROM indicators ORDER BY ALL"),
+    }
+
+
+def _flow_run_logs(run_ids: list[str]) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[uuid.UUID(r) for r in run_ids]))
+        )
+    return [log.message for log in logs]
+
+
+def _task_run_names(run_ids: list[str]) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[uuid.UUID(r) for r in run_ids]))
+        )
+    return [run.name for run in runs]
+
+
+@pytest.mark.slow
+def test_a_backfill_on_two_dask_workers_loads_the_rows_of_one(
+    tmp_path: Path, three_days: Path, prefect_harness: None
+) -> None:
+    days = [str(DAYS[0]), str(DAYS[1])]
+    summaries = {}
+    with FaultServer(root=three_days) as site:
+        for workers in (1, 2):
+            state = backfill(
+                start=days[0],
+                end=days[1],
+                db=str(tmp_path / f"w{workers}.duckdb"),
+                base_url=site.base_url,
+                delay=0,
+                batch_size=2,  # three batches a day: several in flight on the cluster at once
+                workers=workers,
+                return_state=True,
+            )
+            assert state.is_completed(), state.message
+            summaries[workers] = (backfill_summary_of(state), state.state_details.flow_run_id)
+    one, two = _article_rows(tmp_path / "w1.duckdb"), _article_rows(tmp_path / "w2.duckdb")
+    assert len(one["articles"]) == 2 * ARTICLES_PER_DAY and len(one["indicators"]) > 0
+    assert two == one
+    summary, backfill_run = summaries[2]
+    assert summary.loaded == [DAYS[0], DAYS[1]]
+    daily_runs = [run.run_id for run in summary.runs]
+    # Each day's articles were read by tasks on the cluster, which the backfill started once.
+    tasks = _task_run_names(daily_runs)
+    assert sum(name.startswith("read-articles") for name in tasks) == 2 * 3
+    assert not any(name.startswith("fetch-and-process-articles") for name in tasks)
+    started = [m for m in _flow_run_logs([str(backfill_run), *daily_runs]) if "local Dask processes" in m]
+    assert started == ["pages are parsed and extracted on 2 local Dask processes"]
+    params = _q(tmp_path / "w2.duckdb", "SELECT params FROM runs WHERE flow = 'daily_epaper'")
+    assert all('"workers": 2' in str(p) for (p,) in params) and len(params) == 2
+    # One worker reads in the flow's own process, a task per batch as before.
+    assert not any(
+        name.startswith("read-articles") for name in _task_run_names([r.run_id for r in summaries[1][0].runs])
+    )
+
+
+def test_workers_and_a_dask_address_together_are_refused_before_anything_runs(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("backfill", "--start", str(DAYS[0]), "--end", str(DAYS[0]), "--db", str(db)),
+            *("--workers", "2", "--dask-address", "tcp://127.0.0.1:8786"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "bad setting --workers: give either --workers or --dask-address, not both" in result.output
+    assert not db.exists()

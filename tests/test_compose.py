@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +11,16 @@ import pytest
 
 from etl import compose, parse
 from etl.fetch import decode_html
-from etl.models import Failure, FetchResult, FetchStatus, PageKind, PageRef, ProcessedArticle, Retry
+from etl.models import (
+    Article,
+    Failure,
+    FetchResult,
+    FetchStatus,
+    PageKind,
+    PageRef,
+    ProcessedArticle,
+    Retry,
+)
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 ARTICLE = "rmrb/pc/content/202509/03/content_30170121.html"
@@ -91,3 +101,32 @@ def test_a_failed_continuation_page_fails_the_article() -> None:
     retries = [compose.complete_article(ref, first, [page]) for page in (broken, gone, refused)]
     expected = [Retry.TRANSIENT, Retry.GONE, Retry.TRANSIENT]
     assert [f.retry for f in retries if isinstance(f, Failure)] == expected
+
+
+def test_a_batch_read_apart_from_its_fetcher_sets_continued_articles_aside() -> None:
+    """What a task runner's worker gets and gives back: fetched pages in, finished articles, failed
+    pages and first pages naming continuation pages (which the fetching process must fetch) out,
+    all of it plain records that travel between processes."""
+    portal_url = "http://finance.people.com.cn/n1/2025/0903/c1004-40556677.html"
+    epaper = PageRef(URL, PageKind.EPAPER_ARTICLE, issue_date=dt.date(2025, 9, 3), page_no=2)
+    portal = PageRef(portal_url, PageKind.PORTAL_ARTICLE)
+    gone_url = URL.replace("30170121", "30170999")
+    gone = PageRef(gone_url, PageKind.EPAPER_ARTICLE)
+    pages = [
+        (epaper, _ok(ARTICLE)),
+        (portal, _ok("n1/2025/0903/c1004-40556677.html", portal_url)),
+        (gone, FetchResult(gone_url, FetchStatus.NOT_FOUND, http_status=404, error="HTTP 404")),
+    ]
+    read = compose.read_article_pages(pages)
+    assert [a.article.url for a in read.articles] == [URL]
+    assert read.articles[0] == compose.complete_article(epaper, *_first(epaper, pages[0][1]))
+    assert [(f.url, f.stage) for f in read.failures] == [(gone_url, "fetch")]
+    ((ref, fetch, first),) = read.continued
+    assert ref == portal and fetch is pages[1][1] and first.next_pages
+    assert pickle.loads(pickle.dumps(read)) == read
+
+
+def _first(ref: PageRef, fetch: FetchResult) -> tuple[Article, tuple[()], None, None]:
+    first = compose.parse_article_page(ref, fetch)
+    assert isinstance(first, Article)
+    return first, (), fetch.fetched_at, fetch.sha256

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from etl import clean, extract, integrity, parse
 from etl.models import (
@@ -134,6 +134,35 @@ def parse_article_page(ref: PageRef, fetch: FetchResult) -> Article | Failure:
         return parse.parse_article(fetch.text, fetch.final_url or ref.url)
     except Exception as exc:
         return _parse_failure(ref, fetch, exc)
+
+
+@dataclass(slots=True)
+class ReadPages:
+    """A batch of fetched article pages read: the articles complete, the pages that failed, and the
+    first pages that name continuation pages, which must be fetched before their articles are."""
+
+    articles: list[ProcessedArticle] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    continued: list[tuple[PageRef, FetchResult, Article]] = field(default_factory=list)
+
+
+def read_article_pages(pages: Sequence[tuple[PageRef, FetchResult]]) -> ReadPages:
+    """Parse, clean and extract a batch of fetched article pages: what a task runner's workers do,
+    away from the fetcher (its politeness) and the warehouse (its single writer)."""
+    read = ReadPages()
+    for ref, fetch in pages:
+        first = parse_article_page(ref, fetch)
+        if isinstance(first, Failure):
+            read.failures.append(first)
+        elif first.next_pages:
+            read.continued.append((ref, fetch, first))
+        else:
+            done = complete_article(ref, first, (), fetch.fetched_at, fetch.sha256)
+            if isinstance(done, Failure):
+                read.failures.append(done)
+            else:
+                read.articles.append(done)
+    return read
 
 
 def _parse_failure(ref: PageRef, fetch: FetchResult, exc: Exception) -> Failure:

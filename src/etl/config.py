@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
@@ -193,6 +194,30 @@ def check_positive_seconds(name: str, value: float) -> float:
 
 def check_count(name: str, value: int, minimum: int = 1) -> int:
     return _whole_number(name, value, minimum=minimum)
+
+
+# A Dask scheduler address: tcp:// (or tls://) host and port.
+_DASK_ADDRESS = re.compile(r"(tcp|tls)://[^\s/:]+:\d{1,5}")
+
+
+def check_task_runner(
+    workers: int, dask_address: str | None, *, names: tuple[str, str] = ("workers", "dask_address")
+) -> tuple[int, str | None]:
+    """Where a run parses and extracts: `workers` local Dask processes or the Dask cluster at
+    `dask_address`, never both (the CLI passes its option names for the messages)."""
+    workers_name, address_name = names
+    check_count(workers_name, workers)
+    if dask_address is not None:
+        if workers != 1:
+            raise SettingError(
+                f"bad setting {workers_name}: give either {workers_name} or {address_name}, not both"
+            )
+        if not _DASK_ADDRESS.fullmatch(dask_address):
+            raise SettingError(
+                f"bad setting {address_name}={dask_address!r}: must be a Dask scheduler address "
+                "such as tcp://10.0.0.5:8786"
+            )
+    return workers, dask_address
 
 
 # The first issue of 人民日报 appeared on this day; the e-paper archive holds nothing earlier.

@@ -14,11 +14,20 @@ from etl.cli.common import (
     _check_run_settings,
     _report,
     _usage_error,
+    dask_address_option,
     db_option,
     main,
     run_options,
+    workers_option,
 )
-from etl.config import RunOptions, SettingError, check_issue_date, check_origin, prepare_prefect_env
+from etl.config import (
+    RunOptions,
+    SettingError,
+    check_issue_date,
+    check_origin,
+    check_task_runner,
+    prepare_prefect_env,
+)
 from etl.urls import DEFAULT_EPAPER_BASE
 
 
@@ -35,9 +44,18 @@ from etl.urls import DEFAULT_EPAPER_BASE
     show_default=True,
     help="Scheme and host of the e-paper, for mirrors and saved copies.",
 )
+@workers_option
+@dask_address_option
 @run_options
 def backfill(
-    start: dt.datetime, end: dt.datetime, redo: bool, db: str | None, base_url: str, options: RunOptions
+    start: dt.datetime,
+    end: dt.datetime,
+    redo: bool,
+    db: str | None,
+    base_url: str,
+    workers: int,
+    dask_address: str | None,
+    options: RunOptions,
 ) -> None:
     """Crawl the e-paper of every day from --start to --end, one daily run per day, oldest first.
 
@@ -45,6 +63,8 @@ def backfill(
     half-way and started again goes on where it stopped, and a finished backfill run again does
     nothing (unless --redo). Exit status 0 when every day loaded or is not served, 1 when a day
     failed (it is tried again by the next backfill); --run-deadline bounds each day's run.
+    With --workers N or --dask-address the articles are parsed and extracted on a Dask cluster
+    (one for the whole backfill) while this process fetches, as politely as ever, and loads.
     """
     from etl.config import accept_url
 
@@ -54,6 +74,7 @@ def backfill(
         if last < first:
             raise SettingError(f"--end {last} is before --start {first}")
         base_url = check_origin("--base-url", base_url)
+        check_task_runner(workers, dask_address, names=("--workers", "--dask-address"))
     except SettingError as exc:
         _usage_error(exc)
     _check_run_settings(db, options)
@@ -77,6 +98,8 @@ def backfill(
                 accept_changes=options.accept_changes,
                 run_deadline=options.run_deadline,
                 redo=redo,
+                workers=workers,
+                dask_address=dask_address,
                 return_state=True,
             )
         )

@@ -132,6 +132,22 @@ lock_wait_option = click.option(
 )
 
 
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Parse and extract on a local Dask cluster of N processes (1: in this process, without Dask).",
+)
+
+dask_address_option = click.option(
+    "--dask-address",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="Parse and extract on this existing Dask cluster instead.",
+)
+
+
 json_option = click.option(
     "--json",
     "as_json",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,14 +12,17 @@ from etl.cli.common import (
     _run_flow,
     _usage_error,
     accept_changes_option,
+    dask_address_option,
     db_option,
     lock_wait_option,
     main,
+    workers_option,
 )
 from etl.config import (
     SettingError,
     check_issue_date,
     check_seconds,
+    check_task_runner,
     check_warehouse,
     default_db_path,
     prepare_prefect_env,
@@ -28,9 +30,6 @@ from etl.config import (
 
 if TYPE_CHECKING:
     from flows.reprocess import ReprocessSummary
-
-# A Dask scheduler address: tcp:// (or tls://) host and port.
-_DASK_ADDRESS = re.compile(r"(tcp|tls)://[^\s/:]+:\d{1,5}")
 
 
 def _checked(
@@ -45,14 +44,7 @@ def _checked(
     end = check_issue_date("--until", until.date()) if until else None
     if start and end and start > end:
         raise SettingError(f"bad setting --since={start}: must not be after --until={end}")
-    if dask_address is not None:
-        if workers != 1:
-            raise SettingError("bad setting --workers: give either --workers or --dask-address, not both")
-        if not _DASK_ADDRESS.fullmatch(dask_address):
-            raise SettingError(
-                f"bad setting --dask-address={dask_address!r}: must be a Dask scheduler address "
-                "such as tcp://10.0.0.5:8786"
-            )
+    check_task_runner(workers, dask_address, names=("--workers", "--dask-address"))
     db_path = check_warehouse("--db", Path(db) if db else default_db_path())
     if not db_path.exists():
         raise SettingError(f"bad setting --db={str(db_path)!r}: no warehouse there, nothing to reprocess")
@@ -72,20 +64,8 @@ def _checked(
     help="Articles published on or before this day (default: to the last archived).",
 )
 @db_option
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Read batches on a local Dask cluster of N processes (1: in this process, without Dask).",
-)
-@click.option(
-    "--dask-address",
-    default=None,
-    metavar="tcp://HOST:PORT",
-    help="Read batches on this existing Dask cluster; its workers must see the raw-page archive at "
-    "the same path.",
-)
+@workers_option
+@dask_address_option
 @lock_wait_option
 @accept_changes_option
 def reprocess(
@@ -99,7 +79,8 @@ def reprocess(
 ) -> None:
     """Read the archived articles again (parse, clean, extract) with the current code, without the
     network, and replace the rows of those that changed: how an extractor or parser upgrade reaches
-    the articles already loaded. Prints what changed, per metric."""
+    the articles already loaded. Prints what changed, per metric. The workers of a --dask-address
+    cluster must see the raw-page archive at the same path."""
     try:
         _checked(since, until, db, workers, dask_address)
         check_seconds("--lock-wait", lock_wait)
