@@ -7,11 +7,12 @@ run's `Crawl` context (fetcher, archive, warehouse path) directly, so caching is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-from prefect import task
+from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 
@@ -32,6 +33,9 @@ from etl.models import (
 from etl.text_safety import terminal_line
 from etl.urls import ref_for_url
 from flows.runcontext import run_logger
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Open failures of earlier runs retried per run, least recently failed first (a page retried and
 # failing again goes to the back), so a flood of failures is worked through over several runs
@@ -89,13 +93,19 @@ def retry_unless_unwritable(task: object, task_run: object, state: State[object]
     return True
 
 
-@task(
-    name="discover-epaper-pages",
-    cache_policy=NO_CACHE,
-    retries=1,
-    retry_delay_seconds=10,
-    retry_condition_fn=retry_unless_unwritable,
-)
+def fetching_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task that fetches: tried once more after a passing error (a busy warehouse when it reads
+    the stored validators), never cached (it takes the run's Crawl)."""
+    return task(
+        name=name,
+        cache_policy=NO_CACHE,
+        retries=1,
+        retry_delay_seconds=10,
+        retry_condition_fn=retry_unless_unwritable,
+    )
+
+
+@fetching_task("discover-epaper-pages")
 def discover_layouts(
     crawl: Crawl, probe_refs: Sequence[PageRef], retry: Sequence[PageRef] = ()
 ) -> tuple[list[LayoutPage], BatchResult]:
@@ -147,13 +157,7 @@ class FetchedArticles:
     to_read: list[tuple[PageRef, FetchResult]] = field(default_factory=list)
 
 
-@task(
-    name="fetch-articles",
-    cache_policy=NO_CACHE,
-    retries=1,
-    retry_delay_seconds=10,
-    retry_condition_fn=retry_unless_unwritable,
-)
+@fetching_task("fetch-articles")
 def fetch_articles(crawl: Crawl, refs: Sequence[PageRef]) -> FetchedArticles:
     """Fetch a batch of article pages; a page whose body, parser and extractor are those its stored
     article was read with is not read again."""
@@ -222,13 +226,7 @@ def finish_articles(crawl: Crawl, fetched: FetchedArticles, read: compose.ReadPa
     return out
 
 
-@task(
-    name="fetch-and-process-articles",
-    cache_policy=NO_CACHE,
-    retries=1,
-    retry_delay_seconds=10,
-    retry_condition_fn=retry_unless_unwritable,
-)
+@fetching_task("fetch-and-process-articles")
 def fetch_and_process(crawl: Crawl, refs: Sequence[PageRef]) -> BatchResult:
     """Fetch a batch of article pages (and their continuation pages), then parse, clean, extract,
     all in this process: one task run per batch."""
