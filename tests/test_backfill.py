@@ -280,3 +280,45 @@ def test_workers_and_a_dask_address_together_are_refused_before_anything_runs(tm
     assert result.exit_code == 2
     assert "bad setting --workers: give either --workers or --dask-address, not both" in result.output
     assert not db.exists()
+
+
+@pytest.mark.slow
+def test_a_day_read_on_an_existing_dask_cluster_loads_the_rows_of_one_process(
+    tmp_path: Path, three_days: Path, prefect_harness: None
+) -> None:
+    """--dask-address: a cluster started apart from the run (its workers given the Prefect API, as
+    the README asks of a real one), connected to, used, and left running."""
+    from distributed import LocalCluster
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.epaper import daily_epaper
+
+    day = str(DAYS[2])
+    with FaultServer(root=three_days) as site:
+        alone = daily_epaper(
+            date=day, db=str(tmp_path / "alone.duckdb"), base_url=site.base_url, delay=0, batch_size=2
+        )
+        with LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            env={"PREFECT_API_URL": str(PREFECT_API_URL.value())},
+        ) as cluster:
+            state = daily_epaper(
+                date=day,
+                db=str(tmp_path / "cluster.duckdb"),
+                base_url=site.base_url,
+                delay=0,
+                batch_size=2,
+                dask_address=cluster.scheduler_address,
+                return_state=True,
+            )
+            assert state.is_completed(), state.message
+            on_cluster = state.result()
+            assert cluster.scheduler_info["workers"]  # still up: the run only connected to it
+    assert on_cluster.counts.articles_loaded == alone.counts.articles_loaded == ARTICLES_PER_DAY
+    assert _article_rows(tmp_path / "cluster.duckdb") == _article_rows(tmp_path / "alone.duckdb")
+    assert sum(name.startswith("read-articles") for name in _task_run_names([on_cluster.run_id])) == 3
+    logs = _flow_run_logs([on_cluster.run_id])
+    assert f"pages are parsed and extracted on the Dask cluster at {cluster.scheduler_address}" in logs
