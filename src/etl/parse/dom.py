@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString
 from soupsieve.css_types import Selector
 
+from etl.parse.soup import LxmlTreeBuilder
 from etl.text_grammar.normalise import normalise_text
 from etl.urls import redact_url
 
@@ -33,7 +34,8 @@ _BLOCK_TAGS = frozenset(
 
 
 def make_soup(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
+    """The page's tree as bs4's lxml builder makes it, built by its lean event handlers (soup.py)."""
+    return BeautifulSoup(html, builder=LxmlTreeBuilder())
 
 
 # --------------------------------------------------------------------------- selector engine
