@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
 from soupsieve.css_types import Selector
 
 from etl.parse.soup import LxmlTreeBuilder
@@ -41,7 +41,7 @@ def make_soup(html: str) -> BeautifulSoup:
 # --------------------------------------------------------------------------- selector engine
 
 _INDEX = "_etl_selector_index"  # where a document keeps its index (bs4 would read tag.x as find("x"))
-Key = tuple[str, str]  # ("id" | "class" | "tag", lower-cased value)
+Key = tuple[str, str]  # ("id" | "class" | "tag" | "attr", lower-cased value)
 
 
 class _TagIndex:
@@ -51,7 +51,8 @@ class _TagIndex:
     def __init__(self, soup: BeautifulSoup) -> None:
         self.tags: dict[Key, list[Tag]] = {}
         self.order: dict[int, int] = {}
-        for position, tag in enumerate(soup.find_all(True)):
+        self.all: list[Tag] = [node for node in soup.descendants if isinstance(node, Tag)]
+        for position, tag in enumerate(self.all):
             self.order[id(tag)] = position
             self._add(("tag", tag.name.lower()), tag)
             ident = tag.get("id")
@@ -64,13 +65,20 @@ class _TagIndex:
     def _add(self, key: Key, tag: Tag) -> None:
         self.tags.setdefault(key, []).append(tag)
 
+    def has(self, key: Key) -> bool:
+        """Whether any tag carries `key`. Tags by attribute name are listed on first asking: few
+        selectors need them (`[class*=qrcode]`), and lxml gives attribute names in lower case."""
+        if key[0] == "attr" and key not in self.tags:
+            self.tags[key] = [t for t in self.all if not t.__dict__.get("_decomposed") and key[1] in t.attrs]
+        return bool(self.tags.get(key))
+
     def candidates(self, alternatives: tuple[Alternative, ...]) -> list[Tag]:
         """Tags that may match: those carrying an alternative's key, when every compound of that
         alternative (`div.zdfy a[href]`: div.zdfy and a) has a tag in the document at all."""
         lists = [
             self._below(self.tags[key], inside) if inside is not None else self.tags[key]
             for key, needs, inside in alternatives
-            if all(need in self.tags for need in needs)
+            if all(self.has(need) for need in needs)
         ]
         if len(lists) == 1:
             return lists[0]
@@ -98,14 +106,18 @@ Alternative = tuple[Key, tuple[Key, ...], Key | None]
 
 
 def _key(compound: Selector) -> Key | None:
-    """What every tag matching the compound carries: its id, else a class, else its tag name
-    (lower-cased, so the index gives a superset of what soupsieve's case rules match)."""
+    """What every tag matching the compound carries: its id, else a class, else its tag name, else
+    an attribute it must have (lower-cased, so the index gives a superset of what soupsieve's case
+    rules match; `[a!=b]` also matches tags without the attribute, so it gives no key)."""
     if compound.ids:
         return ("id", compound.ids[0].lower())
     if compound.classes:
         return ("class", compound.classes[0].lower())
     if compound.tag is not None and compound.tag.name != "*":
         return ("tag", compound.tag.name.lower())
+    for attribute in compound.attributes:
+        if not attribute.inverse and not attribute.prefix:
+            return ("attr", attribute.attribute.lower())
     return None
 
 
@@ -220,9 +232,60 @@ def first_text(soup: Tag, selectors: Iterable[str]) -> str:
 
 
 def decompose_all(root: Tag, selectors: Iterable[str]) -> None:
+    """Remove what the selectors match below `root`, as if one selector after the other."""
+    for group in removal_groups(tuple(selectors)):
+        for node in select(root, group):
+            if not node.__dict__.get("_decomposed"):  # not inside a node removed just before
+                node.decompose()
+
+
+@functools.cache
+def removal_groups(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """The selectors, consecutive order-free ones joined into one selector list.
+
+    Removing nodes one selector after the other is the same as removing what the joined list matches
+    on the tree before any removal, as long as whether a node matches depends only on the node and
+    its ancestors, which removing other nodes never changes. Sibling combinators and pseudo-classes
+    (`div.zdfy + center`, `:has(img)`, `:first-child`) depend on what else is still there, so each of
+    those stays a step of its own, in its place.
+    """
+    groups: list[str] = []
+    run: list[str] = []
     for selector in selectors:
-        for node in select(root, selector):
-            node.decompose()
+        if _order_free(selector):
+            run.append(selector)
+            continue
+        if run:
+            groups.append(", ".join(run))
+            run = []
+        groups.append(selector)
+    if run:
+        groups.append(", ".join(run))
+    return tuple(groups)
+
+
+def _order_free(selector: str) -> bool:
+    for alternative in soupsieve.compile(selector).selectors:
+        compound: object = alternative
+        while isinstance(compound, Selector):
+            plain = not (compound.selectors or compound.nth or compound.contains or compound.lang)
+            if not plain or compound.flags or compound.rel_type not in (None, " ", ">"):
+                return False
+            compound = compound.relation[0] if compound.relation else None
+        if compound is not None:
+            return False
+    return True
+
+
+def ancestor(node: PageElement, name: str, class_: str | None = None) -> Tag | None:
+    """`node.find_parent(name, class_=class_)`: the nearest enclosing tag of that name (and class),
+    found by walking the parents rather than through bs4's general matching."""
+    parent = node.parent
+    while parent is not None:
+        if parent.name == name and (class_ is None or class_ in (parent.get("class") or ())):
+            return parent
+        parent = parent.parent
+    return None
 
 
 def drop_comments(root: Tag) -> None:
