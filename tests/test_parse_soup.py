@@ -5,6 +5,7 @@ on every fixture page and on markup chosen for the corners of bs4's event handli
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -121,10 +122,17 @@ def test_the_comparison_sees_a_difference() -> None:
 class _StopsMidway(soup_module.LxmlTreeBuilder):
     """Meets an event it does not model half-way through the page, after building part of the tree."""
 
-    def start(self, tag: str | bytes, attrib: Any, nsmap: Any = {}) -> None:  # noqa: B006
-        if self._lean and tag == "p":
-            raise soup_module._NotModelled
-        super().start(tag, attrib, nsmap)
+    def lean_target(self) -> SimpleNamespace:
+        target = super().lean_target()
+        start = target.start
+
+        def stop_at_p(tag: str, attrib: dict[str, str]) -> None:
+            if tag == "p":
+                raise soup_module._NotModelled
+            start(tag, attrib)
+
+        target.start = stop_at_p
+        return target
 
 
 def test_an_event_not_modelled_leaves_the_page_to_bs4s_handlers() -> None:

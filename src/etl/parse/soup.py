@@ -19,11 +19,13 @@ stop the lean build, and bs4's own handlers read the page again from scratch.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from bs4 import BeautifulSoup
 from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import Comment, Doctype, NavigableString, PageElement, Tag, nonwhitespace_re
+from bs4.element import Comment, Doctype, NavigableString, Tag, nonwhitespace_re
+from lxml import etree
 
 # bs4 collapses a string of nothing but these to "\n" (when it holds one) or " ", outside <pre>/<textarea>.
 _ASCII_SPACES = BeautifulSoup.ASCII_SPACES
@@ -51,15 +53,11 @@ class LxmlTreeBuilder(LXMLTreeBuilder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lean = True
-        self._open: list[tuple[Tag, type[NavigableString], bool]] = []
-        self._text: list[str] = []
-        self._last: PageElement | None = None
 
     def feed(self, markup: Any) -> None:
         soup = self.soup
         assert soup is not None
         self._lean = True
-        self._open, self._text, self._last = [], [], None
         try:
             super().feed(markup)
             return
@@ -71,127 +69,154 @@ class LxmlTreeBuilder(LXMLTreeBuilder):
         self._lean = False
         super().feed(markup)
 
-    # ---- lxml's parser-target interface -----------------------------------------------------------
-
-    def start(self, tag: str | bytes, attrib: dict[str | bytes, str | bytes], nsmap: Any = {}) -> None:  # noqa: B006 - lxml's signature
+    def parser_for(self, encoding: Any) -> Any:
         if not self._lean:
-            return super().start(tag, attrib, nsmap)
-        if nsmap or not isinstance(tag, str) or tag[:1] == "{":
-            raise _NotModelled
-        self._flush()
-        attrs = self.attribute_dict_class(attrib)
-        if attrs:
-            universal = self.cdata_list_attributes.get("*", ())
-            specific = self.cdata_list_attributes.get(tag.lower(), ())
-            for key, value in attrs.items():
-                if not isinstance(key, str) or key[:1] == "{" or not isinstance(value, str):
-                    raise _NotModelled
-                if key in universal or key in specific:
-                    attrs[key] = self.attribute_value_list_class(nonwhitespace_re.findall(value))
-        shape = self._shapes.get(tag)
-        if shape is None:
-            shape = self._shapes.setdefault(tag, self._shape(tag))
-        open_tags = self._open
-        parent, container, preserve = open_tags[-1] if open_tags else (self.soup, NavigableString, False)
-        node = Tag.__new__(Tag)
-        node.__dict__.update(shape, _namespaces=self.active_namespace_prefixes[-1], attrs=attrs, contents=[])
-        if tag == "meta":
-            self.set_up_substitutions(node)
-        self._link(node, parent)
-        open_tags.append(
-            (
-                node,
-                self.string_containers.get(tag, container),
-                preserve or tag in self.preserve_whitespace_tags,
-            )
+            return super().parser_for(encoding)
+        return etree.HTMLParser(
+            target=self.lean_target(), recover=True, huge_tree=self.huge_tree, encoding=encoding
         )
 
-    def end(self, tag: str | bytes) -> None:
-        if not self._lean:
-            return super().end(tag)
-        self._flush()
-        open_tags = self._open
-        # As bs4 does: close up to the most recent open tag of that name, or nothing when none is open.
-        for depth in range(len(open_tags) - 1, -1, -1):
-            if open_tags[depth][0].name == tag:
-                del open_tags[depth:]
+    def lean_target(self) -> SimpleNamespace:
+        """lxml's parser target for one document: its start, end, data, comment, doctype, pi and close
+        handlers, closures over the document's state (lxml calls them some 800 times a page)."""
+        soup = self.soup
+        assert soup is not None
+        shapes = self._shapes
+        new_shape = self._shape
+        dict_class = self.attribute_dict_class
+        value_list = self.attribute_value_list_class
+        list_attributes = self.cdata_list_attributes
+        universal = tuple(list_attributes.get("*", ()))
+        string_containers = self.string_containers
+        preserve_tags = self.preserve_whitespace_tags
+        namespaces = self.active_namespace_prefixes[-1]
+        set_up_substitutions = self.set_up_substitutions
+        find_words = nonwhitespace_re.findall
+        new_tag = Tag.__new__
+        new_string = str.__new__
+        spaces = _ASCII_SPACES
+
+        # The open tags, innermost last, each with the string class and whitespace rule of its text.
+        open_tags: list[tuple[Tag, type[NavigableString], bool]] = []
+        text: list[str] = []  # text since the last event
+        last: Any = None  # the element created last (bs4's _most_recent_element)
+        # Per tag name, the attributes whose values bs4 splits into lists (class, rel, headers …).
+        list_keys: dict[str, tuple[str, ...]] = {}
+
+        # The linking below is written out in `flush` and `start` rather than shared: a call per node
+        # is a measurable part of the build.
+        def flush(string_class: type[NavigableString] | None = None) -> None:
+            """The text collected since the last event as one string node (bs4's endData)."""
+            nonlocal last
+            value = text[0] if len(text) == 1 else "".join(text)
+            text.clear()
+            parent, container, preserve = open_tags[-1] if open_tags else (soup, NavigableString, False)
+            if not preserve and not value.strip(spaces):
+                value = "\n" if "\n" in value else " "
+            node = new_string(string_class or container, value)
+            siblings = parent.contents
+            previous_sibling = siblings[-1] if siblings else None
+            node.__dict__ = {
+                "hidden": False,
+                "parent": parent,
+                "previous_element": last,
+                "next_element": None,
+                "previous_sibling": previous_sibling,
+                "next_sibling": None,
+            }
+            if last is not None:
+                last.next_element = node
+            if previous_sibling is not None:
+                previous_sibling.next_sibling = node
+            siblings.append(node)
+            last = node
+
+        def start(tag: str, attrib: dict[str, str]) -> None:
+            nonlocal last
+            if not isinstance(tag, str) or tag[:1] == "{":
+                raise _NotModelled
+            if text:
+                flush()
+            attrs = dict_class(attrib)
+            if attrs:
+                keys = list_keys.get(tag)
+                if keys is None:
+                    keys = list_keys[tag] = (*universal, *list_attributes.get(tag.lower(), ()))
+                for key in keys:
+                    if key in attrs:
+                        attrs[key] = value_list(find_words(attrs[key]))
+            shape = shapes.get(tag)
+            if shape is None:
+                shape = shapes.setdefault(tag, new_shape(tag))
+            if open_tags:
+                parent, container, preserve = open_tags[-1]
+            else:
+                parent, container, preserve = soup, NavigableString, False
+            siblings = parent.contents
+            previous_sibling = siblings[-1] if siblings else None
+            node = new_tag(Tag)
+            node.__dict__ = {
+                **shape,
+                "_namespaces": namespaces,
+                "attrs": attrs,
+                "contents": [],
+                "parent": parent,
+                "previous_element": last,
+                "next_element": None,
+                "previous_sibling": previous_sibling,
+                "next_sibling": None,
+            }
+            if tag == "meta":
+                set_up_substitutions(node)
+            if last is not None:
+                last.next_element = node
+            if previous_sibling is not None:
+                previous_sibling.next_sibling = node
+            siblings.append(node)
+            last = node
+            open_tags.append((node, string_containers.get(tag, container), preserve or tag in preserve_tags))
+
+        def end(tag: str) -> None:
+            if text:
+                flush()
+            if open_tags and open_tags[-1][0].name == tag:
+                open_tags.pop()
                 return
+            # As bs4 does: close up to the most recent open tag of that name, or nothing when none is.
+            for depth in range(len(open_tags) - 1, -1, -1):
+                if open_tags[depth][0].name == tag:
+                    del open_tags[depth:]
+                    return
 
-    def data(self, data: str | bytes) -> None:
-        if not self._lean:
-            return super().data(data)
-        if not isinstance(data, str):
-            raise _NotModelled
-        self._text.append(data)
+        def data(value: str) -> None:
+            text.append(value)
 
-    def comment(self, text: str | bytes) -> None:
-        if not self._lean:
-            return super().comment(text)
-        if not isinstance(text, str):
-            raise _NotModelled
-        self._flush()
-        self._text.append(text)
-        self._flush(Comment)
+        def comment(value: str) -> None:
+            if text:
+                flush()
+            text.append(value)
+            flush(Comment)
 
-    def doctype(self, name: str, pubid: str, system: str) -> None:
-        if not self._lean:
-            return super().doctype(name, pubid, system)
-        self._flush()
-        self._text.append(Doctype._string_for_name_and_ids(name, pubid, system))
-        self._flush(Doctype)
+        def doctype(name: str, pubid: str, system: str) -> None:
+            if text:
+                flush()
+            text.append(Doctype._string_for_name_and_ids(name, pubid, system))
+            flush(Doctype)
 
-    def pi(self, target: str, data: str) -> None:
-        if not self._lean:
-            return super().pi(target, data)
-        self._flush()
-        self._text.append(target + " " + data)
-        self._flush(self.processing_instruction_class)
+        def pi(target: str, value: str) -> None:
+            if text:
+                flush()
+            text.append(target + " " + value)
+            flush(self.processing_instruction_class)
 
-    def close(self) -> None:
-        if self._lean:
-            self._flush()
-            soup = self.soup
-            assert soup is not None
-            soup._most_recent_element = self._last
-        super().close()
+        def close() -> None:
+            if text:
+                flush()
+            soup._most_recent_element = last
 
-    # ---- building ---------------------------------------------------------------------------------
-
-    def _flush(self, string_class: type[NavigableString] | None = None) -> None:
-        """The text collected since the last event as one string node (bs4's endData)."""
-        if not self._text:
-            return
-        text = "".join(self._text)
-        self._text = []
-        if self._open:
-            parent, container, preserve = self._open[-1]
-        else:
-            parent, container, preserve = self.soup, NavigableString, False  # type: ignore[assignment]
-        if not preserve and not text.strip(_ASCII_SPACES):
-            text = "\n" if "\n" in text else " "
-        cls = string_class or container
-        node = str.__new__(cls, text)
-        node.__dict__["hidden"] = False
-        self._link(node, parent)
-
-    def _link(self, node: PageElement, parent: Tag | None) -> None:
-        """Append `node` to `parent` as the element parsed after the last one."""
-        assert parent is not None
-        siblings = parent.contents
-        previous_sibling = siblings[-1] if siblings else None
-        last = self._last
-        fields = node.__dict__
-        fields["parent"] = parent
-        fields["previous_element"] = last
-        fields["next_element"] = None
-        fields["previous_sibling"] = previous_sibling
-        fields["next_sibling"] = None
-        if last is not None:
-            last.next_element = node
-        if previous_sibling is not None:
-            previous_sibling.next_sibling = node
-        siblings.append(node)
-        self._last = node
+        return SimpleNamespace(
+            start=start, end=end, data=data, comment=comment, doctype=doctype, pi=pi, close=close
+        )
 
     def _shape(self, name: str) -> dict[str, Any]:
         prototype = Tag(self.soup, self, name)
