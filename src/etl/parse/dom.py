@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString, PageElement
+from soupsieve.css_match import CSSMatch
 from soupsieve.css_types import Selector
 
 from etl.parse.soup import LxmlTreeBuilder
@@ -178,8 +179,16 @@ def _iselect(scope: Tag, selector: str) -> Iterable[Tag]:
     if keys is None or soup is None:
         yield from compiled.iselect(scope)
         return
+    matcher: CSSMatch | None = None
     for tag in _index(soup).candidates(keys):
-        if not tag.__dict__.get("_decomposed") and _within(tag, scope) and compiled.match(tag):
+        if tag.__dict__.get("_decomposed") or not _within(tag, scope):
+            continue
+        if matcher is None:
+            # One matcher for the selection: `compiled.match(tag)` builds one per tag, each walking up
+            # to the document's root first. What a matcher keeps is about the document, except the
+            # tag `:scope` stands for, and selectors with `:scope` never come this way.
+            matcher = CSSMatch(compiled.selectors, soup, compiled.namespaces, compiled.flags)
+        if matcher.match(tag):
             yield tag
 
 
