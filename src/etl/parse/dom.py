@@ -1,11 +1,11 @@
-"""Small DOM helpers over BeautifulSoup (always the lxml tree builder), and the CSS selector engine
-the templates run on.
+"""Small DOM helpers over BeautifulSoup (always the lxml tree builder, with the lean event handlers
+of `etl.parse.soup`), and the CSS selector engine the templates run on.
 
 `select` / `select_one` answer exactly what bs4's `Tag.select` / `select_one` answer (soupsieve
 decides every match), but do not walk the whole tree per selector: each selector is compiled once,
-and a per-document index (tags by id, class and name, built in one pass) hands soupsieve only the
-tags that can match the selector's rightmost part. Walking every tag in soupsieve for each of a
-page's ~100 selector calls was most of the parse time.
+and a per-document index (tags by id, class and name, built in one pass; by attribute name when a
+selector asks) hands soupsieve only the tags that can match the selector's rightmost part. Walking
+every tag in soupsieve for each of a page's ~100 selector calls was most of the parse time.
 """
 
 from __future__ import annotations
