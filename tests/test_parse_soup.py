@@ -13,14 +13,16 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import PageElement
 from fixture_pages import decoded, fixture_files
 
+from etl.parse import dom
 from etl.parse import soup as soup_module
 from etl.parse.dom import make_soup
 
 LINKS = ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")
 # The BeautifulSoup object's parse-time bookkeeping: what is left in it after a parse is not the tree.
+# So are the lists our builder gathers for the selector index (compared with a walk of the tree below).
 BOOKKEEPING = (
     *("builder", "currentTag", "tagStack", "open_tag_counter", "current_data"),
-    "_most_recent_element",
+    *("_most_recent_element", soup_module.TAG_LISTS, dom._INDEX),
 )
 
 EDGE_CASES = {
@@ -98,7 +100,16 @@ def _differences(expected: BeautifulSoup, actual: BeautifulSoup) -> list[str]:
 @pytest.mark.parametrize("name", fixture_files())
 def test_fixture_page_tree_is_bs4s(name: str) -> None:
     html = decoded(name)
-    assert _differences(BeautifulSoup(html, "lxml"), make_soup(html)) == []
+    built = make_soup(html)
+    assert _differences(BeautifulSoup(html, "lxml"), built) == []
+    # The selector index's lists, gathered while building, are the ones a walk of the tree gives.
+    gathered = dom._index(built)
+    walked = dom._TagIndex(built)
+    assert gathered is not walked and gathered.all == walked.all
+    assert gathered.order == walked.order
+    assert {key: [id(t) for t in tags] for key, tags in gathered.tags.items()} == {
+        key: [id(t) for t in tags] for key, tags in walked.tags.items()
+    }
 
 
 @pytest.mark.parametrize("markup", EDGE_CASES.values(), ids=EDGE_CASES.keys())

@@ -21,7 +21,7 @@ from bs4.element import NavigableString, PageElement
 from soupsieve.css_match import CSSMatch
 from soupsieve.css_types import Selector
 
-from etl.parse.soup import LxmlTreeBuilder
+from etl.parse.soup import TAG_LISTS, LxmlTreeBuilder, TagLists
 from etl.text_grammar.normalise import normalise_text
 from etl.urls import redact_url
 
@@ -46,13 +46,21 @@ Key = tuple[str, str]  # ("id" | "class" | "tag" | "attr", lower-cased value)
 
 
 class _TagIndex:
-    """Every tag of a document by id, class and name, in document order. Built on the first select;
-    tags decomposed later stay listed and are skipped when a selection meets them."""
+    """Every tag of a document by id, class and name, in document order. Built on the first select,
+    from the lists the tree builder gathered when it has them; tags decomposed later stay listed and
+    are skipped when a selection meets them."""
 
-    def __init__(self, soup: BeautifulSoup) -> None:
-        self.tags: dict[Key, list[Tag]] = {}
-        self.order: dict[int, int] = {}
-        self.all: list[Tag] = [node for node in soup.descendants if isinstance(node, Tag)]
+    tags: dict[Key, list[Tag]]
+    order: dict[int, int]
+    all: list[Tag]
+
+    def __init__(self, soup: BeautifulSoup, built: TagLists | None = None) -> None:
+        if built is not None:
+            self.all, self.order, self.tags = built
+            return
+        self.tags = {}
+        self.order = {}
+        self.all = [node for node in soup.descendants if isinstance(node, Tag)]
         for position, tag in enumerate(self.all):
             self.order[id(tag)] = position
             self._add(("tag", tag.name.lower()), tag)
@@ -159,7 +167,7 @@ def _document(node: Tag) -> BeautifulSoup | None:
 def _index(soup: BeautifulSoup) -> _TagIndex:
     index = soup.__dict__.get(_INDEX)
     if not isinstance(index, _TagIndex):
-        index = _TagIndex(soup)
+        index = _TagIndex(soup, soup.__dict__.pop(TAG_LISTS, None))
         soup.__dict__[_INDEX] = index
     return index
 

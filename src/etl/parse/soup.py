@@ -38,6 +38,13 @@ _PER_NODE = frozenset(
 )
 
 
+# Where a document built here keeps what its selector index (etl.parse.dom) starts from, gathered
+# while the tags are created: every tag in document order, each tag's position, and the tags by
+# ("tag", name), ("id", id) and ("class", name), lower-cased.
+TAG_LISTS = "_etl_tag_lists"
+TagLists = tuple[list[Tag], dict[int, int], dict[tuple[str, str], list[Tag]]]
+
+
 class _NotModelled(Exception):
     """An event the lean handlers do not reproduce exactly."""
 
@@ -102,6 +109,9 @@ class LxmlTreeBuilder(LXMLTreeBuilder):
         last: Any = None  # the element created last (bs4's _most_recent_element)
         # Per tag name, the attributes whose values bs4 splits into lists (class, rel, headers …).
         list_keys: dict[str, tuple[str, ...]] = {}
+        in_order: list[Tag] = []
+        positions: dict[int, int] = {}
+        by_key: dict[tuple[str, str], list[Tag]] = {}
 
         # The linking below is written out in `flush` and `start` rather than shared: a call per node
         # is a measurable part of the build.
@@ -175,6 +185,17 @@ class LxmlTreeBuilder(LXMLTreeBuilder):
             siblings.append(node)
             last = node
             open_tags.append((node, string_containers.get(tag, container), preserve or tag in preserve_tags))
+            positions[id(node)] = len(in_order)
+            in_order.append(node)
+            by_key.setdefault(("tag", tag.lower()), []).append(node)
+            if attrs:
+                ident = attrs.get("id")
+                if isinstance(ident, str):
+                    by_key.setdefault(("id", ident.lower()), []).append(node)
+                classes = attrs.get("class")
+                if classes:
+                    for name in dict.fromkeys(classes.split() if isinstance(classes, str) else classes):
+                        by_key.setdefault(("class", name.lower()), []).append(node)
 
         def end(tag: str) -> None:
             if text:
@@ -213,6 +234,8 @@ class LxmlTreeBuilder(LXMLTreeBuilder):
             if text:
                 flush()
             soup._most_recent_element = last
+            tag_lists: TagLists = (in_order, positions, by_key)
+            soup.__dict__[TAG_LISTS] = tag_lists
 
         return SimpleNamespace(
             start=start, end=end, data=data, comment=comment, doctype=doctype, pi=pi, close=close
