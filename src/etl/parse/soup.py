@@ -13,6 +13,9 @@ classes, whitespace collapsing) linked the same way. Templates keep reading a pl
 tree through the bs4 API. tests/test_parse_soup.py compares every node, field and link with bs4's
 own builder on every fixture page and on hand-made edge cases.
 
+The handlers also gather, as they create the tags, the lists the selector index of `etl.parse.dom`
+starts from (tags in document order and by name, id and class), which it otherwise walks the tree for.
+
 Events the lean handlers do not model (namespaced names, which lxml's HTML parser does not produce)
 stop the lean build, and bs4's own handlers read the page again from scratch.
 """
@@ -176,6 +179,9 @@ class LxmlTreeBuilder(LXMLTreeBuilder):
                 "previous_sibling": previous_sibling,
                 "next_sibling": None,
             }
+            if tag in string_containers:
+                # A set of its own per tag, as bs4 gives it (the shape's would be shared).
+                node.__dict__["interesting_string_types"] = {string_containers[tag]}
             if tag == "meta":
                 set_up_substitutions(node)
             if last is not None:
