@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, SoupStrainer, Tag
 from bs4.element import PageElement
 from fixture_pages import decoded, fixture_files
 
@@ -144,6 +144,22 @@ class _StopsMidway(soup_module.LxmlTreeBuilder):
 
         target.start = stop_at_p
         return target
+
+
+def test_a_parse_filter_or_node_classes_leave_the_page_to_bs4s_handlers() -> None:
+    html = decoded("real/people_health_n1_2024-05-17_c14739-40237861.html")
+    only_paragraphs = SoupStrainer("p")
+    builder = soup_module.LxmlTreeBuilder()
+    filtered = BeautifulSoup(html, builder=builder, parse_only=only_paragraphs)
+    assert not builder._lean
+    assert _differences(BeautifulSoup(html, "lxml", parse_only=only_paragraphs), filtered) == []
+
+    class Paragraph(Tag):
+        pass
+
+    builder = soup_module.LxmlTreeBuilder()
+    own = BeautifulSoup(html, builder=builder, element_classes={Tag: Paragraph})
+    assert not builder._lean and isinstance(own.find("p"), Paragraph)
 
 
 def test_an_event_not_modelled_leaves_the_page_to_bs4s_handlers() -> None:

@@ -17,7 +17,8 @@ The handlers also gather, as they create the tags, the lists the selector index 
 starts from (tags in document order and by name, id and class), which it otherwise walks the tree for.
 
 Events the lean handlers do not model (namespaced names, which lxml's HTML parser does not produce)
-stop the lean build, and bs4's own handlers read the page again from scratch.
+stop the lean build, and bs4's own handlers read the page again from scratch; a BeautifulSoup made
+with a parse filter or node classes of its own is read by bs4's handlers from the start.
 """
 
 from __future__ import annotations
@@ -67,7 +68,11 @@ class LxmlTreeBuilder(LXMLTreeBuilder):
     def feed(self, markup: Any) -> None:
         soup = self.soup
         assert soup is not None
-        self._lean = True
+        # A parse filter (SoupStrainer) or classes of the caller's own for the nodes: bs4's handlers.
+        self._lean = not (soup.parse_only or soup.element_classes)
+        if not self._lean:
+            super().feed(markup)
+            return
         try:
             super().feed(markup)
             return
