@@ -47,8 +47,9 @@ Key = tuple[str, str]  # ("id" | "class" | "tag" | "attr", lower-cased value)
 
 class _TagIndex:
     """Every tag of a document by id, class and name, in document order. Built on the first select,
-    from the lists the tree builder gathered when it has them; tags decomposed later stay listed and
-    are skipped when a selection meets them."""
+    from the lists the tree builder gathered when it has them (the tree as parsed: templates remove
+    nodes but never add any); tags decomposed later stay listed and are skipped when a selection
+    meets them."""
 
     tags: dict[Key, list[Tag]]
     order: dict[int, int]
