@@ -17,7 +17,7 @@ from bs4 import Tag
 from bs4.element import NavigableString
 
 from etl.models import Image, Paragraph
-from etl.parse.dom import absolute, attr, is_centred, is_wholly_bold, make_soup, select, text_of
+from etl.parse.dom import absolute, ancestor, attr, is_centred, is_wholly_bold, make_soup, select, text_of
 from etl.parse.furniture import furniture_reason, is_promotion_caption
 from etl.text_grammar.byline import split_credit
 from etl.text_grammar.normalise import has_word_characters, normalise_text
@@ -73,12 +73,12 @@ class BodyReader:
     # ---- walking ----------------------------------------------------------------------------------
 
     def _visit(self, node: Tag) -> None:
-        if node.name != "table" and node.find_parent("table", class_="pci_c") is not None:
+        if node.name != "table" and ancestor(node, "table", "pci_c") is not None:
             return  # read with its table
         if node.name == "table":
             self._caption_table(node)
         elif node.name == "img":
-            if node.find_parent("p") is None:
+            if ancestor(node, "p") is None:
                 self._add_photo(node)
         else:
             self._paragraph(node)
@@ -220,6 +220,6 @@ def _block_lines(container: Tag) -> list[str]:
     for element in container.descendants:
         if isinstance(element, Tag) and (element.name == "br" or element.name in _BLOCK_TAGS):
             parts.append("\n")
-        elif type(element) is NavigableString and element.find_parent("table", class_="pci_c") is None:
+        elif type(element) is NavigableString and ancestor(element, "table", "pci_c") is None:
             parts.append(str(element))
     return [normalise_text(line) for line in "".join(parts).split("\n")]

@@ -1,11 +1,11 @@
-"""Small DOM helpers over BeautifulSoup (always the lxml tree builder), and the CSS selector engine
-the templates run on.
+"""Small DOM helpers over BeautifulSoup (always the lxml tree builder, with the lean event handlers
+of `etl.parse.soup`), and the CSS selector engine the templates run on.
 
 `select` / `select_one` answer exactly what bs4's `Tag.select` / `select_one` answer (soupsieve
 decides every match), but do not walk the whole tree per selector: each selector is compiled once,
-and a per-document index (tags by id, class and name, built in one pass) hands soupsieve only the
-tags that can match the selector's rightmost part. Walking every tag in soupsieve for each of a
-page's ~100 selector calls was most of the parse time.
+and a per-document index (tags by id, class and name, built in one pass; by attribute name when a
+selector asks) hands soupsieve only the tags that can match the selector's rightmost part. Walking
+every tag in soupsieve for each of a page's ~100 selector calls was most of the parse time.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from urllib.parse import urljoin
 
 import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
+from soupsieve.css_match import CSSMatch
 from soupsieve.css_types import Selector
 
+from etl.parse.soup import TAG_LISTS, LxmlTreeBuilder, TagLists
 from etl.text_grammar.normalise import normalise_text
 from etl.urls import redact_url
 
@@ -33,23 +35,34 @@ _BLOCK_TAGS = frozenset(
 
 
 def make_soup(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
+    """The page's tree as bs4's lxml builder makes it, built by its lean event handlers (soup.py)."""
+    return BeautifulSoup(html, builder=LxmlTreeBuilder())
 
 
 # --------------------------------------------------------------------------- selector engine
 
 _INDEX = "_etl_selector_index"  # where a document keeps its index (bs4 would read tag.x as find("x"))
-Key = tuple[str, str]  # ("id" | "class" | "tag", lower-cased value)
+Key = tuple[str, str]  # ("id" | "class" | "tag" | "attr", lower-cased value)
 
 
 class _TagIndex:
-    """Every tag of a document by id, class and name, in document order. Built on the first select;
-    tags decomposed later stay listed and are skipped when a selection meets them."""
+    """Every tag of a document by id, class and name, in document order. Built on the first select,
+    from the lists the tree builder gathered when it has them (the tree as parsed: templates remove
+    nodes but never add any); tags decomposed later stay listed and are skipped when a selection
+    meets them."""
 
-    def __init__(self, soup: BeautifulSoup) -> None:
-        self.tags: dict[Key, list[Tag]] = {}
-        self.order: dict[int, int] = {}
-        for position, tag in enumerate(soup.find_all(True)):
+    tags: dict[Key, list[Tag]]
+    order: dict[int, int]
+    all: list[Tag]
+
+    def __init__(self, soup: BeautifulSoup, built: TagLists | None = None) -> None:
+        if built is not None:
+            self.all, self.order, self.tags = built
+            return
+        self.tags = {}
+        self.order = {}
+        self.all = [node for node in soup.descendants if isinstance(node, Tag)]
+        for position, tag in enumerate(self.all):
             self.order[id(tag)] = position
             self._add(("tag", tag.name.lower()), tag)
             ident = tag.get("id")
@@ -62,13 +75,20 @@ class _TagIndex:
     def _add(self, key: Key, tag: Tag) -> None:
         self.tags.setdefault(key, []).append(tag)
 
+    def has(self, key: Key) -> bool:
+        """Whether any tag carries `key`. Tags by attribute name are listed on first asking: few
+        selectors need them (`[class*=qrcode]`), and lxml gives attribute names in lower case."""
+        if key[0] == "attr" and key not in self.tags:
+            self.tags[key] = [t for t in self.all if not t.__dict__.get("_decomposed") and key[1] in t.attrs]
+        return bool(self.tags.get(key))
+
     def candidates(self, alternatives: tuple[Alternative, ...]) -> list[Tag]:
         """Tags that may match: those carrying an alternative's key, when every compound of that
         alternative (`div.zdfy a[href]`: div.zdfy and a) has a tag in the document at all."""
         lists = [
             self._below(self.tags[key], inside) if inside is not None else self.tags[key]
             for key, needs, inside in alternatives
-            if all(need in self.tags for need in needs)
+            if all(self.has(need) for need in needs)
         ]
         if len(lists) == 1:
             return lists[0]
@@ -96,14 +116,18 @@ Alternative = tuple[Key, tuple[Key, ...], Key | None]
 
 
 def _key(compound: Selector) -> Key | None:
-    """What every tag matching the compound carries: its id, else a class, else its tag name
-    (lower-cased, so the index gives a superset of what soupsieve's case rules match)."""
+    """What every tag matching the compound carries: its id, else a class, else its tag name, else
+    an attribute it must have (lower-cased, so the index gives a superset of what soupsieve's case
+    rules match; `[a!=b]` also matches tags without the attribute, so it gives no key)."""
     if compound.ids:
         return ("id", compound.ids[0].lower())
     if compound.classes:
         return ("class", compound.classes[0].lower())
     if compound.tag is not None and compound.tag.name != "*":
         return ("tag", compound.tag.name.lower())
+    for attribute in compound.attributes:
+        if not attribute.inverse and not attribute.prefix:
+            return ("attr", attribute.attribute.lower())
     return None
 
 
@@ -144,7 +168,7 @@ def _document(node: Tag) -> BeautifulSoup | None:
 def _index(soup: BeautifulSoup) -> _TagIndex:
     index = soup.__dict__.get(_INDEX)
     if not isinstance(index, _TagIndex):
-        index = _TagIndex(soup)
+        index = _TagIndex(soup, soup.__dict__.pop(TAG_LISTS, None))
         soup.__dict__[_INDEX] = index
     return index
 
@@ -164,8 +188,16 @@ def _iselect(scope: Tag, selector: str) -> Iterable[Tag]:
     if keys is None or soup is None:
         yield from compiled.iselect(scope)
         return
+    matcher: CSSMatch | None = None
     for tag in _index(soup).candidates(keys):
-        if not tag.__dict__.get("_decomposed") and _within(tag, scope) and compiled.match(tag):
+        if tag.__dict__.get("_decomposed") or not _within(tag, scope):
+            continue
+        if matcher is None:
+            # One matcher for the selection: `compiled.match(tag)` builds one per tag, each walking up
+            # to the document's root first. What a matcher keeps is about the document, except the
+            # tag `:scope` stands for, and selectors with `:scope` never come this way.
+            matcher = CSSMatch(compiled.selectors, soup, compiled.namespaces, compiled.flags)
+        if matcher.match(tag):
             yield tag
 
 
@@ -218,9 +250,60 @@ def first_text(soup: Tag, selectors: Iterable[str]) -> str:
 
 
 def decompose_all(root: Tag, selectors: Iterable[str]) -> None:
+    """Remove what the selectors match below `root`, as if one selector after the other."""
+    for group in removal_groups(tuple(selectors)):
+        for node in select(root, group):
+            if not node.__dict__.get("_decomposed"):  # not inside a node removed just before
+                node.decompose()
+
+
+@functools.cache
+def removal_groups(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """The selectors, consecutive order-free ones joined into one selector list.
+
+    Removing nodes one selector after the other is the same as removing what the joined list matches
+    on the tree before any removal, as long as whether a node matches depends only on the node and
+    its ancestors, which removing other nodes never changes. Sibling combinators and pseudo-classes
+    (`div.zdfy + center`, `:has(img)`, `:first-child`) depend on what else is still there, so each of
+    those stays a step of its own, in its place.
+    """
+    groups: list[str] = []
+    run: list[str] = []
     for selector in selectors:
-        for node in select(root, selector):
-            node.decompose()
+        if _order_free(selector):
+            run.append(selector)
+            continue
+        if run:
+            groups.append(", ".join(run))
+            run = []
+        groups.append(selector)
+    if run:
+        groups.append(", ".join(run))
+    return tuple(groups)
+
+
+def _order_free(selector: str) -> bool:
+    for alternative in soupsieve.compile(selector).selectors:
+        compound: object = alternative
+        while isinstance(compound, Selector):
+            plain = not (compound.selectors or compound.nth or compound.contains or compound.lang)
+            if not plain or compound.flags or compound.rel_type not in (None, " ", ">"):
+                return False
+            compound = compound.relation[0] if compound.relation else None
+        if compound is not None:
+            return False
+    return True
+
+
+def ancestor(node: PageElement, name: str, class_: str | None = None) -> Tag | None:
+    """`node.find_parent(name, class_=class_)`: the nearest enclosing tag of that name (and class),
+    found by walking the parents rather than through bs4's general matching."""
+    parent = node.parent
+    while parent is not None:
+        if parent.name == name and (class_ is None or class_ in (parent.get("class") or ())):
+            return parent
+        parent = parent.parent
+    return None
 
 
 def drop_comments(root: Tag) -> None:

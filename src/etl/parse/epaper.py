@@ -12,7 +12,16 @@ from bs4.element import NavigableString
 
 from etl.models import Image, Paragraph
 from etl.parse.article_base import ArticleTemplate
-from etl.parse.dom import drop_comments, first, first_text, is_ancestor, select, select_one, text_of
+from etl.parse.dom import (
+    drop_comments,
+    first,
+    first_text,
+    is_ancestor,
+    removal_groups,
+    select,
+    select_one,
+    text_of,
+)
 from etl.text_grammar.byline import is_byline_paragraph, names_in
 from etl.text_grammar.normalise import normalise_text
 from etl.text_grammar.patterns import (
@@ -172,9 +181,10 @@ class EpaperArticle(ArticleTemplate):
             if body is not None and duplicate is not body and not is_ancestor(duplicate, body):
                 duplicate.decompose()
         if body is not None:
-            for selector in self.chrome:
-                for node in select(self.soup, selector):
-                    if node is not body and not is_ancestor(node, body):
+            for group in removal_groups(self.chrome):
+                for node in select(self.soup, group):
+                    decomposed = node.__dict__.get("_decomposed")
+                    if not decomposed and node is not body and not is_ancestor(node, body):
                         node.decompose()
             drop_comments(body)
         return super().read_body(title)
