@@ -1,6 +1,6 @@
 """`make bench`: where the time and memory of a run go, each line against its target.
 
-    .venv/bin/python benchmarks/run.py [--quick]
+    .venv/bin/python benchmarks/run.py [--quick] [--only load]
 
 Prints one table and writes benchmarks/results/latest.json. Every ratio is the median of runs
 alternated within this process, so a machine busy with something else slows both sides alike; the
@@ -584,6 +584,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer rounds and smaller sizes (a smoke run)")
     ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--only",
+        choices=("load",),
+        help="measure one part: `load` is the load path's lines (rows/s vs raw Arrow, batch growth, "
+        "peak RSS); the results file is not written",
+    )
     ap.add_argument("--output", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     if args.rss_child:
@@ -592,14 +598,19 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))  # benchmarks.* modules of this checkout
     rounds = 1 if args.quick else 3
     started = time.perf_counter()
-    lines: list[Line] = [bench_stages(3 if args.quick else 20)]
-    lines += from_module("benchmarks.parse_speed", _describe_parse, "parse speed, trafilatura ratio")
-    lines.append(bench_extract_scaling(args.quick))
-    lines += bench_crawl(rounds, (30,) if args.quick else (150, 600), prefect_rounds=0 if args.quick else 2)
+    lines: list[Line] = []
+    if args.only is None:
+        lines.append(bench_stages(3 if args.quick else 20))
+        lines += from_module("benchmarks.parse_speed", _describe_parse, "parse speed, trafilatura ratio")
+        lines.append(bench_extract_scaling(args.quick))
+        lines += bench_crawl(
+            rounds, (30,) if args.quick else (150, 600), prefect_rounds=0 if args.quick else 2
+        )
     lines += bench_load(rounds, (1_000,) if args.quick else (1_000, 8_000, 64_000))
-    lines += from_module(
-        "benchmarks.reprocess_workers", _describe_reprocess, "reprocess pages/s, 1 and 2 workers"
-    )
+    if args.only is None:
+        lines += from_module(
+            "benchmarks.reprocess_workers", _describe_reprocess, "reprocess pages/s, 1 and 2 workers"
+        )
     lines.append(
         bench_rss(1 if args.quick else 2, 100 if args.quick else 1_000, 400 if args.quick else 8_000)
     )
@@ -613,6 +624,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'':<{width}}    limited by: {line.limit}")
     elapsed = time.perf_counter() - started
     print(f"({elapsed:.0f} s)")
+    if args.only is not None:
+        return 0 if all(x.met is not False for x in lines) else 1
     args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
