@@ -252,8 +252,12 @@ def _rewrite(
             }
         ),
     )
-    before = _dicts(
-        con, "SELECT r.new_id, i.* FROM indicators i JOIN stage_replaced_ids r ON i.article_id = r.old_id"
+    before = (
+        _dicts(
+            con, "SELECT r.new_id, i.* FROM indicators i JOIN stage_replaced_ids r ON i.article_id = r.old_id"
+        )
+        if replaced
+        else []
     )
     replace_stored(con, written, [old for old, _ in replaced])
     after = _dicts(con, "SELECT * FROM stage_written_indicators")

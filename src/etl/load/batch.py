@@ -103,7 +103,8 @@ def load_batch(
     pages = last_by((PageLoad(f, k, run_id, now) for f, k in fetches), lambda p: p.fetch.url)
     loaded_urls = {a.article.url for a in batch.articles}
     succeeded_urls = [*succeeded_urls, *skipped_unchanged]
-    resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
+    succeeded_keys = {source_key(u) for u in succeeded_urls}
+    resolved_keys = {a.key for a in batch.articles} | succeeded_keys
     failure_rows = last_by(
         (failure_row(f, run_id, now) for f in failures if source_key(f.url) not in resolved_keys),
         lambda r: r["url"],
@@ -123,7 +124,7 @@ def load_batch(
             held_urls = {f.url for f in held}
             changed = [a for a in changed if a.article.url not in held_urls]
             loaded_urls -= held_urls
-            resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
+            resolved_keys = {a.key for a in batch.articles if a.article.url in loaded_urls} | succeeded_keys
             failure_rows = last_by(
                 [*failure_rows, *(failure_row(f, run_id, now) for f in held)], lambda r: r["url"]
             )
@@ -200,21 +201,22 @@ class StoredArticles:
         return self.by_id.get(article.article_id) or self.by_url.get(article.article.url)
 
     def ids_to_delete(self, article: ArticleLoad) -> list[str]:
-        """The article's own id, and the id of another row holding its URL, which must go too or
-        the URL's unique constraint blocks the insert."""
-        other = self.by_url.get(article.article.url)
-        if other is None or other.article_id == article.article_id:
-            return [article.article_id]
-        return [article.article_id, other.article_id]
+        """The ids of the stored rows the article replaces: the row with its id, and another row
+        holding its URL, which must go too or the URL's unique constraint blocks the insert. None
+        for a new article: images and indicators are only ever written with their article row, in
+        one transaction, so a new article has none to delete and no table is searched for them."""
+        found = (self.by_id.get(article.article_id), self.by_url.get(article.article.url))
+        return list(dict.fromkeys(row.article_id for row in found if row is not None))
 
 
 def _keys(con: duckdb.DuckDBPyConnection, name: str, **columns: Sequence[str]) -> str:
     """Register a small Arrow table of the batch's keys under `name`, for semi-joins.
 
-    Measured at 64k stored articles: a lookup or delete semi-joined with a staged key table costs a
-    few milliseconds, a constant IN list several times that, and an ART index on the article_id of
-    images and indicators made deletes about ten times slower (its nodes are read back from the
-    file on every connection)."""
+    Measured at 64k stored articles: a lookup or delete semi-joined with a staged key table costs
+    what a constant IN list or `= ANY(?)` costs (the column's read from the file), one point query
+    per key several times that, `INSERT … ON CONFLICT DO NOTHING` four times a plain insert, and an
+    ART index on the article_id of images and indicators made deletes about ten times slower (its
+    nodes are read back from the file on every connection)."""
     con.register(name, pa.table({k: pa.array(list(v), pa.string()) for k, v in columns.items()}))
     return name
 
@@ -239,10 +241,15 @@ def stored_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[ArticleLo
 
 def replace_stored(con: duckdb.DuckDBPyConnection, written: ArticleBatch, doomed_ids: Sequence[str]) -> None:
     """Delete the rows of the articles `doomed_ids` (with their images and indicators) and insert the
-    batch's rows; these stay registered as `stage_written_<table>` for the rest of the transaction."""
-    doomed = _keys(con, "stage_replaced", article_id=doomed_ids)
-    for table in ("indicators", "images", "articles"):
-        con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM {doomed})")
+    batch's rows; these stay registered as `stage_written_<table>` for the rest of the transaction.
+
+    Images and indicators have no index on article_id (an ART index on it made these deletes about
+    ten times slower), so a delete reads their article_id column: only done when a stored article
+    is replaced, never for a batch of new articles."""
+    if doomed_ids:
+        doomed = _keys(con, "stage_replaced", article_id=doomed_ids)
+        for table in ("indicators", "images", "articles"):
+            con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM {doomed})")
     for table, sources in (
         ("articles", written.articles),
         ("images", written.images),

@@ -66,7 +66,11 @@ def arrow_table(columns: Sequence[Column[Source]], sources: Sequence[Source], sc
 
 def article_id_for(url: str) -> str:
     """Stable across hosts and ports: the same article from a mirror or the live site is one row."""
-    return hashlib.sha256(source_key(url).encode("utf-8")).hexdigest()[:16]
+    return _article_id_of_key(source_key(url))
+
+
+def _article_id_of_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def indicator_id_for(article_id: str, ind: Indicator) -> str:
@@ -107,11 +111,13 @@ class ArticleLoad:
     run_id: str = ""
     loaded_at: dt.datetime | None = None
     parser_version: str | None = None
+    key: str = field(init=False)  # the URL's source key (etl.urls.source_key)
     article_id: str = field(init=False)
     content_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "article_id", article_id_for(self.item.article.url))
+        object.__setattr__(self, "key", source_key(self.item.article.url))
+        object.__setattr__(self, "article_id", _article_id_of_key(self.key))
         object.__setattr__(self, "content_hash", _content_hash(self))
 
     @property
