@@ -231,9 +231,18 @@ def stored_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[ArticleLo
         article_id=[a.article_id for a in articles],
         url=[a.article.url for a in articles],
     )
+    # Two semi-joins, each reading one key column: an OR of the two reads both columns and every
+    # column selected (body_text among them) for the whole table.
+    matched = con.execute(
+        f"SELECT a.article_id FROM articles a SEMI JOIN {keys} k ON a.article_id = k.article_id "
+        f"UNION SELECT a.article_id FROM articles a SEMI JOIN {keys} k ON a.url = k.url"
+    ).fetchall()
+    if not matched:
+        return StoredArticles({}, {})
+    found_ids = _keys(con, "stage_found", article_id=[article_id for (article_id,) in matched])
     found = con.execute(
-        "SELECT article_id, url, content_hash, length(body_text), paragraph_count FROM articles "
-        f"WHERE article_id IN (SELECT article_id FROM {keys}) OR url IN (SELECT url FROM {keys})"
+        "SELECT a.article_id, a.url, a.content_hash, length(a.body_text), a.paragraph_count "
+        f"FROM articles a SEMI JOIN {found_ids} f ON a.article_id = f.article_id"
     ).fetchall()
     rows = [StoredArticle(*r) for r in found]
     return StoredArticles({r.article_id: r for r in rows}, {r.url: r for r in rows})
@@ -273,8 +282,8 @@ def suspicious_changes(
     old_ids = _keys(con, "stage_stored", article_id=sorted({row.article_id for _, row in replacing}))
     stored_indicators: dict[str, int] = dict(
         con.execute(
-            "SELECT article_id, count(*) FROM indicators "
-            f"WHERE article_id IN (SELECT article_id FROM {old_ids}) GROUP BY article_id"
+            "SELECT i.article_id, count(*) FROM indicators i "
+            f"SEMI JOIN {old_ids} s ON i.article_id = s.article_id GROUP BY i.article_id"
         ).fetchall()
     )
     new_indicators: dict[str, int] = {}
