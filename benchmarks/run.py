@@ -355,7 +355,10 @@ def bench_load(rounds: int, sizes: tuple[int, ...]) -> list[Line]:
                     ok,
                     ""
                     if ok
-                    else "the load also writes the articles, checks content hashes and builds ids in Python",
+                    else "Python work per row, measured at 64k (cProfile and phase timings): ids and content "
+                    "hashes 0.77 s (sha256 of 64k indicator keys, JSON of 3,200 articles), Arrow "
+                    "columns from the column maps 0.41 s; DuckDB's inserts and commit about the raw "
+                    "insert's 0.94 s, plus the articles' own rows",
                     {"ratio": ratio, "raw_s": [p[0] for p in pairs], "load_s": [p[1] for p in pairs]},
                 )
             )
@@ -411,7 +414,11 @@ def _batch_growth(tmp: Path, template: Path, rounds: int) -> Line:
         f"{statistics.median(p[1] for p in pairs) * 1000:.0f} ms)",
         f"<= {TARGET_BATCH_GROWTH:g}x",
         ok,
-        "" if ok else "the batch's deletes and lookups scan whole tables",
+        ""
+        if ok
+        else "DuckDB keeping the primary-key index of indicators (320k keys at 64k articles): 200 rows "
+        "into indicators (open, insert, close) 167 ms at 64k vs 96 ms at 1k, into a copy without the "
+        "key 87 vs 88 ms; the load's own lookups 8 vs 7 ms, and a batch of new articles deletes nothing",
         {"ratio": ratio, "at_64k_s": [p[0] for p in pairs], "at_1k_s": [p[1] for p in pairs]},
     )
 
