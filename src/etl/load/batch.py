@@ -202,7 +202,7 @@ class StoredArticles:
 
     def ids_to_delete(self, article: ArticleLoad) -> list[str]:
         """The ids of the stored rows the article replaces: the row with its id, and another row
-        holding its URL, which must go too or the URL's unique constraint blocks the insert. None
+        holding its URL, which must go too or the URL's unique constraint blocks the insert. No ids
         for a new article: images and indicators are only ever written with their article row, in
         one transaction, so a new article has none to delete and no table is searched for them."""
         found = (self.by_id.get(article.article_id), self.by_url.get(article.article.url))
