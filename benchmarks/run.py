@@ -1,6 +1,6 @@
 """`make bench`: where the time and memory of a run go, each line against its target.
 
-    .venv/bin/python benchmarks/run.py [--quick]
+    .venv/bin/python benchmarks/run.py [--quick] [--only load]
 
 Prints one table and writes benchmarks/results/latest.json. Every ratio is the median of runs
 alternated within this process, so a machine busy with something else slows both sides alike; the
@@ -355,7 +355,12 @@ def bench_load(rounds: int, sizes: tuple[int, ...]) -> list[Line]:
                     ok,
                     ""
                     if ok
-                    else "the load also writes the articles, checks content hashes and builds ids in Python",
+                    else "what the raw insert does not do, measured (cProfile, phase timings): at 1k "
+                    "writing the article rows, whose table keeps two key indexes (insert, commit and "
+                    "the checkpoint on close: 263 ms vs the raw 171 ms); at 64k Python work per row, "
+                    "ids and content hashes 0.77 s (sha256 of 64k indicator keys, JSON of 3,200 "
+                    "articles) and Arrow columns from the column maps 0.41 s, while DuckDB's inserts "
+                    "and commit take about the raw insert's 0.94 s",
                     {"ratio": ratio, "raw_s": [p[0] for p in pairs], "load_s": [p[1] for p in pairs]},
                 )
             )
@@ -411,7 +416,11 @@ def _batch_growth(tmp: Path, template: Path, rounds: int) -> Line:
         f"{statistics.median(p[1] for p in pairs) * 1000:.0f} ms)",
         f"<= {TARGET_BATCH_GROWTH:g}x",
         ok,
-        "" if ok else "the batch's deletes and lookups scan whole tables",
+        ""
+        if ok
+        else "DuckDB keeping the primary-key index of indicators (320k keys at 64k articles): 200 rows "
+        "into indicators (open, insert, close) 167 ms at 64k vs 96 ms at 1k, into a copy without the "
+        "key 87 vs 88 ms; the load's own lookups 8 vs 7 ms, and a batch of new articles deletes nothing",
         {"ratio": ratio, "at_64k_s": [p[0] for p in pairs], "at_1k_s": [p[1] for p in pairs]},
     )
 
@@ -585,6 +594,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer rounds and smaller sizes (a smoke run)")
     ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--only",
+        choices=("load",),
+        help="measure one part: `load` is the load path's lines (rows/s vs raw Arrow, batch growth, "
+        "peak RSS); the results file is not written",
+    )
     ap.add_argument("--output", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     if args.rss_child:
@@ -593,14 +608,19 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))  # benchmarks.* modules of this checkout
     rounds = 1 if args.quick else 3
     started = time.perf_counter()
-    lines: list[Line] = [bench_stages(3 if args.quick else 20)]
-    lines += from_module("benchmarks.parse_speed", _describe_parse, "parse speed, trafilatura ratio")
-    lines.append(bench_extract_scaling(args.quick))
-    lines += bench_crawl(rounds, (30,) if args.quick else (150, 600), prefect_rounds=0 if args.quick else 2)
+    lines: list[Line] = []
+    if args.only is None:
+        lines.append(bench_stages(3 if args.quick else 20))
+        lines += from_module("benchmarks.parse_speed", _describe_parse, "parse speed, trafilatura ratio")
+        lines.append(bench_extract_scaling(args.quick))
+        lines += bench_crawl(
+            rounds, (30,) if args.quick else (150, 600), prefect_rounds=0 if args.quick else 2
+        )
     lines += bench_load(rounds, (1_000,) if args.quick else (1_000, 8_000, 64_000))
-    lines += from_module(
-        "benchmarks.reprocess_workers", _describe_reprocess, "reprocess pages/s, 1 and 2 workers"
-    )
+    if args.only is None:
+        lines += from_module(
+            "benchmarks.reprocess_workers", _describe_reprocess, "reprocess pages/s, 1 and 2 workers"
+        )
     lines.append(
         bench_rss(1 if args.quick else 2, 100 if args.quick else 1_000, 400 if args.quick else 8_000)
     )
@@ -614,6 +634,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'':<{width}}    limited by: {line.limit}")
     elapsed = time.perf_counter() - started
     print(f"({elapsed:.0f} s)")
+    if args.only is not None:
+        return 0 if all(x.met is not False for x in lines) else 1
     args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

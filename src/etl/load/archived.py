@@ -21,18 +21,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from etl.load.batch import suspicious_changes
-from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, scalar, transaction, utc_now
+from etl.load.batch import StoredArticles, replace_stored, stored_articles, suspicious_changes
+from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, transaction, utc_now
 from etl.load.failures import PENDING_STAGE, UPSERT_FAILURES
 from etl.load.rows import (
     ARTICLE_COLUMNS,
     IMAGE_COLUMNS,
     INDICATOR_COLUMNS,
-    article_id_for,
+    ArticleBatch,
+    ArticleLoad,
     failure_row,
     last_by,
-    rows_of_articles,
+    loads_of_articles,
     staging,
+    staging_of,
 )
 from etl.models import ArchivedPage, Failure, PageKind, ProcessedArticle
 from etl.urls import canonical_article_url, continuation_page, date_from_url, path_of, source_key
@@ -199,67 +201,66 @@ def replace_articles(
     table is not touched: nothing was fetched.
     """
     now = utc_now()
-    items = last_by(articles, lambda it: article_id_for(it.article.url))
-    article_rows, image_rows, indicator_rows = rows_of_articles(
-        items, run_id, extractor_version, now, parser_version
-    )
+    batch = loads_of_articles(articles, run_id, extractor_version, now, parser_version)
     counts = ReplaceCounts()
     with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
-        changed: list[dict[str, Any]] = []
+        changed: list[ArticleLoad] = []
         held: list[Failure] = []
-        if article_rows:
-            con.register("stage_articles", staging(con, "articles", article_rows))
-            con.register("stage_images", staging(con, "images", image_rows))
-            con.register("stage_indicators", staging(con, "indicators", indicator_rows))
+        if batch.articles:
+            con.register("stage_articles", staging_of(con, "articles", batch.articles))
+            con.register("stage_images", staging_of(con, "images", batch.images))
+            con.register("stage_indicators", staging_of(con, "indicators", batch.indicators))
             differing = {aid for (aid,) in con.execute(_DIFFERING_ARTICLES).fetchall()}
-            changed = [r for r in article_rows if r["article_id"] in differing]
-            held = [] if accept_changes else suspicious_changes(con, changed, indicator_rows)
+            changed = [a for a in batch.articles if a.article_id in differing]
+            stored = stored_articles(con, changed)
+            held = [] if accept_changes else suspicious_changes(con, stored, changed, batch.indicators)
             held_urls = {f.url for f in held}
-            changed = [r for r in changed if r["url"] not in held_urls]
+            changed = [a for a in changed if a.article.url not in held_urls]
             counts.suspicious_changes = held
-            counts.articles_unchanged = len(article_rows) - len(changed) - len(held)
-        if changed:
-            counts.rewritten = _rewrite(con, changed)
-            counts.articles_loaded = len(changed)
-            counts.images_loaded = scalar(con, "SELECT count(*) FROM stage_write_images")
-            counts.indicators_loaded = scalar(con, "SELECT count(*) FROM stage_write_indicators")
+            counts.articles_unchanged = len(batch.articles) - len(changed) - len(held)
+            if changed:
+                written = batch.only({a.article_id for a in changed})
+                counts.rewritten = _rewrite(con, written, stored)
+                counts.articles_loaded = len(written.articles)
+                counts.images_loaded = len(written.images)
+                counts.indicators_loaded = len(written.indicators)
         failure_rows = last_by((failure_row(f, run_id, now) for f in [*failures, *held]), lambda r: r["url"])
         if failure_rows:
             con.register("stage_failures", staging(con, "failures", failure_rows))
             con.execute(UPSERT_FAILURES)
             counts.failures_recorded = len(failure_rows)
         held_urls = {f.url for f in held}
-        read_urls = sorted({r["url"] for r in article_rows} - held_urls)
+        read_urls = sorted({a.article.url for a in batch.articles} - held_urls)
         if read_urls:
             _resolve_failures(con, read_urls, now)
     return counts
 
 
-def _rewrite(con: duckdb.DuckDBPyConnection, changed: list[dict[str, Any]]) -> list[RewrittenArticle]:
+def _rewrite(
+    con: duckdb.DuckDBPyConnection, written: ArticleBatch, stored: StoredArticles
+) -> list[RewrittenArticle]:
     """Replace the changed articles' rows; their indicator rows before and after, per article."""
-    con.register("stage_write_ids", staging(con, "articles", changed).select(["article_id", "url"]))
-    for table in ("images", "indicators"):
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE stage_write_{table} AS SELECT * FROM stage_{table} "
-            "WHERE article_id IN (SELECT article_id FROM stage_write_ids)"
+    # Replaced by id, and by URL too (`StoredArticles.ids_to_delete`): a row stored under another
+    # id for the URL counts as the article's rows before.
+    replaced = [(old_id, a.article_id) for a in written.articles for old_id in stored.ids_to_delete(a)]
+    con.register(
+        "stage_replaced_ids",
+        pa.table(
+            {
+                "old_id": pa.array([old for old, _ in replaced], pa.string()),
+                "new_id": pa.array([new for _, new in replaced], pa.string()),
+            }
+        ),
+    )
+    before = (
+        _dicts(
+            con, "SELECT r.new_id, i.* FROM indicators i JOIN stage_replaced_ids r ON i.article_id = r.old_id"
         )
-    # Replace by id, and by URL too: a row whose id was derived differently (an older key) must not
-    # block the URL's unique constraint. Its rows count as the article's rows before.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE replaced AS "
-        "SELECT article_id AS old_id, article_id AS new_id FROM stage_write_ids "
-        "UNION SELECT a.article_id, s.article_id FROM articles a JOIN stage_write_ids s USING (url)"
+        if replaced
+        else []
     )
-    before = _dicts(con, "SELECT r.new_id, i.* FROM indicators i JOIN replaced r ON i.article_id = r.old_id")
-    for table in ("indicators", "images", "articles"):
-        con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT old_id FROM replaced)")
-    con.execute(
-        "INSERT INTO articles BY NAME SELECT * FROM stage_articles "
-        "WHERE article_id IN (SELECT article_id FROM stage_write_ids)"
-    )
-    con.execute("INSERT INTO images BY NAME SELECT * FROM stage_write_images")
-    con.execute("INSERT INTO indicators BY NAME SELECT * FROM stage_write_indicators")
-    after = _dicts(con, "SELECT * FROM stage_write_indicators")
+    replace_stored(con, written, [old for old, _ in replaced])
+    after = _dicts(con, "SELECT * FROM stage_written_indicators")
     rows_before: dict[str, list[dict[str, Any]]] = {}
     for row in before:
         rows_before.setdefault(row.pop("new_id"), []).append(row)
@@ -267,8 +268,8 @@ def _rewrite(con: duckdb.DuckDBPyConnection, changed: list[dict[str, Any]]) -> l
     for row in after:
         rows_after.setdefault(row["article_id"], []).append(row)
     return [
-        RewrittenArticle(r["url"], rows_before.get(r["article_id"], []), rows_after.get(r["article_id"], []))
-        for r in changed
+        RewrittenArticle(a.article.url, rows_before.get(a.article_id, []), rows_after.get(a.article_id, []))
+        for a in written.articles
     ]
 
 

@@ -11,22 +11,25 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from etl.integrity import ArticleStats, suspicious_change
-from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, scalar, transaction, utc_now
+from etl.load.connection import DEFAULT_LOCK_WAIT_SECONDS, connect, transaction, utc_now
 from etl.load.failures import PENDING_STAGE, UPSERT_FAILURES
 from etl.load.rows import (
+    ArticleBatch,
+    ArticleLoad,
+    IndicatorLoad,
+    LayoutLoad,
+    PageLoad,
     article_id_for,
     failure_row,
     last_by,
-    layout_row,
-    page_row,
-    rows_of_articles,
+    loads_of_articles,
     staging,
+    staging_of,
 )
 from etl.models import (
     Failure,
@@ -96,70 +99,51 @@ def load_batch(
     not loaded unless `accept_changes`: the stored rows stay and the URL gets a failure (stage load).
     """
     now = utc_now()
-    items = last_by(articles, lambda it: article_id_for(it.article.url))
-    article_rows, image_rows, indicator_rows = rows_of_articles(
-        items, run_id, extractor_version, now, parser_version
-    )
-    page_rows = last_by((page_row(f, k, run_id, now) for f, k in fetches), lambda r: r["url"])
-    loaded_urls = {r["url"] for r in article_rows}
+    batch = loads_of_articles(articles, run_id, extractor_version, now, parser_version)
+    pages = last_by((PageLoad(f, k, run_id, now) for f, k in fetches), lambda p: p.fetch.url)
+    loaded_urls = {a.article.url for a in batch.articles}
     succeeded_urls = [*succeeded_urls, *skipped_unchanged]
-    resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
+    succeeded_keys = {source_key(u) for u in succeeded_urls}
+    resolved_keys = {a.key for a in batch.articles} | succeeded_keys
     failure_rows = last_by(
         (failure_row(f, run_id, now) for f in failures if source_key(f.url) not in resolved_keys),
         lambda r: r["url"],
     )
-    layout_rows = last_by(
-        (layout_row(lp, lp.url in ad_pages, run_id, now) for lp in layouts), lambda r: r["source_key"]
+    layouts_loaded = last_by(
+        (LayoutLoad(lp, lp.url in ad_pages, run_id, now) for lp in layouts),
+        lambda s: source_key(s.layout.url),
     )
     counts = LoadCounts()
     with connect(db_path, wait_seconds=wait_seconds) as con, transaction(con):
-        changed = _changed_articles(con, article_rows)
-        held = [] if accept_changes else suspicious_changes(con, changed, indicator_rows)
+        stored = stored_articles(con, batch.articles)
+        changed = [a for a in batch.articles if not stored.unchanged(a)]
+        held = [] if accept_changes else suspicious_changes(con, stored, changed, batch.indicators)
         if held:
             # The stored version stays, and the URL stays open: a later run that finds the page
             # as stored resolves it, or --accept-changes takes the new version.
             held_urls = {f.url for f in held}
-            changed = [r for r in changed if r["url"] not in held_urls]
+            changed = [a for a in changed if a.article.url not in held_urls]
             loaded_urls -= held_urls
-            resolved_keys = {source_key(u) for u in [*loaded_urls, *succeeded_urls]}
+            resolved_keys = {a.key for a in batch.articles if a.article.url in loaded_urls} | succeeded_keys
             failure_rows = last_by(
                 [*failure_rows, *(failure_row(f, run_id, now) for f in held)], lambda r: r["url"]
             )
             counts.suspicious_changes = held
-        counts.articles_unchanged = len(article_rows) - len(changed) - len(held) + len(skipped_unchanged)
+        counts.articles_unchanged = len(batch.articles) - len(changed) - len(held) + len(skipped_unchanged)
         counts.pages_skipped_unchanged = len(skipped_unchanged)
-        _update_sources(con, article_rows, changed, held)
+        _update_sources(con, stored, batch.articles, changed, held)
         if changed:
-            changed_ids = {r["article_id"] for r in changed}
-            con.register("stage_articles", staging(con, "articles", changed))
-            con.register(
-                "stage_images",
-                staging(con, "images", [r for r in image_rows if r["article_id"] in changed_ids]),
-            )
-            con.register(
-                "stage_indicators",
-                staging(con, "indicators", [r for r in indicator_rows if r["article_id"] in changed_ids]),
-            )
-            # Replace by id, and by URL too: a row whose id was derived differently (an older key)
-            # must not block the URL's unique constraint.
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE replaced AS SELECT article_id FROM stage_articles "
-                "UNION SELECT a.article_id FROM articles a JOIN stage_articles s USING (url)"
-            )
-            for table in ("indicators", "images", "articles"):
-                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM replaced)")
-            con.execute("INSERT INTO articles BY NAME SELECT * FROM stage_articles")
-            con.execute("INSERT INTO images BY NAME SELECT * FROM stage_images")
-            con.execute("INSERT INTO indicators BY NAME SELECT * FROM stage_indicators")
-            counts.articles_loaded = len(changed)
-            counts.images_loaded = scalar(con, "SELECT count(*) FROM stage_images")
-            counts.indicators_loaded = scalar(con, "SELECT count(*) FROM stage_indicators")
-        if page_rows:
-            con.register("stage_pages", staging(con, "pages", page_rows))
+            written = batch.only({a.article_id for a in changed})
+            replace_stored(con, written, [i for a in written.articles for i in stored.ids_to_delete(a)])
+            counts.articles_loaded = len(written.articles)
+            counts.images_loaded = len(written.images)
+            counts.indicators_loaded = len(written.indicators)
+        if pages:
+            con.register("stage_pages", staging_of(con, "pages", pages))
             con.execute(_UPSERT_PAGES)
-            counts.pages_recorded = len(page_rows)
-        if layout_rows:
-            con.register("stage_layouts", staging(con, "layout_pages", layout_rows))
+            counts.pages_recorded = len(pages)
+        if layouts_loaded:
+            con.register("stage_layouts", staging_of(con, "layout_pages", layouts_loaded))
             con.execute(_UPSERT_LAYOUTS)
         if failure_rows:
             con.register("stage_failures", staging(con, "failures", failure_rows))
@@ -185,62 +169,164 @@ def load_batch(
     return counts
 
 
+# --------------------------------------------------------------------------- stored rows, by key
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What the load needs of a stored article row that a batch's article would replace."""
+
+    article_id: str
+    url: str
+    content_hash: str
+    body_chars: int
+    paragraphs: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticles:
+    """The stored rows a batch's articles would replace: the row with the same id, and the row with
+    the same URL, which can be another one (an id derived by an older key; the same article read
+    from a mirror keeps its id but not its URL)."""
+
+    by_id: dict[str, StoredArticle]
+    by_url: dict[str, StoredArticle]
+
+    def unchanged(self, article: ArticleLoad) -> bool:
+        stored = self.by_id.get(article.article_id)
+        return stored is not None and stored.content_hash == article.content_hash
+
+    def replaced(self, article: ArticleLoad) -> StoredArticle | None:
+        """The stored version the article replaces: the row with its id, else the row with its URL."""
+        return self.by_id.get(article.article_id) or self.by_url.get(article.article.url)
+
+    def ids_to_delete(self, article: ArticleLoad) -> list[str]:
+        """The ids of the stored rows the article replaces: the row with its id, and another row
+        holding its URL, which must go too or the URL's unique constraint blocks the insert. No ids
+        for a new article: images and indicators are only ever written with their article row, in
+        one transaction, so a new article has none to delete and no table is searched for them."""
+        found = (self.by_id.get(article.article_id), self.by_url.get(article.article.url))
+        return list(dict.fromkeys(row.article_id for row in found if row is not None))
+
+
+def _keys(con: duckdb.DuckDBPyConnection, name: str, **columns: Sequence[str]) -> str:
+    """Register a small Arrow table of the batch's keys under `name`, for semi-joins.
+
+    Measured at 64k stored articles: a lookup or delete semi-joined with a staged key table costs
+    what a constant IN list or `= ANY(?)` costs (the column's read from the file), one point query
+    per key several times that, `INSERT … ON CONFLICT DO NOTHING` four times a plain insert, and an
+    ART index on the article_id of images and indicators made deletes about ten times slower (its
+    nodes are read back from the file on every connection)."""
+    con.register(name, pa.table({k: pa.array(list(v), pa.string()) for k, v in columns.items()}))
+    return name
+
+
+def stored_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[ArticleLoad]) -> StoredArticles:
+    """The stored rows with the id or the URL of one of the articles."""
+    if not articles:
+        return StoredArticles({}, {})
+    keys = _keys(
+        con,
+        "stage_keys",
+        article_id=[a.article_id for a in articles],
+        url=[a.article.url for a in articles],
+    )
+    # Two semi-joins, each reading one key column: an OR of the two reads both columns and every
+    # column selected (body_text among them) for the whole table.
+    matched = con.execute(
+        f"SELECT a.article_id FROM articles a SEMI JOIN {keys} k ON a.article_id = k.article_id "
+        f"UNION SELECT a.article_id FROM articles a SEMI JOIN {keys} k ON a.url = k.url"
+    ).fetchall()
+    if not matched:
+        return StoredArticles({}, {})
+    found_ids = _keys(con, "stage_found", article_id=[article_id for (article_id,) in matched])
+    found = con.execute(
+        "SELECT a.article_id, a.url, a.content_hash, length(a.body_text), a.paragraph_count "
+        f"FROM articles a SEMI JOIN {found_ids} f ON a.article_id = f.article_id"
+    ).fetchall()
+    rows = [StoredArticle(*r) for r in found]
+    return StoredArticles({r.article_id: r for r in rows}, {r.url: r for r in rows})
+
+
+def replace_stored(con: duckdb.DuckDBPyConnection, written: ArticleBatch, doomed_ids: Sequence[str]) -> None:
+    """Delete the rows of the articles `doomed_ids` (with their images and indicators) and insert the
+    batch's rows; these stay registered as `stage_written_<table>` for the rest of the transaction.
+
+    Images and indicators have no index on article_id (an ART index on it made these deletes about
+    ten times slower), so a delete reads their article_id column: only done when a stored article
+    is replaced, never for a batch of new articles."""
+    if doomed_ids:
+        doomed = _keys(con, "stage_replaced", article_id=doomed_ids)
+        for table in ("indicators", "images", "articles"):
+            con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM {doomed})")
+    for table, sources in (
+        ("articles", written.articles),
+        ("images", written.images),
+        ("indicators", written.indicators),
+    ):
+        con.register(f"stage_written_{table}", staging_of(con, table, sources))
+        if sources:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stage_written_{table}")
+
+
 def suspicious_changes(
-    con: duckdb.DuckDBPyConnection, changed: list[dict[str, Any]], indicator_rows: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    stored: StoredArticles,
+    changed: Sequence[ArticleLoad],
+    indicators: Sequence[IndicatorLoad],
 ) -> list[Failure]:
     """Failures for the changed articles whose new version would replace a much larger stored one."""
-    if not changed:
+    replacing = [(a, row) for a in changed if (row := stored.replaced(a)) is not None]
+    if not replacing:
         return []
-    con.register(
-        "stage_candidates",
-        pa.table({"article_id": [r["article_id"] for r in changed], "url": [r["url"] for r in changed]}),
-    )
-    # The stored row is found as the load would replace it: by id, or by URL.
-    stored = {
-        article_id: ArticleStats(body_chars=chars, paragraphs=paragraphs, indicators=indicators)
-        for article_id, chars, paragraphs, indicators in con.execute(
-            "SELECT c.article_id, length(a.body_text), a.paragraph_count, "
-            "(SELECT count(*) FROM indicators i WHERE i.article_id = a.article_id) "
-            "FROM stage_candidates c JOIN articles a ON a.article_id = c.article_id OR a.url = c.url "
-            "ORDER BY a.article_id = c.article_id"  # the row with the same id wins
+    old_ids = _keys(con, "stage_stored", article_id=sorted({row.article_id for _, row in replacing}))
+    stored_indicators: dict[str, int] = dict(
+        con.execute(
+            "SELECT i.article_id, count(*) FROM indicators i "
+            f"SEMI JOIN {old_ids} s ON i.article_id = s.article_id GROUP BY i.article_id"
         ).fetchall()
-    }
+    )
     new_indicators: dict[str, int] = {}
-    for row in indicator_rows:
-        new_indicators[row["article_id"]] = new_indicators.get(row["article_id"], 0) + 1
+    for ind in indicators:
+        new_indicators[ind.article_id] = new_indicators.get(ind.article_id, 0) + 1
     held = []
-    for row in changed:
-        if (old := stored.get(row["article_id"])) is None:
-            continue
+    for a, row in replacing:
+        old = ArticleStats(
+            body_chars=row.body_chars,
+            paragraphs=row.paragraphs,
+            indicators=stored_indicators.get(row.article_id, 0),
+        )
         new = ArticleStats(
-            body_chars=len(row["body_text"]),
-            paragraphs=row["paragraph_count"],
-            indicators=new_indicators.get(row["article_id"], 0),
+            body_chars=len(a.article.body_text),
+            paragraphs=len(a.article.paragraphs),
+            indicators=new_indicators.get(a.article_id, 0),
         )
         if (reason := suspicious_change(old, new)) is not None:
-            held.append(Failure(row["url"], FailureStage.LOAD, reason, kind=ref_for_url(row["url"]).kind))
+            url = a.article.url
+            held.append(Failure(url, FailureStage.LOAD, reason, kind=ref_for_url(url).kind))
     return held
 
 
 def _update_sources(
     con: duckdb.DuckDBPyConnection,
-    rows: list[dict[str, Any]],
-    changed: list[dict[str, Any]],
-    held: list[Failure],
+    stored: StoredArticles,
+    articles: Sequence[ArticleLoad],
+    changed: Sequence[ArticleLoad],
+    held: Sequence[Failure],
 ) -> None:
     """Bring parser version and source digest up to date on articles read again as stored, so the next
     run can skip their page; the rows are otherwise left as they are (loaded_at, run_id stay)."""
-    skip = {r["article_id"] for r in changed} | {article_id_for(f.url) for f in held}
-    same = [r for r in rows if r["article_id"] not in skip]
+    skip = {a.article_id for a in changed} | {article_id_for(f.url) for f in held}
+    same = [a for a in articles if a.article_id not in skip and a.article_id in stored.by_id]
     if not same:
         return
     con.register(
         "stage_sources",
         pa.table(
             {
-                "article_id": [r["article_id"] for r in same],
-                "parser_version": pa.array([r["parser_version"] for r in same], pa.string()),
-                "source_digest": pa.array([r["source_digest"] for r in same], pa.string()),
+                "article_id": pa.array([a.article_id for a in same], pa.string()),
+                "parser_version": pa.array([a.parser_version for a in same], pa.string()),
+                "source_digest": pa.array([a.item.source_digest for a in same], pa.string()),
             }
         ),
     )
@@ -250,20 +336,6 @@ def _update_sources(
         "a.parser_version IS DISTINCT FROM s.parser_version "
         "OR a.source_digest IS DISTINCT FROM s.source_digest)"
     )
-
-
-def _changed_articles(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    if not rows:
-        return []
-    hashes = pa.table({"id": [r["article_id"] for r in rows], "h": [r["content_hash"] for r in rows]})
-    con.register("stage_hashes", hashes)
-    same = {
-        article_id
-        for (article_id,) in con.execute(
-            "SELECT s.id FROM stage_hashes s JOIN articles a ON a.article_id = s.id AND a.content_hash = s.h"
-        ).fetchall()
-    }
-    return [r for r in rows if r["article_id"] not in same]
 
 
 # A page that answered 304 or failed keeps the body we already have (sha256, fetched_at): only the

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -51,12 +51,26 @@ def row(columns: Sequence[Column[Source]], source: Source) -> dict[str, Any]:
     return {c.name: c.value(source) for c in columns}
 
 
+def arrow_table(columns: Sequence[Column[Source]], sources: Sequence[Source], schema: pa.Schema) -> pa.Table:
+    """The sources as an Arrow table typed like the warehouse table whose `schema` is given, built
+    column by column from the map: one Python list per column, no dict per row."""
+    fields = [schema.field(c.name) for c in columns]
+    arrays = [
+        pa.array(list(map(c.value, sources)), type=f.type) for c, f in zip(columns, fields, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
 # --------------------------------------------------------------------------- ids
 
 
 def article_id_for(url: str) -> str:
     """Stable across hosts and ports: the same article from a mirror or the live site is one row."""
-    return hashlib.sha256(source_key(url).encode("utf-8")).hexdigest()[:16]
+    return _article_id_of_key(source_key(url))
+
+
+def _article_id_of_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def indicator_id_for(article_id: str, ind: Indicator) -> str:
@@ -89,21 +103,26 @@ def beijing_time(value: dt.datetime | None) -> dt.datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class ArticleLoad:
-    """An article as one load writes it: the record and what the load adds (run, version, time)."""
+    """An article as one load writes it: the record and what the load adds (run, version, time).
+    Its id and content hash are computed once: every column, lookup and child row uses them."""
 
     item: ProcessedArticle
     extractor_version: str
     run_id: str = ""
     loaded_at: dt.datetime | None = None
     parser_version: str | None = None
+    key: str = field(init=False)  # the URL's source key (etl.urls.source_key)
+    article_id: str = field(init=False)
+    content_hash: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", source_key(self.item.article.url))
+        object.__setattr__(self, "article_id", _article_id_of_key(self.key))
+        object.__setattr__(self, "content_hash", _content_hash(self))
 
     @property
     def article(self) -> Article:
         return self.item.article
-
-    @property
-    def article_id(self) -> str:
-        return article_id_for(self.item.article.url)
 
 
 ARTICLE_COLUMNS: tuple[Column[ArticleLoad], ...] = (
@@ -126,7 +145,7 @@ ARTICLE_COLUMNS: tuple[Column[ArticleLoad], ...] = (
     Column("paragraph_count", lambda s: len(s.article.paragraphs)),
     Column("subheads", lambda s: [p.text for p in s.article.paragraphs if p.is_subhead]),
     Column("body_text", lambda s: s.article.body_text),
-    Column("content_hash", lambda s: _content_hash(s)),
+    Column("content_hash", lambda s: s.content_hash),
     # The extractor version is content: a better extractor re-extracts old articles on the next run.
     Column("extractor_version", lambda s: s.extractor_version, content=True),
     Column("fetched_at", lambda s: aware_utc(s.item.fetched_at)),
@@ -191,10 +210,14 @@ class IndicatorLoad:
     article_id: str
     indicator: Indicator
     extractor_version: str
+    indicator_id: str = field(init=False)  # the batch is de-duplicated on it before the load
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "indicator_id", indicator_id_for(self.article_id, self.indicator))
 
 
 INDICATOR_COLUMNS: tuple[Column[IndicatorLoad], ...] = (
-    Column("indicator_id", lambda s: indicator_id_for(s.article_id, s.indicator)),
+    Column("indicator_id", lambda s: s.indicator_id),
     Column("article_id", lambda s: s.article_id),
     Column("source", lambda s: s.indicator.source),
     Column("image_position", lambda s: s.indicator.image_position),
@@ -217,6 +240,45 @@ INDICATOR_COLUMNS: tuple[Column[IndicatorLoad], ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleBatch:
+    """What a batch of articles writes to `articles`, `images` and `indicators`: the records the
+    column maps turn into Arrow columns (`arrow_table`). Indicators are de-duplicated on their id,
+    the last one kept."""
+
+    articles: list[ArticleLoad]
+    images: list[ImageLoad]
+    indicators: list[IndicatorLoad]
+
+    def only(self, article_ids: Collection[str]) -> ArticleBatch:
+        """The part of the batch that belongs to these articles."""
+        return ArticleBatch(
+            [a for a in self.articles if a.article_id in article_ids],
+            [i for i in self.images if i.article_id in article_ids],
+            [i for i in self.indicators if i.article_id in article_ids],
+        )
+
+
+def loads_of_articles(
+    items: Sequence[ProcessedArticle],
+    run_id: str,
+    extractor_version: str,
+    now: dt.datetime,
+    parser_version: str | None = None,
+) -> ArticleBatch:
+    """A batch of articles as the records of their `articles`, `images` and `indicators` rows; an
+    article given twice (by URLs with the same id) is written as the last one."""
+    articles = last_by(
+        (ArticleLoad(item, extractor_version, run_id, now, parser_version) for item in items),
+        lambda a: a.article_id,
+    )
+    images = [ImageLoad(a.article_id, i) for a in articles for i in a.item.article.images]
+    indicators = [
+        IndicatorLoad(a.article_id, ind, extractor_version) for a in articles for ind in a.item.indicators
+    ]
+    return ArticleBatch(articles, images, last_by(indicators, lambda s: s.indicator_id))
+
+
 def rows_of_articles(
     items: Sequence[ProcessedArticle],
     run_id: str,
@@ -224,19 +286,14 @@ def rows_of_articles(
     now: dt.datetime,
     parser_version: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows of `articles`, `images` and `indicators` for a batch of articles."""
-    articles: list[dict[str, Any]] = []
-    images: list[dict[str, Any]] = []
-    indicators: list[dict[str, Any]] = []
-    for item in items:
-        source = ArticleLoad(item, extractor_version, run_id, now, parser_version)
-        aid = source.article_id
-        articles.append(row(ARTICLE_COLUMNS, source))
-        images.extend(row(IMAGE_COLUMNS, ImageLoad(aid, i)) for i in item.article.images)
-        indicators.extend(
-            row(INDICATOR_COLUMNS, IndicatorLoad(aid, ind, extractor_version)) for ind in item.indicators
-        )
-    return articles, images, last_by(indicators, lambda r: r["indicator_id"])
+    """Rows of `articles`, `images` and `indicators` for a batch of articles, as dicts (for readers
+    of single rows; the load builds Arrow columns from `loads_of_articles`)."""
+    batch = loads_of_articles(items, run_id, extractor_version, now, parser_version)
+    return (
+        [row(ARTICLE_COLUMNS, a) for a in batch.articles],
+        [row(IMAGE_COLUMNS, i) for i in batch.images],
+        [row(INDICATOR_COLUMNS, i) for i in batch.indicators],
+    )
 
 
 # --------------------------------------------------------------------------- pages and failures
@@ -350,10 +407,19 @@ TABLE_COLUMNS: dict[str, tuple[Column[Any], ...]] = {
 # --------------------------------------------------------------------------- Arrow staging tables
 
 
+def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    """The warehouse table's columns as Arrow types, so the SQL files stay the only schema."""
+    return con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+
+
 def staging(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
-    """Rows as an Arrow table typed like the warehouse table, so the SQL files stay the only schema."""
-    schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
-    return pa.Table.from_pylist(list(rows), schema=schema)
+    """Rows as an Arrow table typed like the warehouse table."""
+    return pa.Table.from_pylist(list(rows), schema=table_schema(con, table))
+
+
+def staging_of(con: duckdb.DuckDBPyConnection, table: str, sources: Sequence[Any]) -> pa.Table:
+    """Records (the sources of `TABLE_COLUMNS[table]`) as an Arrow table typed like the table."""
+    return arrow_table(TABLE_COLUMNS[table], sources, table_schema(con, table))
 
 
 def last_by(items: Iterable[Any], key: Any) -> list[Any]:
