@@ -269,6 +269,7 @@ def load_and_record(crawl: Crawl, summary: RunSummary, batch: BatchResult) -> No
         _release_frames(exc)
         _record_unloaded(crawl, batch, exc)
         raise
+    crawl.stored.forget({fetch.url for fetch, _kind in batch.fetches})
     summary.record(batch, counts)
 
 

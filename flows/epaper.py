@@ -135,6 +135,8 @@ def daily_epaper(
             summary.nothing_to_load = f"no articles on the {len(own_layouts)} 版面 of {day}"
         logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
         load_and_record(crawl, summary, layout_batch)
+        # What the warehouse holds for every article of the run, read once rather than per batch.
+        crawl.stored.remember(crawl, [r.url for r in refs], sources=True)
         with progress(len(refs), f"daily_epaper {day}: articles") as bar:
             for refs_batch in batches(refs, batch_size):
                 load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))

@@ -111,6 +111,7 @@ def ingest_urls(
         summary.older = {r.url for r in refs} - set(wanted)
         load.record_pending(crawl.db_path, crawl.run_id, wanted, wait_seconds=crawl.lock_wait)
         logger.info("%d article URLs to fetch", len(refs))
+        crawl.stored.remember(crawl, [r.url for r in refs], sources=True)
         with progress(len(refs), "ingest_urls: articles") as bar:
             for refs_batch in batches(refs, batch_size):
                 load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))

@@ -179,6 +179,7 @@ def portal_news(
         refs = [ref_for_url(u) for u in urls]
         refs += [r for r in retries if r.url not in set(urls)]
         logger.info("%d portal articles to fetch", len(refs))
+        crawl.stored.remember(crawl, [r.url for r in refs], sources=True)
         with progress(len(refs), f"{FLOW_NAME}: articles") as bar:
             for refs_batch in batches(refs, batch_size):
                 load_and_record(crawl, summary, step(fetch_and_process)(crawl, refs_batch))
