@@ -10,11 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from prefect.client.schemas.objects import State
-from prefect.runtime import flow_run
-from prefect.states import Failed
+from typing import TYPE_CHECKING, Any
 
 from etl import load
 from etl.config import DEFAULT_RUN_DEADLINE, Settings, stray_warehouse
@@ -34,8 +30,11 @@ from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
 from etl.urls import ref_for_url
 from flows.concurrency import PrefectHostTurns, api_configured, warehouse_writer
-from flows.runcontext import publish_markdown, run_logger, step
+from flows.runcontext import in_flow_run, publish_markdown, run_logger, step
 from flows.tasks import BatchResult, Crawl, store_batch
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
 
 # Prefect fails every flow run still going after this long, deployments and `etl` commands alike: a
 # run stops fetching at its deadline (DEFAULT_RUN_DEADLINE, 6 h) and then only loads what it has, so
@@ -154,9 +153,13 @@ class RunSummary:
 
 
 def flow_outcome(summary: RunSummary) -> RunSummary | State[Any]:
-    """What a flow returns: the summary when the run did what it was for, else a Failed state that
-    carries it (message: the summary's headline). Read either back with `summary_of`."""
-    if summary.failed:
+    """What a flow returns: the summary when the run did what it was for, else, in a flow run, a
+    Failed state that carries it (message: the summary's headline). Read either back with
+    `summary_of_result`. Outside a flow run there is no state to set: the summary itself, whose
+    `failed` says the same (and Prefect is not imported for a state nobody reads)."""
+    if summary.failed and in_flow_run():
+        from prefect.states import Failed
+
         return Failed(message=summary.headline(), data=summary)
     return summary
 
@@ -181,8 +184,13 @@ def summary_of_result(result: RunSummary | State[Any]) -> RunSummary:
 
 
 def _run_id() -> str:
-    current = flow_run.get_id()
-    return str(current) if current else uuid.uuid4().hex
+    if in_flow_run():
+        from prefect.runtime import flow_run
+
+        current = flow_run.get_id()
+        if current:
+            return str(current)
+    return uuid.uuid4().hex
 
 
 @contextmanager

@@ -3,6 +3,8 @@
 One task run per batch of pages, never per page: a task run costs the local Prefect server about
 18 ms of CPU, a day has ~150 pages, and the fetch politeness delay dominates anyway. Tasks take the
 run's `Crawl` context (fetcher, archive, warehouse path) directly, so caching is off for all of them.
+They are `BatchTask`s (flows.runcontext): Prefect tasks inside a flow run, plain functions in a lean
+run, which never imports Prefect.
 """
 
 from __future__ import annotations
@@ -10,10 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import State
+from typing import TYPE_CHECKING
 
 from etl import compose, load, parse
 from etl.discover import MAX_CONTINUATION_PAGES, LayoutProbe, ends_the_day, is_ad_page
@@ -32,7 +31,10 @@ from etl.models import (
 )
 from etl.text_safety import terminal_line
 from etl.urls import ref_for_url
-from flows.runcontext import run_logger
+from flows.runcontext import batch_task, run_logger
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
 
 # Open failures of earlier runs retried per run, least recently failed first (a page retried and
 # failing again goes to the back), so a flood of failures is worked through over several runs
@@ -137,9 +139,8 @@ def retry_unless_unwritable(task: object, task_run: object, state: State[object]
     return True
 
 
-@task(
+@batch_task(
     name="discover-epaper-pages",
-    cache_policy=NO_CACHE,
     retries=1,
     retry_delay_seconds=10,
     retry_condition_fn=retry_unless_unwritable,
@@ -189,9 +190,8 @@ def discover_layouts(
     return probe.layouts, batch
 
 
-@task(
+@batch_task(
     name="fetch-and-process-articles",
-    cache_policy=NO_CACHE,
     retries=1,
     retry_delay_seconds=10,
     retry_condition_fn=retry_unless_unwritable,
@@ -250,9 +250,8 @@ def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
     return fetched
 
 
-@task(
+@batch_task(
     name="load-batch",
-    cache_policy=NO_CACHE,
     retries=2,
     retry_delay_seconds=[5, 30],
     retry_condition_fn=retry_unless_unwritable,
