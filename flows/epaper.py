@@ -1,4 +1,5 @@
-"""daily_epaper: one issue of the 人民日报 e-paper into the warehouse."""
+"""daily_epaper: one issue of the 人民日报 e-paper into the warehouse, as a Prefect flow. The run
+itself is flows/epaper_day.py, which `etl run` calls without Prefect when no API is configured."""
 
 from __future__ import annotations
 
