@@ -47,7 +47,7 @@ SERVER_TROUBLE_PAUSE_SECONDS = 300.0
 def api_configured() -> bool:
     """True when runs talk to a Prefect server that other processes share (PREFECT_API_URL).
 
-    Prefect's settings answer that, but importing them imports Prefect (about 1.5 s of CPU), which a
+    Prefect's settings answer that, but importing them imports Prefect (about a second of CPU), which a
     lean `etl run` does not otherwise need. So when Prefect is not imported yet and nothing that
     could name an API is there (the variable, or a settings file mentioning one), the answer is no
     without asking; anything else asks Prefect."""

@@ -7,7 +7,7 @@ through `run_logger()`, call their tasks through `step()` and publish their summ
 `publish_markdown()`, each of which uses Prefect inside a flow run and the plain equivalent outside
 one (the `etl` loggers, the task's function with the task's retries, nothing).
 
-Nothing here imports Prefect until a flow run needs it: importing Prefect costs about 1.5 s of CPU,
+Nothing here imports Prefect until a flow run needs it: importing Prefect costs about a second of CPU,
 more than the rest of a lean `etl run`'s start-up. So the batch tasks are `BatchTask`s, plain
 functions that become Prefect tasks on first use inside a flow run, and a process that never
 imported Prefect is in no flow run.

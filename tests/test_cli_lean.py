@@ -126,14 +126,10 @@ print("prefect imported:", "prefect" in sys.modules, "exit:", code)
 """
 
 
-def test_a_lean_run_never_imports_prefect(tmp_path: Path, site_url: str) -> None:
-    """Importing Prefect costs more CPU than the rest of a lean run's start-up: a run without a
-    Prefect API loads the day without it (a top-level Prefect import in the run's modules fails this)."""
+def _lean(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     home = tmp_path / "home"
-    home.mkdir()
-    db = tmp_path / "lean.duckdb"
-    args = ["run", "--date", DAY, "--base-url", site_url, "--delay", "0", "--db", str(db)]
-    out = subprocess.run(
+    home.mkdir(exist_ok=True)
+    return subprocess.run(
         [sys.executable, "-c", LEAN_RUN, *args],
         env=_env_without_api(home),
         cwd=tmp_path,
@@ -141,10 +137,23 @@ def test_a_lean_run_never_imports_prefect(tmp_path: Path, site_url: str) -> None
         text=True,
         timeout=300,
     )
+
+
+def test_lean_runs_never_import_prefect(tmp_path: Path, site_url: str) -> None:
+    """Importing Prefect costs more CPU than the rest of a lean run's start-up: `etl run` and `etl
+    ingest` without a Prefect API load their pages without it (a top-level Prefect import in their
+    modules fails this)."""
+    db = str(tmp_path / "lean.duckdb")
+    out = _lean(tmp_path, "run", "--date", DAY, "--base-url", site_url, "--delay", "0", "--db", db)
     assert out.stdout.splitlines()[-1] == "prefect imported: False exit: 0", out.stderr[-2000:]
     assert "daily_epaper ok: 5 articles loaded" in out.stdout
     # The progress lines still reach the console, in Prefect's layout.
     assert " | INFO    | etl.flows - 2025-09-03: 3 版面, 5 articles to fetch" in out.stderr
+
+    article = site_url + "/n2/2025/0902/c134768-41234567.html"
+    out = _lean(tmp_path, "ingest", article, "--delay", "0", "--db", db)
+    assert out.stdout.splitlines()[-1] == "prefect imported: False exit: 0", out.stderr[-2000:]
+    assert "ingest_urls ok: 1 articles loaded" in out.stdout
 
 
 def test_an_api_named_only_in_the_prefect_profile_is_still_used(tmp_path: Path) -> None:

@@ -172,9 +172,9 @@ def ingest(
     prepare_prefect_env()
     from etl.load import WarehouseBusy
     from flows.chunks import ingest_in_chunks
-    from flows.ingest import ingest_retry_refs, ingest_urls
+    from flows.ingest_run import INGEST_URLS, ingest_retry_refs
 
-    run_ingest = run_summary_call(ingest_urls, force_prefect)
+    run_ingest = run_summary_call(INGEST_URLS, force_prefect)
 
     def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
         chunk_options = replace(options, retry_failed=retry_failed, batch_size=batch_size)
