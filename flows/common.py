@@ -11,13 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from prefect.client.schemas.objects import State
-from prefect.futures import PrefectFuture
-from prefect.runtime import flow_run
-from prefect.states import Failed
-from prefect.task_runners import TaskRunner
+from typing import TYPE_CHECKING, Any
 
 from etl import compose, load
 from etl.config import DEFAULT_RUN_DEADLINE, Settings, stray_warehouse
@@ -37,7 +31,7 @@ from etl.parse import GENERIC_TEMPLATE
 from etl.text_safety import markdown_cell, terminal_line
 from etl.urls import ref_for_url
 from flows.concurrency import PrefectHostTurns, api_configured, warehouse_writer
-from flows.runcontext import publish_markdown, run_logger, step
+from flows.runcontext import in_flow_run, publish_markdown, run_logger, step
 from flows.runners import BATCHES_IN_FLIGHT_PER_WORKER, parallelism
 from flows.tasks import (
     BatchResult,
@@ -51,6 +45,11 @@ from flows.tasks import (
     store_batch,
     unread,
 )
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
+    from prefect.futures import PrefectFuture
+    from prefect.task_runners import TaskRunner
 
 # Prefect fails every flow run still going after this long, deployments and `etl` commands alike: a
 # run stops fetching at its deadline (DEFAULT_RUN_DEADLINE, 6 h) and then only loads what it has, so
@@ -169,9 +168,13 @@ class RunSummary:
 
 
 def flow_outcome(summary: RunSummary) -> RunSummary | State[Any]:
-    """What a flow returns: the summary when the run did what it was for, else a Failed state that
-    carries it (message: the summary's headline). Read either back with `summary_of`."""
-    if summary.failed:
+    """What a flow returns: the summary when the run did what it was for, else, in a flow run, a
+    Failed state that carries it (message: the summary's headline). Read either back with
+    `summary_of_result`. Outside a flow run there is no state to set: the summary itself, whose
+    `failed` says the same (and Prefect is not imported for a state nobody reads)."""
+    if summary.failed and in_flow_run():
+        from prefect.states import Failed
+
         return Failed(message=summary.headline(), data=summary)
     return summary
 
@@ -196,8 +199,13 @@ def summary_of_result(result: RunSummary | State[Any]) -> RunSummary:
 
 
 def _run_id() -> str:
-    current = flow_run.get_id()
-    return str(current) if current else uuid.uuid4().hex
+    if in_flow_run():
+        from prefect.runtime import flow_run
+
+        current = flow_run.get_id()
+        if current:
+            return str(current)
+    return uuid.uuid4().hex
 
 
 @contextmanager
@@ -284,6 +292,7 @@ def load_and_record(crawl: Crawl, summary: RunSummary, batch: BatchResult) -> No
         _release_frames(exc)
         _record_unloaded(crawl, batch, exc)
         raise
+    crawl.stored.forget({fetch.url for fetch, _kind in batch.fetches})
     summary.record(batch, counts)
 
 
@@ -323,7 +332,9 @@ def crawl_articles(
 
     for chunk in chunks:
         fetched = step(fetch_articles)(crawl, chunk)
-        in_flight.append((len(chunk), fetched, runner.submit(read_articles, {"pages": fetched.to_read})))
+        in_flight.append(
+            (len(chunk), fetched, runner.submit(read_articles.prefect_task, {"pages": fetched.to_read}))
+        )
         if len(in_flight) >= ahead:
             load_next()
     while in_flight:

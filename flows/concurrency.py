@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import Any
-
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
-from prefect.concurrency.sync import concurrency, rate_limit
-from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-from prefect.settings import PREFECT_API_URL
 
 from etl.load import WarehouseBusy
 
@@ -48,8 +45,36 @@ SERVER_TROUBLE_PAUSE_SECONDS = 300.0
 
 
 def api_configured() -> bool:
-    """True when runs talk to a Prefect server that other processes share (PREFECT_API_URL)."""
+    """True when runs talk to a Prefect server that other processes share (PREFECT_API_URL).
+
+    Prefect's settings answer that, but importing them imports Prefect (about a second of CPU), which a
+    lean `etl run` does not otherwise need. So when Prefect is not imported yet and nothing that
+    could name an API is there (the variable, or a settings file mentioning one), the answer is no
+    without asking; anything else asks Prefect."""
+    if "prefect" not in sys.modules and not _may_name_an_api():
+        return False
+    from prefect.settings import PREFECT_API_URL
+
     return bool(PREFECT_API_URL.value())
+
+
+def _may_name_an_api() -> bool:
+    """Whether a Prefect setting source could set the API URL: the environment, the profiles file,
+    or the settings files Prefect reads from the working directory (.env, prefect.toml,
+    pyproject.toml)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+    profiles = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml")
+    cwd = Path.cwd()
+    mentions = {profiles: "API_URL", cwd / ".env": "API_URL", cwd / "pyproject.toml": "tool.prefect"}
+    for path, needle in mentions.items():
+        try:
+            if needle in path.read_text("utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue  # not there, or unreadable: Prefect reads nothing from it either
+    return (cwd / "prefect.toml").exists()
 
 
 def host_limit_name(host: str) -> str:
@@ -57,6 +82,9 @@ def host_limit_name(host: str) -> str:
 
 
 def _limit_exists(name: str) -> bool:
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
     with get_client(sync_client=True) as client:
         try:
             client.read_global_concurrency_limit_by_name(name)
@@ -86,6 +114,8 @@ def warehouse_writer(
         )
         yield
         return
+    from prefect.concurrency.sync import concurrency
+
     logger.info("waiting for the %r slot (one run writes the warehouse at a time)", WAREHOUSE_WRITER)
     with ExitStack() as held:
         try:
@@ -129,6 +159,8 @@ class PrefectHostTurns:
     def _take(self, host: str, interval: float) -> None:
         if self._clock() < self._paused_until:
             return  # the server failed us a moment ago: this process's gates space the requests
+        from prefect.concurrency.sync import rate_limit
+
         name = host_limit_name(host)
         try:
             self._ensure(name, 1.0 / interval)
@@ -152,6 +184,10 @@ class PrefectHostTurns:
 def ensure_host_limit(name: str, decay: float) -> float:
     """Create the rate limit ``name`` (one slot, decaying at ``decay`` per second) or slow it down
     to ``decay``; returns the decay the server now has (never faster than ``decay``)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
     with get_client(sync_client=True) as client:
         try:
             existing = client.read_global_concurrency_limit_by_name(name)
@@ -176,6 +212,8 @@ def ensure_host_limit(name: str, decay: float) -> float:
 def install_limits(hosts: Sequence[str], interval: float) -> list[str]:
     """What `etl deploy-setup` creates: the warehouse-writer limit and a rate limit for each of
     ``hosts`` at ``interval`` seconds (an existing faster one is slowed down). Returns their names."""
+    from prefect.client.orchestration import get_client
+
     with get_client(sync_client=True) as client:
         client.upsert_global_concurrency_limit_by_name(WAREHOUSE_WRITER, 1)
     names = [WAREHOUSE_WRITER]

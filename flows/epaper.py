@@ -1,40 +1,18 @@
-"""daily_epaper: one issue of the 人民日报 e-paper into the warehouse."""
+"""daily_epaper: one issue of the 人民日报 e-paper into the warehouse, as a Prefect flow. The run
+itself is flows/epaper_day.py, which `etl run` calls without Prefect when no API is configured."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from prefect import flow
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
-from etl.config import (
-    RUN_DEFAULTS,
-    RunOptions,
-    Settings,
-    accept_url,
-    check_count,
-    check_issue_date,
-    check_origin,
-    check_task_runner,
-    today_in_beijing,
-)
-from etl.discover import article_refs, epaper_layout_refs
-from etl.models import FetchStatus, PageKind
-from etl.urls import DEFAULT_EPAPER_BASE, ref_for_url
-from flows.common import (
-    FLOW_TIMEOUT_SECONDS,
-    RunSummary,
-    crawl_articles,
-    crawl_session,
-    flow_outcome,
-    load_and_record,
-)
-from flows.progress import progress
-from flows.runcontext import run_logger, step
-from flows.runners import processing_runner
-from flows.tasks import discover_layouts, retry_refs
+from etl.config import RUN_DEFAULTS, today_in_beijing
+from etl.urls import DEFAULT_EPAPER_BASE
+from flows.common import FLOW_TIMEOUT_SECONDS, RunSummary
+from flows.epaper_day import crawl_epaper_day
 
 
 def daily_run_name() -> str:
@@ -78,15 +56,10 @@ def daily_epaper(
     Dask cluster of that many processes, with `dask_address` on that Dask cluster; fetching (and its
     politeness) and loading stay in the flow's process either way.
     """
-    logger = run_logger()
-    # Every parameter is checked before the warehouse is touched (a deployment run passes them
-    # without the CLI); a bad one raises SettingError, a ValueError. A user:password in the base URL
-    # is used for requests, never stored or shown.
-    day = check_issue_date("date", date) if date else today_in_beijing()
-    base_url = check_origin("base_url", accept_url(base_url))
-    check_count("batch_size", batch_size)
-    check_task_runner(workers, dask_address)
-    options = RunOptions(
+    return crawl_epaper_day(
+        date=date,
+        db=db,
+        base_url=base_url,
         delay=delay,
         refresh=refresh,
         retry_failed=retry_failed,
@@ -94,60 +67,6 @@ def daily_epaper(
         batch_size=batch_size,
         accept_changes=accept_changes,
         run_deadline=run_deadline,
+        workers=workers,
+        dask_address=dask_address,
     )
-    settings = Settings.from_options(db, options)
-    params: dict[str, Any] = {
-        "date": day.isoformat(),
-        "base_url": base_url,
-        "delay": delay,
-        "refresh": refresh,
-    }
-    if accept_changes:
-        params["accept_changes"] = True
-    if workers != 1 or dask_address is not None:
-        params.update(workers=workers, dask_address=dask_address)
-    retries = (
-        retry_refs(
-            Path(settings.db_path),
-            [PageKind.EPAPER_LAYOUT, PageKind.EPAPER_ARTICLE],
-            wait_seconds=settings.lock_wait,
-        )
-        if retry_failed
-        else []
-    )
-    retry_layouts = [r for r in retries if r.kind is PageKind.EPAPER_LAYOUT]
-    hosts = [base_url, *(r.url for r in retries)]
-    scope = day.isoformat()
-    with crawl_session("daily_epaper", settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):
-        layouts, layout_batch = step(discover_layouts)(
-            crawl, epaper_layout_refs(day, base_url), retry_layouts
-        )
-        refs = article_refs(layouts, day)
-        discovered = {r.url for r in refs}
-        refs += [r for r in retries if r.kind is PageKind.EPAPER_ARTICLE and r.url not in discovered]
-        # Pages of other days (earlier runs' leftovers, and what their 版面 list) are reported
-        # apart, never as this run's failures.
-        layout_urls = [f.url for f, _kind in layout_batch.fetches]
-        summary.older = {u for u in layout_urls if ref_for_url(u).issue_date != day}
-        summary.older |= {r.url for r in refs if r.issue_date != day}
-        own_layouts = [lay for lay in layouts if lay.url not in summary.older]
-        if not own_layouts:
-            day_fetches = [f for f, _kind in layout_batch.fetches if f.url not in summary.older]
-            summary.not_served = bool(day_fetches) and all(
-                f.status is FetchStatus.NOT_FOUND for f in day_fetches
-            )
-            summary.nothing_to_load = f"no paper for {day}: " + (
-                "the site does not serve its 版面 (404, or a page saying it does not exist)"
-                if summary.not_served
-                else "none of its 版面 could be read"
-            )
-        elif not any(r.url not in summary.older for r in refs):
-            summary.nothing_to_load = f"no articles on the {len(own_layouts)} 版面 of {day}"
-        logger.info("%s: %d 版面, %d articles to fetch", day, len(layouts), len(refs))
-        load_and_record(crawl, summary, layout_batch)
-        with (
-            progress(len(refs), f"daily_epaper {day}: articles") as bar,
-            processing_runner(workers, dask_address) as runner,
-        ):
-            crawl_articles(crawl, summary, refs, batch_size, runner, bar.update)
-    return flow_outcome(summary)

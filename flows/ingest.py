@@ -1,49 +1,20 @@
-"""ingest_urls: explicitly named portal or e-paper article URLs into the warehouse."""
+"""ingest_urls: explicitly named portal or e-paper article URLs into the warehouse, as a Prefect flow.
+The run itself is flows/ingest_run.py, which `etl ingest` calls without Prefect when no API is
+configured."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from prefect import flow
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
-from etl import load
-from etl.config import (
-    RUN_DEFAULTS,
-    RunOptions,
-    Settings,
-    accept_url,
-    check_article_url,
-    check_count,
-    today_in_beijing,
-)
-from etl.models import PageKind, PageRef
-from etl.urls import canonical_article_url, ref_for_url
-from flows.common import (
-    FLOW_TIMEOUT_SECONDS,
-    RunSummary,
-    crawl_articles,
-    crawl_session,
-    flow_outcome,
-)
-from flows.progress import progress
-from flows.runcontext import run_logger
-from flows.tasks import MAX_RETRIES_PER_RUN
+from etl.config import RUN_DEFAULTS, today_in_beijing
+from flows.common import FLOW_TIMEOUT_SECONDS, RunSummary
+from flows.ingest_run import crawl_urls, ingest_retry_refs
 
-
-def ingest_retry_refs(
-    db_path: Path, limit: int = MAX_RETRIES_PER_RUN, *, wait_seconds: float = load.DEFAULT_LOCK_WAIT_SECONDS
-) -> tuple[list[PageRef], int]:
-    """What an ingest run retries, and how many failures it leaves to later runs: every URL an earlier
-    ingest was asked for and did not reach (e-paper articles included: no daily run may come by
-    their day again), and at most `limit` failed portal articles, those that failed least recently
-    first. Pending URLs are not capped: they were never tried, and the user asked for each."""
-    open_rows = load.open_failures(db_path, retryable_only=True, wait_seconds=wait_seconds)
-    pending = [f for f in open_rows if f.stage == load.PENDING_STAGE]
-    failed = [f for f in open_rows if f.kind == PageKind.PORTAL_ARTICLE and f.stage != load.PENDING_STAGE]
-    return [ref_for_url(f.url) for f in (*pending, *failed[:limit])], max(0, len(failed) - limit)
+__all__ = ["ingest_retry_refs", "ingest_run_name", "ingest_urls"]
 
 
 def ingest_run_name() -> str:
@@ -78,13 +49,9 @@ def ingest_urls(
     `run_deadline` seconds (default $ETL_RUN_DEADLINE, else 6 h) pages not yet fetched become
     failures for the next run. The run ends Failed (its summary as the state's data) when a named
     URL failed; the retried failures of earlier runs are reported apart and do not change its state."""
-    logger = run_logger()
-    # Checked before the warehouse is touched; a bad parameter raises SettingError, a ValueError. A
-    # user:password in a URL is used for requests to its origin, never stored, logged or shown.
-    checked = [check_article_url("urls", accept_url(u)) for u in urls if u.strip()]
-    wanted = list(dict.fromkeys(canonical_article_url(u) for u in checked))
-    check_count("batch_size", batch_size)
-    options = RunOptions(
+    return crawl_urls(
+        urls=urls,
+        db=db,
         delay=delay,
         refresh=refresh,
         retry_failed=retry_failed,
@@ -93,24 +60,3 @@ def ingest_urls(
         accept_changes=accept_changes,
         run_deadline=run_deadline,
     )
-    settings = Settings.from_options(db, options)
-    params = {"urls": wanted, "delay": delay, "refresh": refresh}
-    if accept_changes:
-        params["accept_changes"] = True
-    refs = [ref_for_url(u) for u in wanted]
-    if retry_failed:
-        retries, left = ingest_retry_refs(Path(settings.db_path), wait_seconds=settings.lock_wait)
-        refs += [r for r in retries if r.url not in wanted]
-        if left:
-            logger.warning(
-                "%d more open failures are left to later runs (%d a run)", left, MAX_RETRIES_PER_RUN
-            )
-    hosts = [r.url for r in refs]
-    scope = f"{len(wanted)} urls"
-    with crawl_session("ingest_urls", settings, params, extra_hosts=hosts, scope=scope) as (crawl, summary):
-        summary.older = {r.url for r in refs} - set(wanted)
-        load.record_pending(crawl.db_path, crawl.run_id, wanted, wait_seconds=crawl.lock_wait)
-        logger.info("%d article URLs to fetch", len(refs))
-        with progress(len(refs), "ingest_urls: articles") as bar:
-            crawl_articles(crawl, summary, refs, batch_size, None, bar.update)
-    return flow_outcome(summary)

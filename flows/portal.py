@@ -180,6 +180,7 @@ def portal_news(
         refs = [ref_for_url(u) for u in urls]
         refs += [r for r in retries if r.url not in set(urls)]
         logger.info("%d portal articles to fetch", len(refs))
+        crawl.stored.remember(crawl, [r.url for r in refs], sources=True)
         with progress(len(refs), f"{FLOW_NAME}: articles") as bar:
             crawl_articles(crawl, summary, refs, batch_size, None, bar.update)
     return flow_outcome(summary)

@@ -19,14 +19,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from uuid import UUID
 
-from rich.console import Console
-from rich.default_styles import DEFAULT_STYLES
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
-from rich.theme import Theme
+from flows.runcontext import in_flow_run
+
+if TYPE_CHECKING:
+    # rich is imported only when a bar is drawn (stderr a terminal): a scheduled run never needs it.
+    from rich.console import Console
+    from rich.progress import Progress as RichProgress
+    from rich.theme import Theme
 
 log = logging.getLogger("etl.progress")
 
@@ -40,6 +42,8 @@ def _artifact_key(description: str) -> str:
 def _console_for(stream: TextIO) -> Console:
     """The rich console Prefect's log handler already writes to ``stream`` through, when there is
     one: log lines printed through it while the bar is shown go above the bar, not through it."""
+    from rich.console import Console
+
     for name in ("prefect", "prefect.flow_runs", "prefect.task_runs", "etl", ""):
         for handler in logging.getLogger(name).handlers:
             console = getattr(handler, "console", None)
@@ -48,9 +52,13 @@ def _console_for(stream: TextIO) -> Console:
     return Console(file=stream)
 
 
-_BAR_THEME = Theme(
-    {name: style for name, style in DEFAULT_STYLES.items() if name.startswith(("bar.", "progress."))}
-)
+def _bar_theme() -> Theme:
+    from rich.default_styles import DEFAULT_STYLES
+    from rich.theme import Theme
+
+    return Theme(
+        {name: style for name, style in DEFAULT_STYLES.items() if name.startswith(("bar.", "progress."))}
+    )
 
 
 class Progress:
@@ -71,9 +79,12 @@ class Progress:
             return None
         console = _console_for(self._stream)
         # Prefect's console has a theme of its own, without the bar's styles: lend them for the bar.
-        console.push_theme(_BAR_THEME)
+        console.push_theme(_bar_theme())
         self._console = console
         try:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
+
             bar = RichProgress(
                 TextColumn("{task.description}"),
                 BarColumn(),
@@ -97,6 +108,8 @@ class Progress:
             self._console = None
 
     def _create_artifact(self) -> UUID | None:
+        if not in_flow_run():
+            return None  # the artifact belongs to a flow run
         from prefect.runtime import flow_run
 
         if not flow_run.get_id():

@@ -12,13 +12,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
-
-from prefect.client.orchestration import get_client
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from typing import TYPE_CHECKING, Any
 
 from etl.config import check_task_runner
 from flows.runcontext import run_logger
+
+if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
 
 # Batches read ahead of the loader per worker: enough to keep every worker busy while the flow
 # fetches and loads, few enough that a long range never holds more than a handful in memory.
@@ -33,6 +33,9 @@ _OPEN_RUNNER: ContextVar[tuple[tuple[int, str | None], TaskRunner[Any]] | None] 
 def task_runner_for(workers: int, dask_address: str | None) -> TaskRunner[Any]:
     """One thread without Dask by default; a local Dask cluster of `workers` processes; or the
     Dask cluster at `dask_address` (its workers must see the archive at the same path)."""
+    from prefect.client.orchestration import get_client
+    from prefect.task_runners import ThreadPoolTaskRunner
+
     check_task_runner(workers, dask_address)
     if dask_address is None and workers == 1:
         return ThreadPoolTaskRunner(max_workers=1)
@@ -67,8 +70,9 @@ def parallelism(runner: TaskRunner[Any]) -> int:
 @contextmanager
 def processing_runner(workers: int, dask_address: str | None) -> Iterator[TaskRunner[Any] | None]:
     """The Dask runner a crawl reads its pages on, or None to read them in the flow's own process
-    (one worker and no address: no cluster to start, no pages to ship). A runner already opened
-    with the same settings by an enclosing flow (a backfill) is used, not started again."""
+    (one worker and no address: no cluster to start, no pages to ship, nothing of Prefect imported).
+    A runner already opened with the same settings by an enclosing flow (a backfill) is used, not
+    started again."""
     check_task_runner(workers, dask_address)
     if dask_address is None and workers == 1:
         yield None

@@ -3,18 +3,16 @@
 One task run per batch of pages, never per page: a task run costs the local Prefect server about
 18 ms of CPU, a day has ~150 pages, and the fetch politeness delay dominates anyway. Tasks take the
 run's `Crawl` context (fetcher, archive, warehouse path) directly, so caching is off for all of them.
+They are `BatchTask`s (flows.runcontext): Prefect tasks inside a flow run, plain functions in a lean
+run, which never imports Prefect.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec, TypeVar
-
-from prefect import Task, task
-from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import State
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from etl import compose, load, parse
 from etl.discover import MAX_CONTINUATION_PAGES, LayoutProbe, ends_the_day, is_ad_page
@@ -29,10 +27,15 @@ from etl.models import (
     PageKind,
     PageRef,
     ProcessedArticle,
+    SourceVersions,
+    Validators,
 )
 from etl.text_safety import terminal_line
 from etl.urls import ref_for_url
-from flows.runcontext import run_logger
+from flows.runcontext import BatchTask, batch_task, run_logger
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,6 +44,52 @@ R = TypeVar("R")
 # failing again goes to the back), so a flood of failures is worked through over several runs
 # instead of making every run re-request all of them.
 MAX_RETRIES_PER_RUN = 100
+
+
+@dataclass(slots=True)
+class StoredPages:
+    """What the warehouse holds for the URLs of a run: the validators of each page's last good fetch
+    (for conditional GETs) and the versions each stored article was read from (for skipping
+    unchanged pages). Each read opens the warehouse, tens of milliseconds, so a flow reads them for
+    every URL it knows up front in one query (`remember`) instead of once per batch or 版面 probe;
+    URLs it did not know are read when asked for. A URL is forgotten once its batch is loaded, so a
+    page fetched again later in the run is looked up afresh, as before."""
+
+    validators: dict[str, Validators] = field(default_factory=dict)
+    sources: dict[str, SourceVersions] = field(default_factory=dict)
+    _read_validators: set[str] = field(default_factory=set)
+    _read_sources: set[str] = field(default_factory=set)
+
+    def remember(self, crawl: Crawl, urls: Sequence[str], *, sources: bool = False) -> None:
+        """Read the validators (and, with `sources`, the stored articles' versions) of `urls` not
+        read yet, in one query each."""
+        if crawl.refresh:
+            return
+        wanted = [u for u in dict.fromkeys(urls) if u not in self._read_validators]
+        if wanted:
+            self.validators.update(load.validators_for(crawl.db_path, wanted, wait_seconds=crawl.lock_wait))
+            self._read_validators.update(wanted)
+        if sources:
+            wanted = [u for u in dict.fromkeys(urls) if u not in self._read_sources]
+            if wanted:
+                self.sources.update(load.loaded_sources(crawl.db_path, wanted, wait_seconds=crawl.lock_wait))
+                self._read_sources.update(wanted)
+
+    def validators_of(self, crawl: Crawl, urls: Sequence[str]) -> dict[str, Validators]:
+        self.remember(crawl, urls)
+        return {u: self.validators[u] for u in urls if u in self.validators}
+
+    def sources_of(self, crawl: Crawl, urls: Sequence[str]) -> dict[str, SourceVersions]:
+        self.remember(crawl, urls, sources=True)
+        return {u: self.sources[u] for u in urls if u in self.sources}
+
+    def forget(self, urls: Collection[str]) -> None:
+        """Drop what was read for `urls`: their batch is loaded and the warehouse now says more."""
+        for url in urls:
+            self.validators.pop(url, None)
+            self.sources.pop(url, None)
+        self._read_validators.difference_update(urls)
+        self._read_sources.difference_update(urls)
 
 
 @dataclass(slots=True)
@@ -54,6 +103,7 @@ class Crawl:
     refresh: bool = False
     accept_changes: bool = False  # load drastically shrunk versions of stored articles too
     lock_wait: float = load.DEFAULT_LOCK_WAIT_SECONDS  # seconds to wait for DuckDB's lock on the file
+    stored: StoredPages = field(default_factory=StoredPages)
 
 
 @dataclass(slots=True)
@@ -75,7 +125,7 @@ def batches(items: Sequence[PageRef], size: int) -> list[list[PageRef]]:
 
 def _fetch(crawl: Crawl, urls: Sequence[str], *, missing_ok: bool = False) -> list[FetchResult]:
     """Conditional GETs where the warehouse remembers validators (unless the run refreshes)."""
-    known = {} if crawl.refresh else load.validators_for(crawl.db_path, urls, wait_seconds=crawl.lock_wait)
+    known = {} if crawl.refresh else crawl.stored.validators_of(crawl, urls)
     return fetch_conditionally(
         crawl.fetcher, urls, known, crawl.archive, refresh=crawl.refresh, missing_ok=missing_ok
     )
@@ -93,12 +143,11 @@ def retry_unless_unwritable(task: object, task_run: object, state: State[object]
     return True
 
 
-def fetching_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+def fetching_task(name: str) -> Callable[[Callable[P, R]], BatchTask[P, R]]:
     """A task that fetches: tried once more after a passing error (a busy warehouse when it reads
-    the stored validators), never cached (it takes the run's Crawl)."""
-    return task(
+    the stored validators)."""
+    return batch_task(
         name=name,
-        cache_policy=NO_CACHE,
         retries=1,
         retry_delay_seconds=10,
         retry_condition_fn=retry_unless_unwritable,
@@ -114,6 +163,8 @@ def discover_layouts(
     each day its page switchers list."""
     logger = run_logger()
     probe = LayoutProbe(probe_refs, retry)
+    # Every 版面 the probe may ask for, in one read of the warehouse rather than one per probe step.
+    crawl.stored.remember(crawl, [r.url for r in (*probe_refs, *retry)])
     refs, done = probe.step([])
     while not done:
         # The probe's 404 after page 01 is how a day's pages end: information, not a warning.
@@ -163,11 +214,7 @@ def fetch_articles(crawl: Crawl, refs: Sequence[PageRef]) -> FetchedArticles:
     article was read with is not read again."""
     out = FetchedArticles(BatchResult())
     by_url = {r.url: r for r in refs}
-    stored = (
-        {}
-        if crawl.refresh
-        else load.loaded_sources(crawl.db_path, list(by_url), wait_seconds=crawl.lock_wait)
-    )
+    stored = {} if crawl.refresh else crawl.stored.sources_of(crawl, list(by_url))
     for fetch in _fetch(crawl, list(by_url)):
         ref = by_url[fetch.url]
         out.batch.fetches.append((fetch, ref.kind))
@@ -178,7 +225,7 @@ def fetch_articles(crawl: Crawl, refs: Sequence[PageRef]) -> FetchedArticles:
     return out
 
 
-@task(name="read-articles", cache_policy=NO_CACHE)
+@batch_task(name="read-articles", retries=0, retry_delay_seconds=None)
 def read_articles(pages: list[tuple[PageRef, FetchResult]]) -> compose.ReadPages:
     """Parse, clean and extract fetched article pages: no network, no warehouse, so it runs on any
     task runner (a Dask worker process)."""
@@ -248,9 +295,8 @@ def _continuation_pages(crawl: Crawl, first: Article) -> list[FetchResult]:
     return fetched
 
 
-@task(
+@batch_task(
     name="load-batch",
-    cache_policy=NO_CACHE,
     retries=2,
     retry_delay_seconds=[5, 30],
     retry_condition_fn=retry_unless_unwritable,

@@ -4,6 +4,7 @@ Prefect server is started, and the warehouse gets the same rows as from a flow r
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,64 @@ def test_help_says_when_prefect_runs() -> None:
     result = subprocess.run([ETL, "run", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "PREFECT_API_URL" in result.stdout and "--prefect" in result.stdout
+
+
+LEAN_RUN = """
+import sys
+from etl.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as end:
+    code = end.code
+print("prefect imported:", "prefect" in sys.modules, "exit:", code)
+"""
+
+
+def _lean(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-c", LEAN_RUN, *args],
+        env=_env_without_api(home),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_lean_runs_never_import_prefect(tmp_path: Path, site_url: str) -> None:
+    """Importing Prefect costs more CPU than the rest of a lean run's start-up: `etl run` and `etl
+    ingest` without a Prefect API load their pages without it (a top-level Prefect import in their
+    modules fails this)."""
+    db = str(tmp_path / "lean.duckdb")
+    out = _lean(tmp_path, "run", "--date", DAY, "--base-url", site_url, "--delay", "0", "--db", db)
+    assert out.stdout.splitlines()[-1] == "prefect imported: False exit: 0", out.stderr[-2000:]
+    assert "daily_epaper ok: 5 articles loaded" in out.stdout
+    # The progress lines still reach the console, in Prefect's layout.
+    assert " | INFO    | etl.flows - 2025-09-03: 3 版面, 5 articles to fetch" in out.stderr
+
+    article = site_url + "/n2/2025/0902/c134768-41234567.html"
+    out = _lean(tmp_path, "ingest", article, "--delay", "0", "--db", db)
+    assert out.stdout.splitlines()[-1] == "prefect imported: False exit: 0", out.stderr[-2000:]
+    assert "ingest_urls ok: 1 articles loaded" in out.stdout
+
+
+def test_an_api_named_only_in_the_prefect_profile_is_still_used(tmp_path: Path) -> None:
+    """The lean path is taken only when nothing names a Prefect API: a profile that does sends the
+    run there (here a closed port: exit 4 naming it, before anything is written)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _env_without_api(home)
+    Path(env["PREFECT_PROFILES_PATH"]).write_text(
+        f'active = "remote"\n\n[profiles.remote]\nPREFECT_API_URL = "http://127.0.0.1:{port}/api"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "w.duckdb"
+    out = _etl(env, "run", "--date", DAY, "--base-url", "http://127.0.0.1:1", "--db", str(db))
+    assert out.returncode == 4, out.stderr[-2000:]
+    assert f"Prefect API unreachable at http://127.0.0.1:{port}/api" in out.stderr
+    assert not db.exists()

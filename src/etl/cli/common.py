@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
     from flows.common import RunSummary
     from flows.reprocess import ReprocessSummary
+    from flows.runcontext import FlowEntry
 
 
 EXIT_FAILURES = 1
@@ -54,29 +55,54 @@ EXIT_BUSY = 3
 EXIT_INFRASTRUCTURE = 4
 
 
-def run_summary_call(flow: Flow[..., Any], force_prefect: bool) -> Callable[..., RunSummary]:
+def run_summary_call(flow: Flow[..., Any] | FlowEntry, force_prefect: bool) -> Callable[..., RunSummary]:
     """How a command runs a flow and gets its summary: as a Prefect flow run when a Prefect API is
     configured (PREFECT_API_URL, in the environment or the Prefect profile) or `--prefect` asks for
     one (a temporary local server without an API); otherwise its function called directly, with the
     same runs row, summary and exit codes, and without the seconds a temporary server takes to
-    start. Either way a run that did not do what it was for comes back as its summary (Failed)."""
-    from prefect.settings import get_current_settings
-
+    start. Either way a run that did not do what it was for comes back as its summary (Failed).
+    A `FlowEntry` (flows.runcontext) names the flow without importing it: a lean run of it never
+    imports Prefect."""
     from flows.common import summary_of, summary_of_result
+    from flows.concurrency import api_configured
+    from flows.runcontext import PLAIN_LOGGER, FlowEntry
 
-    if force_prefect or get_current_settings().api.url:
+    if force_prefect or api_configured():
+        as_flow = flow.flow() if isinstance(flow, FlowEntry) else flow
 
         def flow_run(**params: Any) -> RunSummary:
-            state: Any = flow(**params, return_state=True)  # a State, whatever the flow returns
+            state: Any = as_flow(**params, return_state=True)  # a State, whatever the flow returns
             return summary_of(state)
 
         return flow_run
-    from flows.runcontext import PLAIN_LOGGER
-
+    fn = flow.fn
+    if "prefect" not in sys.modules:
+        _plain_console_logging()
     # The flow's progress lines, which Prefect's run logger shows at INFO, reach the console through
-    # the handlers Prefect gives the `etl` loggers (PREFECT_LOGGING_EXTRA_LOGGERS).
+    # the handlers Prefect gives the `etl` loggers (PREFECT_LOGGING_EXTRA_LOGGERS), or ours.
     logging.getLogger(PLAIN_LOGGER).setLevel(logging.INFO)
-    return lambda **params: summary_of_result(flow.fn(**params))
+    return lambda **params: summary_of_result(fn(**params))
+
+
+# The console lines of a lean run, in the layout of Prefect's console handler.
+_CONSOLE_FORMAT = "%(asctime)s.%(msecs)03d | %(levelname)-7s | %(name)s - %(message)s"
+
+
+def _plain_console_logging() -> None:
+    """A console handler for the `etl` loggers when Prefect, whose logging setup gives them one
+    (PREFECT_LOGGING_EXTRA_LOGGERS), is not imported: a lean run prints the same lines. The level
+    is Prefect's console level (PREFECT_LOGGING_LEVEL, default INFO)."""
+    etl_logger = logging.getLogger("etl")
+    if any(isinstance(h, logging.StreamHandler) for h in etl_logger.handlers):
+        return
+    level = logging.getLevelName(os.environ.get("PREFECT_LOGGING_LEVEL", "INFO").strip().upper())
+    level = level if isinstance(level, int) else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(_CONSOLE_FORMAT, datefmt="%H:%M:%S"))
+    handler.setLevel(level)
+    etl_logger.addHandler(handler)
+    etl_logger.setLevel(level)
+    etl_logger.propagate = False
 
 
 prefect_option = click.option(
@@ -312,6 +338,10 @@ def _fail(code: int, message: str, cause: BaseException | None = None) -> NoRetu
 
 
 def _prefect_api_url() -> str | None:
+    from flows.concurrency import api_configured
+
+    if not api_configured():
+        return None  # answered without importing Prefect when nothing could name an API
     from prefect.settings import PREFECT_API_URL
 
     value = PREFECT_API_URL.value()

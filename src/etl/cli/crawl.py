@@ -77,13 +77,13 @@ def run(
     _check_run_settings(db, options)
     prepare_prefect_env()
     from etl.config import accept_url
-    from flows.epaper import daily_epaper
+    from flows.epaper_day import DAILY_EPAPER
 
     # The flow gets the URL without user:password (Prefect stores its parameters); the fetcher gets
     # the credentials out of band.
     base_url = accept_url(base_url)
 
-    run_daily = run_summary_call(daily_epaper, force_prefect)
+    run_daily = run_summary_call(DAILY_EPAPER, force_prefect)
     _run_flow(
         lambda: run_daily(
             date=day.isoformat() if day else None,
@@ -172,9 +172,9 @@ def ingest(
     prepare_prefect_env()
     from etl.load import WarehouseBusy
     from flows.chunks import ingest_in_chunks
-    from flows.ingest import ingest_retry_refs, ingest_urls
+    from flows.ingest_run import INGEST_URLS, ingest_retry_refs
 
-    run_ingest = run_summary_call(ingest_urls, force_prefect)
+    run_ingest = run_summary_call(INGEST_URLS, force_prefect)
 
     def run_one(chunk: list[str], retry_failed: bool, batch_size: int) -> RunSummary:
         chunk_options = replace(options, retry_failed=retry_failed, batch_size=batch_size)
