@@ -59,6 +59,19 @@ def _etl(
     )
 
 
+def _etl_in_process(extra_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The `etl` command group run by click's test runner in this process, with no ETL_* variable
+    but `extra_env`: the same checks and messages as the installed command without a Python start-up
+    per call. test_bad_settings_exit_2_and_create_nothing runs every case as a real process."""
+    from click.testing import CliRunner
+
+    from etl.cli import main
+
+    unset: dict[str, str | None] = {name: None for name in os.environ if name.startswith("ETL_")}
+    result = CliRunner().invoke(main, list(args), env={**unset, **extra_env})
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 def _refused(out: subprocess.CompletedProcess[str], *needles: str) -> None:
     """Exit 2 with one `etl: …` line on stderr and no traceback."""
     assert out.returncode == 2, (out.returncode, out.stderr[-2000:])
@@ -144,14 +157,12 @@ def test_ingest_with_nothing_to_do_writes_nothing(tmp_path: Path, plain_env: dic
     assert list(tmp_path.iterdir()) == []
 
 
-def test_bad_settings_leave_an_existing_warehouse_untouched(
-    tmp_path: Path, plain_env: dict[str, str]
-) -> None:
+def test_bad_settings_leave_an_existing_warehouse_untouched(tmp_path: Path) -> None:
     db = tmp_path / "wh.duckdb"
     _warehouse_with_one_run(db)
     before, runs_before = _snapshot(tmp_path), _runs(db)
     for extra_env, args, needle in BAD_RUNS:
-        _refused(_etl({**plain_env, **extra_env}, *args, "--db", str(db)), needle)
+        _refused(_etl_in_process(extra_env, *args, "--db", str(db)), needle)
     assert _snapshot(tmp_path) == before
     assert _runs(db) == runs_before
 
