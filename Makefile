@@ -19,8 +19,10 @@ lint: install
 	$(BIN)/ruff format --check src flows tests
 	$(BIN)/mypy
 
+# One worker per core, at most four (each starts a Prefect test server of its own). Tests that must
+# not overlap carry the same `xdist_group` mark; --dist loadgroup keeps each group on one worker.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadgroup
 
 demo: install
 	$(BIN)/python -m etl.demo

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from etl.config import prepare_prefect_env
+
+# Under pytest-xdist (`make test`) every worker keeps its Prefect settings, local result storage and
+# temporary server files apart from the other workers', in a directory of its own under PREFECT_HOME.
+if (worker := os.environ.get("PYTEST_XDIST_WORKER")) is not None:
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect") / f"xdist-{worker}"
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(home)
 
 # Before Prefect is imported anywhere (it reads some of these settings at import).
 prepare_prefect_env()
