@@ -281,7 +281,9 @@ def _lean_daily_run() -> Callable[..., Any]:
     from flows.runcontext import PLAIN_LOGGER
 
     call = run_summary_call(DAILY_EPAPER, force_prefect=False)
-    logging.getLogger(PLAIN_LOGGER).setLevel(logging.WARNING)  # the run's progress lines, not the table's
+    # The table, not the run's progress lines (the lean path gives the `etl` loggers a console).
+    logging.getLogger("etl").setLevel(logging.WARNING)
+    logging.getLogger(PLAIN_LOGGER).setLevel(logging.WARNING)
     return call
 
 
