@@ -1,5 +1,9 @@
 """daily_epaper: one issue of the 人民日报 e-paper into the warehouse, as a Prefect flow. The run
-itself is flows/epaper_day.py, which `etl run` calls without Prefect when no API is configured."""
+itself is flows/epaper_day.py, which `etl run` calls without Prefect when no API is configured.
+
+The flow restates the run's parameters rather than wrapping `crawl_epaper_day` with `flow(...)(...)`:
+`prefect deploy` reads a deployment's parameters from the entrypoint's `def` in the source, without
+importing it."""
 
 from __future__ import annotations
 

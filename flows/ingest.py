@@ -1,6 +1,10 @@
 """ingest_urls: explicitly named portal or e-paper article URLs into the warehouse, as a Prefect flow.
 The run itself is flows/ingest_run.py, which `etl ingest` calls without Prefect when no API is
-configured."""
+configured.
+
+The flow restates the run's parameters rather than wrapping `crawl_urls` with `flow(...)(...)`:
+`prefect deploy` reads a deployment's parameters from the entrypoint's `def` in the source, without
+importing it."""
 
 from __future__ import annotations
 
